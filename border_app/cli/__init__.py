@@ -1,0 +1,77 @@
+"""The ``border-app`` command line.
+
+``border-app`` with no sub-command opens the GUI. Every module ``border_app/cli/cmd_*.py``
+adds one sub-command: it defines ``register(subparsers)``, which adds its parser and sets
+``func`` to a callable ``run(args, ctx) -> int``. Modules import their heavy dependencies
+inside ``run`` so that ``border-app mrz`` starts fast.
+
+Exit codes: 0 success, 1 invalid/negative result, 2 unusable input, 3 authentication,
+4 permission, 5 not found; a :class:`~border_app.errors.UserFacingError` prints its
+translated message on stderr.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import pkgutil
+import sys
+
+from .. import __version__
+from ..errors import UserCancelled, UserFacingError
+from ..i18n import LANGUAGES, _, set_language
+from .context import CliContext
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="border-app",
+        description=_("HHBM border post: registration, health screening, attestations and data bundles."),
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("--demo", action="store_true", help=_("use the demo post and its own data folder"))
+    parser.add_argument("--lang", choices=LANGUAGES, help=_("language of messages (default: the post's, else French)"))
+    parser.add_argument("--user", help=_("user name for commands that read or write personal data"))
+    parser.add_argument("--password-file", help=_("read the password from this file (else BORDER_APP_PASSWORD, else a prompt)"))
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        if info.name.startswith("cmd_"):
+            module = importlib.import_module(f"{__name__}.{info.name}")
+            module.register(sub)
+    return parser
+
+
+def _early_language(argv: list[str]) -> None:
+    """Apply ``--lang`` (or BORDER_APP_LANG) before the parser builds its help texts."""
+    lang = os.environ.get("BORDER_APP_LANG")
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            lang = argv[i + 1]
+        elif arg.startswith("--lang="):
+            lang = arg.split("=", 1)[1]
+    if lang in LANGUAGES:
+        set_language(lang)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    _early_language(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    ctx = CliContext(args)
+    try:
+        if args.command is None:
+            from .gui import open_gui
+
+            return open_gui(ctx)
+        return int(args.func(args, ctx) or 0)
+    except UserCancelled:
+        return 130
+    except UserFacingError as exc:
+        print(_("Error: {message}").format(message=exc.message), file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130
+    finally:
+        ctx.close()

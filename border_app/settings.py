@@ -1,0 +1,92 @@
+"""Typed settings, stored as JSON in the profile folder (never pickled).
+
+After Electrum's ``ConfigVar``: each setting is a descriptor with a key, a type, a default
+and an optional validator. Writes are atomic. Unknown keys in the file are kept.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+from pathlib import Path
+from typing import Any, Callable, Generic, TypeVar
+
+from .atomic import atomic_write
+from .i18n import LANGUAGES
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+
+class Setting(Generic[T]):
+    def __init__(self, key: str, default: T, kind: type, validate: Callable[[Any], bool] | None = None):
+        self.key, self.default, self.kind, self.validate = key, default, kind, validate
+
+    def __set_name__(self, owner, name):
+        owner._registry[self.key] = self
+
+    def __get__(self, obj: "Settings | None", owner=None) -> T:
+        if obj is None:
+            return self  # type: ignore[return-value]
+        value = obj._values.get(self.key, self.default)
+        if not self._ok(value):
+            return self.default
+        return value
+
+    def __set__(self, obj: "Settings", value: T) -> None:
+        if not self._ok(value):
+            raise ValueError(f"invalid value for setting {self.key}: {value!r}")
+        obj._values[self.key] = value
+        obj.save()
+
+    def _ok(self, value: Any) -> bool:
+        if self.kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)
+        if not isinstance(value, self.kind) or (self.kind is int and isinstance(value, bool)):
+            return False
+        return self.validate(value) if self.validate else True
+
+
+class Settings:
+    _registry: dict[str, Setting] = {}
+
+    language = Setting("language", "fr", str, lambda v: v in LANGUAGES)
+    # Yellow fever: sources disagree between 9 months and 1 year (domain reference §3 R8).
+    yellow_fever_min_age_months = Setting("yellow_fever_min_age_months", 12, int, lambda v: 0 <= v <= 24)
+    fever_threshold_c = Setting("fever_threshold_c", 38.0, float, lambda v: 36.0 <= v <= 40.0)
+    report_small_count_threshold = Setting("report_small_count_threshold", 5, int, lambda v: 0 <= v <= 50)
+    slip_size = Setting("slip_size", "80mm", str, lambda v: v in ("80mm", "a6", "a4"))
+    slip_language = Setting("slip_language", "fr+en", str, lambda v: v in ("fr", "en", "fr+en"))
+    active_protocols = Setting("active_protocols", ["general"], list)
+    camera_index = Setting("camera_index", 0, int, lambda v: 0 <= v <= 16)
+    session_timeout_minutes = Setting("session_timeout_minutes", 15, int, lambda v: 1 <= v <= 240)
+    log_to_file = Setting("log_to_file", False, bool)
+
+    def __init__(self, path: Path | None):
+        self.path = path
+        self._lock = threading.Lock()
+        self._values: dict[str, Any] = {}
+        if path is not None and path.exists():
+            try:
+                data = json.loads(path.read_text(encoding="utf-8"))
+                if isinstance(data, dict):
+                    self._values = data
+            except (OSError, ValueError):
+                log.warning("settings file unreadable; defaults used (the file is kept)")
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        with self._lock:
+            atomic_write(self.path, json.dumps(self._values, indent=2, sort_keys=True).encode("utf-8"))
+
+    def as_dict(self) -> dict[str, Any]:
+        return {key: getattr(self, self._attr(key)) for key in self._registry}
+
+    @classmethod
+    def _attr(cls, key: str) -> str:
+        for name, value in vars(cls).items():
+            if isinstance(value, Setting) and value.key == key:
+                return name
+        raise KeyError(key)
