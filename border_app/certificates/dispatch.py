@@ -1,0 +1,65 @@
+"""``interpret(text)``: route a scanned payload to the right interpreter, never crash."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from border_app.certificates.limits import MAX_TEXT
+from border_app.certificates.result import CertificateResult
+from border_app.i18n import _
+
+log = logging.getLogger(__name__)
+
+
+def interpret(text: str, *, trust=None, at: datetime | None = None) -> CertificateResult:
+    """Interpret one scanned payload: ``HC1:`` (EU DCC / WHO DDCC), ``shc:/``, ``HHBM1:`` (our slips)."""
+    if isinstance(text, (bytes, bytearray)):
+        text = bytes(text).decode("utf-8", "replace")
+    if not isinstance(text, str):
+        text = str(text)
+    if len(text) > MAX_TEXT:
+        return CertificateResult(
+            kind="unknown",
+            malformed=True,
+            errors=[_("The code holds {count} characters: too long to be a certificate, refused.").format(count=len(text))],
+            text=text[:200] + "…",
+        )
+    stripped = text.strip()
+    try:
+        upper = stripped[:6].upper()
+        if upper.startswith("HC1:"):
+            from border_app.certificates.hcert import interpret_hc1
+
+            return interpret_hc1(stripped, trust=trust, at=at)
+        if upper.startswith("SHC:/"):
+            from border_app.certificates.shc import interpret_shc
+
+            return interpret_shc(stripped, trust=trust, at=at)
+        if upper.startswith("HHBM1:"):
+            return _interpret_slip(stripped, trust=trust, at=at)
+    except Exception:  # a bug in an interpreter must not crash the scan field
+        log.exception("interpreter failed")
+        return CertificateResult(
+            kind="unknown", malformed=True, text=text, errors=[_("This code could not be interpreted.")]
+        )
+    return CertificateResult(kind="unknown", signature="none", text=text)
+
+
+def _interpret_slip(text: str, *, trust, at) -> CertificateResult:
+    try:
+        from border_app.slip_payload import verify_slip_text
+    except ImportError:
+        return CertificateResult(kind="slip", text=text, errors=[_("slip verification not available")])
+
+    def lookup(key_id: str):
+        return trust.post_key(key_id) if trust is not None else None
+
+    try:
+        return verify_slip_text(text, lookup, at)
+    except Exception as exc:  # the slip module raises user-facing errors for bad slips
+        message = getattr(exc, "message", None)
+        if message is None:
+            log.exception("slip verification failed")
+            message = _("This slip could not be read.")
+        return CertificateResult(kind="slip", malformed=True, text=text, errors=[message])
