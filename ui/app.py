@@ -1,0 +1,134 @@
+"""Application start: profile, language, database, then set-up wizard or login, then the
+main window. ``run()`` is what ``border-app`` (no sub-command) calls."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QFont, QIcon
+from PySide6.QtWidgets import QApplication, QLabel, QProgressDialog, QWidget
+
+from border_app import paths
+from border_app.i18n import _
+from border_app.model import Actor
+from border_app.settings import Settings
+
+from .errors import install_excepthook, show_error
+from .i18n import switch_language
+from .ops import Op, shutdown_executors
+
+log = logging.getLogger(__name__)
+
+DEMO_TRAVELLERS = 300
+
+
+class Controller(QObject):
+    """Moves between the screens: preparing (demo) → set-up or login → main window."""
+
+    windowShown = Signal(object)
+
+    def __init__(self, *, demo: bool, language: str | None = None, database_url: str | None = None,
+                 demo_travellers: int = DEMO_TRAVELLERS, kdf=None):
+        super().__init__()
+        self.demo = demo
+        self.profile = paths.profile(demo).ensure()
+        self.settings = Settings(self.profile.settings)
+        self.demo_travellers = demo_travellers
+        self.kdf = kdf
+        switch_language(language or self.settings.language)
+        from db import open_database
+
+        self.db = open_database(database_url or self.profile.database_url, profile=self.profile)
+        self.window: QWidget | None = None
+
+    # -- screens ---------------------------------------------------------------------
+    def start(self) -> None:
+        from db.services import AuthService
+
+        if AuthService(self.db).needs_setup():
+            if self.demo:
+                self._prepare_demo()
+            else:
+                self._show_setup()
+        else:
+            self.show_login()
+
+    def _show(self, window: QWidget) -> None:
+        old, self.window = self.window, window
+        window.show()
+        window.raise_()
+        window.activateWindow()
+        if old is not None:
+            old.close()
+            old.deleteLater()
+        self.windowShown.emit(window)
+
+    def _prepare_demo(self) -> None:
+        from db.demo import seed_demo
+
+        dialog = QProgressDialog(_("Preparing the demo post and its fictitious travellers…"), "", 0, 0)
+        dialog.setCancelButton(None)
+        dialog.setWindowTitle(_("DÉMO"))
+        dialog.setMinimumDuration(0)
+        self._show(dialog)
+        Op(lambda: seed_demo(self.db, travellers=self.demo_travellers, kdf=self.kdf)) \
+            .success(lambda _r: self.show_login()) \
+            .failure(lambda exc: (show_error(None, exc), QApplication.quit())) \
+            .run()
+
+    def _show_setup(self) -> None:
+        from .setup_wizard import SetupWizard
+
+        wizard = SetupWizard(self.db, kdf=self.kdf)
+        wizard.completed.connect(self.show_main)
+        self._show(wizard)
+
+    def show_login(self) -> None:
+        from .login import LoginWindow
+
+        login = LoginWindow(self.db, demo=self.demo, settings=self.settings)
+        login.loggedIn.connect(self.show_main)
+        self._show(login)
+
+    def show_main(self, actor: Actor) -> None:
+        from .main_window import MainWindow
+
+        if actor.language and actor.language != self.settings.language and not self.demo:
+            switch_language(actor.language)
+        main = MainWindow(self.db, actor, demo=self.demo, settings=self.settings, profile=self.profile)
+        main.loggedOut.connect(self.show_login)
+        self._show(main)
+
+    def close(self) -> None:
+        shutdown_executors()
+        self.db.dispose()
+
+
+def make_application() -> QApplication:
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("HHBM border-app")
+    app.setOrganizationName("HHBM")
+    app.setStyle("Fusion")
+    font = app.font()
+    if font.pointSizeF() < 10:
+        font.setPointSizeF(10)
+        app.setFont(font)
+    return app
+
+
+def run(*, demo: bool = False, language: str | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    app = make_application()
+    install_excepthook()
+    try:
+        controller = Controller(demo=demo, language=language)
+    except Exception as exc:  # noqa: BLE001 - shown, then exit
+        show_error(None, exc)
+        return 1
+    controller.start()
+    try:
+        return app.exec()
+    finally:
+        controller.close()

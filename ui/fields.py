@@ -1,0 +1,146 @@
+"""Form fields shared by the screens (translated choice lists, country pickers, dates)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from datetime import date
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QFont, QFontDatabase, QKeySequence
+from PySide6.QtWidgets import QComboBox, QCompleter, QPlainTextEdit, QWidget
+
+from border_app import countries
+from border_app.i18n import _, current_language, on_language_changed
+
+
+class ChoiceBox(QComboBox):
+    """A combo box of (value, label-msgid) pairs whose labels follow the language."""
+
+    def __init__(self, choices: Sequence[tuple[object, str]], parent: QWidget | None = None, *, blank: str | None = None):
+        super().__init__(parent)
+        self._choices = list(choices)
+        self._blank = blank
+        self._fill()
+        unsubscribe = on_language_changed(lambda _l: self._fill())
+        self.destroyed.connect(lambda *_: unsubscribe())
+
+    def _fill(self) -> None:
+        try:
+            current = self.currentData()
+        except RuntimeError:
+            return
+        self.blockSignals(True)
+        self.clear()
+        if self._blank is not None:
+            self.addItem(_(self._blank), None)
+        for value, label in self._choices:
+            self.addItem(_(label), value)
+        self.set_value(current)
+        self.blockSignals(False)
+
+    def value(self):
+        return self.currentData()
+
+    def set_value(self, value) -> None:
+        index = self.findData(value)
+        self.setCurrentIndex(index if index >= 0 else 0)
+
+
+class CountryBox(QComboBox):
+    """Editable ICAO country picker: type the code or the name, neighbours of Niger first."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setEditable(True)
+        self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        self.completer().setFilterMode(Qt.MatchFlag.MatchContains)
+        self._fill()
+        unsubscribe = on_language_changed(lambda _l: self._fill())
+        self.destroyed.connect(lambda *_: unsubscribe())
+
+    def _fill(self) -> None:
+        try:
+            current = self.value()
+        except RuntimeError:
+            return
+        self.blockSignals(True)
+        self.clear()
+        self.addItem("", None)
+        lang = current_language()
+        for code in countries.ordered_codes(lang):
+            self.addItem(f"{code} — {countries.name(code, lang)}", code)
+        self.set_value(current)
+        self.blockSignals(False)
+
+    def value(self) -> str | None:
+        text = self.currentText().strip()
+        if not text:
+            return None
+        index = self.findText(text)
+        if index >= 0:
+            return self.itemData(index)
+        code = text.split("—")[0].strip().upper()
+        return code if countries.is_valid_code(code) else None
+
+    def set_value(self, code: str | None) -> None:
+        if not code:
+            self.setCurrentIndex(0)
+            self.setEditText("")
+            return
+        index = self.findData(code)
+        if index < 0:
+            self.addItem(code, code)
+            index = self.count() - 1
+        self.setCurrentIndex(index)
+
+
+def monospace_font() -> QFont:
+    font = QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont)
+    font.setPointSizeF(max(font.pointSizeF(), 11))
+    return font
+
+
+class ScanField(QPlainTextEdit):
+    """Receives a passport reader's (or barcode scanner's) keystroke burst.
+
+    Readers type the MRZ lines followed by Enter, fast. When the keys stop for
+    ``idle_ms`` and the text looks like complete MRZ lines, :attr:`scanned` is emitted
+    with the raw text; Ctrl+Enter submits whatever was typed by hand.
+    """
+
+    scanned = Signal(str)
+    IDLE_MS = 250
+
+    def __init__(self, parent: QWidget | None = None, *, looks_complete: Callable[[str], bool]):
+        super().__init__(parent)
+        self._looks_complete = looks_complete
+        self.setFont(monospace_font())
+        self.setTabChangesFocus(True)
+        self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * 4 + 12)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(self.IDLE_MS)
+        self._timer.timeout.connect(self._idle)
+        self.textChanged.connect(self._timer.start)
+
+    def keyPressEvent(self, event) -> None:
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self._timer.stop()
+            if self.toPlainText().strip():
+                self.scanned.emit(self.toPlainText())
+            return
+        super().keyPressEvent(event)
+
+    def _idle(self) -> None:
+        text = self.toPlainText()
+        if text.strip() and self._looks_complete(text):
+            self.scanned.emit(text)
+
+
+def parse_iso_date(text: str) -> date | None:
+    text = text.strip()
+    if not text:
+        return None
+    return date.fromisoformat(text)

@@ -1,0 +1,159 @@
+"""The day's registrations: search by name or document number, edit, void."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView, QDateEdit, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
+    QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+)
+
+from border_app import countries
+from border_app.i18n import N_, _
+from border_app.model import Registration
+from border_app.roles import Permission, allowed
+
+from .i18n import Retranslatable
+from .ops import Op
+from .widgets import Notice
+
+COLUMNS = (N_("Time"), N_("Name"), N_("Document"), N_("Nationality"), N_("Direction"), N_("Transport"), N_("Status"))
+
+
+class RegistrationsList(QWidget, Retranslatable):
+    editRequested = Signal(object)
+
+    def __init__(self, db, actor, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.db, self.actor = db, actor
+        self.setObjectName("registrationsList")
+        self.rows: list[Registration] = []
+        layout = QVBoxLayout(self)
+        bar = QHBoxLayout()
+        self.day = QDateEdit(self)
+        self.day.setObjectName("dayEdit")
+        self.day.setCalendarPopup(True)
+        self.day.setDisplayFormat("yyyy-MM-dd")
+        self.day.setDate(QDate.currentDate())
+        self.day.dateChanged.connect(lambda _d: self.refresh())
+        self.search = QLineEdit(self)
+        self.search.setObjectName("searchBox")
+        self.search.setClearButtonEnabled(True)
+        self.bind(self.search.setPlaceholderText, N_("Search by name or document number…"))
+        self._debounce = QTimer(self)
+        self._debounce.setSingleShot(True)
+        self._debounce.setInterval(250)
+        self._debounce.timeout.connect(self.refresh)
+        self.search.textChanged.connect(self._debounce.start)
+        day_label = QLabel(self)
+        self.bind(day_label.setText, N_("Day"))
+        bar.addWidget(day_label)
+        bar.addWidget(self.day)
+        bar.addWidget(self.search, 1)
+        layout.addLayout(bar)
+
+        self.table = QTableWidget(self)
+        self.table.setObjectName("registrationsTable")
+        self.table.setColumnCount(len(COLUMNS))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().hide()
+        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.table.doubleClicked.connect(lambda _i: self.edit_selected())
+        layout.addWidget(self.table, 1)
+
+        self.count_label = QLabel(self)
+        self.count_label.setObjectName("countLabel")
+        self.notice = Notice(self)
+        layout.addWidget(self.notice)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.count_label)
+        buttons.addStretch(1)
+        self.edit_button = QPushButton(self)
+        self.edit_button.setObjectName("editButton")
+        self.bind(self.edit_button.setText, N_("Edit"))
+        self.edit_button.clicked.connect(self.edit_selected)
+        self.edit_button.setVisible(allowed(actor.role, Permission.EDIT_REGISTRATION))
+        self.void_button = QPushButton(self)
+        self.void_button.setObjectName("voidButton")
+        self.bind(self.void_button.setText, N_("Void…"))
+        self.void_button.clicked.connect(self.void_selected)
+        self.void_button.setVisible(allowed(actor.role, Permission.VOID_REGISTRATION))
+        buttons.addWidget(self.edit_button)
+        buttons.addWidget(self.void_button)
+        layout.addLayout(buttons)
+        self.on_retranslate()
+
+    def on_retranslate(self) -> None:
+        self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
+        self._fill()
+
+    def refresh(self) -> None:
+        from db.services import RegistrationService
+
+        qd = self.day.date()
+        day = date(qd.year(), qd.month(), qd.day())
+        query = self.search.text().strip() or None
+        Op(lambda: RegistrationService(self.db, self.actor).list_day(day, query=query), parent=self) \
+            .success(self._loaded).run()
+
+    def _loaded(self, rows: list[Registration]) -> None:
+        self.rows = rows
+        self._fill()
+
+    def _fill(self) -> None:
+        self.table.setRowCount(len(self.rows))
+        for r, reg in enumerate(self.rows):
+            p, d, c = reg.person, reg.document, reg.crossing
+            doc = f"{d.number} ({d.issuing_state or '?'})" if d else _("declared identity")
+            status = _("voided") if reg.voided else (reg.screening_outcome or "")
+            values = (
+                c.crossed_at.astimezone().strftime("%H:%M"),
+                " ".join(x for x in (p.surname, p.given_names) if x),
+                doc,
+                countries.name(p.nationality) if p.nationality else "",
+                c.direction.label,
+                c.transport_mode.label if c.transport_mode else "",
+                status,
+            )
+            for col, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                if reg.voided:
+                    font = item.font()
+                    font.setStrikeOut(True)
+                    item.setFont(font)
+                self.table.setItem(r, col, item)
+        self.count_label.setText(_("{n} registration(s)").format(n=len(self.rows)))
+
+    def selected(self) -> Registration | None:
+        row = self.table.currentRow()
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def edit_selected(self) -> None:
+        reg = self.selected()
+        if reg is None or not allowed(self.actor.role, Permission.EDIT_REGISTRATION):
+            return
+        if reg.voided:
+            self.notice.show_message(_("A voided registration cannot be edited."), "warning")
+            return
+        self.editRequested.emit(reg)
+
+    def void_selected(self) -> None:
+        reg = self.selected()
+        if reg is None:
+            self.notice.show_message(_("Select a registration first."), "warning")
+            return
+        reason, ok = QInputDialog.getText(self, _("Void a registration"),
+                                          _("Reason (required, kept in the audit trail):"))
+        if not ok:
+            return
+        if not reason.strip():
+            self.notice.show_message(_("A reason is required to void a registration."), "error")
+            return
+        from db.services import RegistrationService
+
+        Op(lambda: RegistrationService(self.db, self.actor).void(reg.crossing_id, reason.strip()), parent=self) \
+            .success(lambda _r: (self.notice.show_message(_("Registration voided."), "ok"), self.refresh())).run()
