@@ -1,0 +1,194 @@
+"""Demo data: the demo post, one account per role, fictitious travellers.
+
+Only ever into a *demo* post (``DemoDataError`` otherwise). The demo accounts' passwords are
+public on purpose (shown on the login screen in demo mode): the demo profile holds no real
+data. Travellers come from ``border_app.demo.generate_travellers`` (fictitious, valid MRZs).
+
+``add_demo_travellers`` inserts in batches with Core ``INSERT``s (fast enough to create a
+million documents for the benchmark), with the same change-counter semantics as the
+services and one audit entry (``demo_seed``) per batch.
+"""
+
+from __future__ import annotations
+
+import itertools
+import logging
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import func, insert, select
+
+from border_app.errors import AuthenticationError, DemoDataError, InvalidInput
+from border_app.i18n import N_, _
+from border_app.model import RegistrationDraft, new_id
+from border_app.roles import Role
+
+from . import Database, validation
+from .changes import next_seq
+from .models import AuditLog, Crossing, IdentityDocument, Person, Post, User
+
+log = logging.getLogger(__name__)
+
+DEMO_POST_NAME = "Poste de démonstration — Makalondi"
+DEMO_PCODE = "NE006013"
+DEMO_PASSWORD = "demo1234"
+#: the demo accounts, one per role (public passwords: demo data only)
+DEMO_ACCOUNTS: tuple[dict[str, Any], ...] = (
+    {"username": "agent", "password": DEMO_PASSWORD, "role": Role.BORDER_OFFICIAL, "full_name": "Agent Démo"},
+    {"username": "sante", "password": DEMO_PASSWORD, "role": Role.HEALTH_SCREENER, "full_name": "Agente de santé Démo"},
+    {"username": "superviseur", "password": DEMO_PASSWORD, "role": Role.SUPERVISOR, "full_name": "Superviseur Démo"},
+    {"username": "admin", "password": DEMO_PASSWORD, "role": Role.POST_ADMIN, "full_name": "Administrateur Démo"},
+    {"username": "coordination", "password": DEMO_PASSWORD, "role": Role.COORDINATOR, "full_name": "Coordination Démo"},
+)
+BATCH = 5000
+
+_NOT_DEMO = N_("Demo data can only be added to the demo post, never to a real post's data.")
+
+
+def _generator():
+    try:
+        from border_app.demo import generate_travellers
+    except ImportError as exc:  # pragma: no cover - only while the generator is missing
+        raise DemoDataError(_("The demo traveller generator is not available in this installation.")) from exc
+    return generate_travellers
+
+
+def _demo_post(db: Database) -> Post | None:
+    """The demo post, or None; DemoDataError if this database holds a real post."""
+    if db.profile is not None and not db.profile.demo:
+        raise DemoDataError(_(_NOT_DEMO))
+    with db.session() as s:
+        post = s.scalars(select(Post).where(Post.local.is_(True))).first()
+        if post is not None and not post.demo:
+            raise DemoDataError(_(_NOT_DEMO))
+        if post is not None:
+            s.expunge(post)
+        return post
+
+
+def ensure_demo_accounts(db: Database, *, kdf=None) -> dict:
+    """Create the demo post and the missing demo accounts (with key slots)."""
+    from .services import AuthService, PostService, UserService
+
+    post = _demo_post(db)
+    created = 0
+    admin_spec = next(a for a in DEMO_ACCOUNTS if a["role"] is Role.POST_ADMIN)
+    if post is None:
+        admin = PostService(db).setup_post(
+            name=DEMO_POST_NAME, pcode=DEMO_PCODE, language="fr", admin_username=admin_spec["username"],
+            admin_full_name=admin_spec["full_name"], admin_password=admin_spec["password"], demo=True, kdf=kdf)
+        created += 1
+    else:
+        try:
+            admin = AuthService(db).login(admin_spec["username"], admin_spec["password"])
+        except AuthenticationError:
+            log.warning("demo administrator cannot sign in; missing demo accounts not created")
+            return {"post_id": post.id, "accounts_created": 0}
+    users = UserService(db, admin)
+    existing = {u.username for u in users.list_users()}
+    for spec in DEMO_ACCOUNTS:
+        if spec["username"] not in existing:
+            users.create_user(username=spec["username"], full_name=spec["full_name"], role=spec["role"],
+                              password=spec["password"], language="fr")
+            created += 1
+    return {"post_id": admin.post_id, "accounts_created": created}
+
+
+def seed_demo(db: Database, *, travellers: int = 300, seed: int = 0, kdf=None) -> dict:
+    """Prepare the demo post: post, accounts, keystore, and ``travellers`` fictitious
+    registrations when the post has none yet. Returns counts."""
+    result = ensure_demo_accounts(db, kdf=kdf)
+    with db.session() as s:
+        existing = s.scalar(select(func.count()).select_from(Crossing).where(Crossing.post_id == result["post_id"]))
+    added = add_demo_travellers(db, travellers, seed) if not existing and travellers > 0 else 0
+    result["travellers_added"] = added
+    result.update(counts(db))
+    return result
+
+
+def counts(db: Database) -> dict:
+    with db.session() as s:
+        return {
+            "persons": s.scalar(select(func.count()).select_from(Person)),
+            "documents": s.scalar(select(func.count()).select_from(IdentityDocument)),
+            "crossings": s.scalar(select(func.count()).select_from(Crossing)),
+        }
+
+
+def add_demo_travellers(db: Database, n: int, seed: int = 0, *, drafts: Iterable[RegistrationDraft] | None = None,
+                        batch: int = BATCH) -> int:
+    """Bulk-insert ``n`` generated registrations into the demo post; returns how many.
+
+    A document already stored (same number and issuing state) is re-used, as the
+    registration service does. ``drafts`` replaces the generator (tests)."""
+    if not isinstance(n, int) or n < 0 or n > 10_000_000:
+        raise InvalidInput(_("The number of travellers must be between 0 and 10,000,000."))
+    post = _demo_post(db)
+    if post is None:
+        raise DemoDataError(_("The demo post is not prepared yet."))
+    if n == 0:
+        return 0
+    with db.session() as s:
+        recorder = s.scalar(select(User.id).where(User.post_id == post.id, User.role == Role.BORDER_OFFICIAL.value)
+                            .order_by(User.created_at).limit(1)) or \
+            s.scalar(select(User.id).where(User.post_id == post.id).limit(1))
+    if drafts is None:
+        drafts = _generator()(n, seed=seed)
+    source = iter(itertools.islice(drafts, n))
+    total = 0
+    while True:
+        chunk = list(itertools.islice(source, batch))
+        if not chunk:
+            break
+        total += _insert_batch(db, post.id, recorder, chunk)
+    return total
+
+
+def _insert_batch(db: Database, post_id: str, recorder: str, drafts: list[RegistrationDraft]) -> int:
+    from .services import utcnow
+
+    cleaned = [validation.draft_values(d) for d in drafts]
+    keys = {(c.document["number"], c.document["issuing_state"]) for c in cleaned if c.document}
+    now = utcnow()
+    with db.session(write=True) as s:
+        conn = s.connection()
+        known: dict[tuple, tuple[str, str]] = {}
+        numbers = sorted({k[0] for k in keys})
+        for i in range(0, len(numbers), 500):
+            rows = conn.execute(select(IdentityDocument.number, IdentityDocument.issuing_state, IdentityDocument.id,
+                                       IdentityDocument.person_id)
+                                .where(IdentityDocument.post_id == post_id,
+                                       IdentityDocument.number.in_(numbers[i:i + 500])))
+            for number, state, doc_id, person_id in rows:
+                known.setdefault((number, state), (doc_id, person_id))
+        persons, documents, crossings = [], [], []
+        for c in cleaned:
+            doc_id = person_id = None
+            if c.document:
+                key = (c.document["number"], c.document["issuing_state"])
+                if key in known:
+                    doc_id, person_id = known[key]
+                else:
+                    person_id, doc_id = new_id(), new_id()
+                    known[key] = (doc_id, person_id)
+                    persons.append(dict(c.person, id=person_id, post_id=post_id, created_at=now))
+                    documents.append(dict(c.document, id=doc_id, post_id=post_id, person_id=person_id,
+                                          created_at=now))
+            else:
+                person_id = new_id()
+                persons.append(dict(c.person, id=person_id, post_id=post_id, created_at=now))
+            crossings.append(dict(c.crossing, id=new_id(), post_id=post_id, person_id=person_id,
+                                  document_id=doc_id, recorded_by=recorder, recorded_at=now, voided=False,
+                                  void_reason=None, voided_by=None, voided_at=None))
+        seq = next_seq(conn, post_id, len(persons) + len(documents) + len(crossings) + 1)
+        for row in itertools.chain(persons, documents, crossings):
+            row["change_seq"] = seq
+            seq += 1
+        if persons:
+            conn.execute(insert(Person), persons)
+        if documents:
+            conn.execute(insert(IdentityDocument), documents)
+        conn.execute(insert(Crossing), crossings)
+        conn.execute(insert(AuditLog), [{"id": new_id(), "post_id": post_id, "seq": seq, "at": now, "user_id": None,
+                                         "action": "demo_seed", "entity": "crossing", "entity_id": None}])
+    return len(crossings)

@@ -1,0 +1,230 @@
+"""The ORM tables (SQLAlchemy 2, typed ``Mapped[...]``).
+
+Every data row has a UUID string primary key, the ``post_id`` of the post that owns it and
+a ``change_seq``: a per-post counter (table ``post_counters``) that only grows, bumped in
+the same transaction as the write (see :mod:`db.changes`), never derived from the laptop's
+clock. Incremental exports select ``change_seq > last exported``. Deletions leave a
+tombstone; voiding a registration is a soft state. The audit log holds ids only, never
+names or document numbers.
+
+Changing a table means a new Alembic revision in ``db/migrations/versions``; the tests
+compare ``create_all()`` with ``upgrade head`` on SQLite and PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from datetime import date, datetime, timezone
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores naive UTC)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(timezone.utc)
+        if dialect.name == "sqlite":
+            return value.replace(tzinfo=None)
+        return value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=timezone.utc)
+        return value.astimezone(timezone.utc)
+
+
+def search_key(*parts: str | None) -> str:
+    """Upper-case, accents stripped, punctuation to spaces; words framed by spaces so that
+    ``LIKE '% WORD%'`` finds any word by its beginning, in any order."""
+    text = " ".join(p for p in parts if p)
+    text = unicodedata.normalize("NFKD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    text = "".join(c if c.isalnum() else " " for c in text.upper())
+    words = text.split()
+    return (" " + " ".join(words) + " ") if words else ""
+
+
+def normalise_number(number: str) -> str:
+    """Document numbers are compared upper-case without spaces, dashes or MRZ fillers."""
+    return "".join(c for c in number.upper() if c.isalnum())
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {datetime: UTCDateTime(), dict[str, Any]: JSON, list[str]: JSON}
+
+
+class Post(Base):
+    __tablename__ = "posts"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    pcode: Mapped[str] = mapped_column(String(16))
+    country: Mapped[str] = mapped_column(String(3), default="NER")
+    language: Mapped[str] = mapped_column(String(5), default="fr")
+    demo: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: True for the post this database belongs to (a coordination database holds many)
+    local: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+
+
+class PostCounter(Base):
+    __tablename__ = "post_counters"
+
+    post_id: Mapped[str] = mapped_column(String(36), ForeignKey("posts.id"), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (UniqueConstraint("post_id", "username", name="uq_users_post_username"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    post_id: Mapped[str] = mapped_column(String(36), ForeignKey("posts.id"))
+    change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    username: Mapped[str] = mapped_column(String(64))
+    full_name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(32))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    language: Mapped[str] = mapped_column(String(5), default="fr")
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class Person(Base):
+    """A person as identified by a document or, without one, as declared."""
+
+    __tablename__ = "persons"
+    __table_args__ = (Index("ix_persons_names", "surname", "given_names"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    post_id: Mapped[str] = mapped_column(String(36), ForeignKey("posts.id"))
+    change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    surname: Mapped[str] = mapped_column(String(200))
+    given_names: Mapped[str] = mapped_column(String(200), default="")
+    search_key: Mapped[str] = mapped_column(String(420), index=True)
+    sex: Mapped[str | None] = mapped_column(String(1))
+    birth_date: Mapped[str | None] = mapped_column(String(10))
+    birth_date_approximate: Mapped[bool] = mapped_column(Boolean, default=False)
+    nationality: Mapped[str | None] = mapped_column(String(3))
+    identity_declared: Mapped[bool] = mapped_column(Boolean, default=False)
+    photo_ref: Mapped[str | None] = mapped_column(String(255))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime]
+
+
+class IdentityDocument(Base):
+    __tablename__ = "identity_documents"
+    __table_args__ = (
+        Index("ix_identity_documents_number_state", "number", "issuing_state"),
+        Index("ix_identity_documents_number", "number"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    post_id: Mapped[str] = mapped_column(String(36), ForeignKey("posts.id"))
+    change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    person_id: Mapped[str] = mapped_column(String(36), ForeignKey("persons.id"), index=True)
+    doc_type: Mapped[str] = mapped_column(String(32))
+    document_code: Mapped[str | None] = mapped_column(String(2))
+    number: Mapped[str] = mapped_column(String(40))
+    issuing_state: Mapped[str | None] = mapped_column(String(3))
+    expiry_date: Mapped[date | None] = mapped_column(Date)
+    mrz_raw: Mapped[str | None] = mapped_column(String(140))
+    mrz_format: Mapped[str | None] = mapped_column(String(8))
+    mrz_valid: Mapped[bool | None] = mapped_column(Boolean)
+    image_refs: Mapped[list[str]] = mapped_column(JSON, default=list)
+    created_at: Mapped[datetime]
+
+
+class Crossing(Base):
+    __tablename__ = "crossings"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    post_id: Mapped[str] = mapped_column(String(36), ForeignKey("posts.id"))
+    change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    person_id: Mapped[str] = mapped_column(String(36), ForeignKey("persons.id"), index=True)
+    document_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("identity_documents.id"), index=True)
+    direction: Mapped[str] = mapped_column(String(8))
+    crossed_at: Mapped[datetime] = mapped_column(index=True)
+    transport_mode: Mapped[str | None] = mapped_column(String(16))
+    origin: Mapped[str | None] = mapped_column(String(200))
+    destination: Mapped[str | None] = mapped_column(String(200))
+    reason: Mapped[str | None] = mapped_column(String(16))
+    group_size: Mapped[int] = mapped_column(Integer, default=1)
+    notes: Mapped[str | None] = mapped_column(Text)
+    recorded_by: Mapped[str] = mapped_column(String(36), ForeignKey("users.id"))
+    recorded_at: Mapped[datetime]
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+    void_reason: Mapped[str | None] = mapped_column(Text)
+    voided_by: Mapped[str | None] = mapped_column(String(36), ForeignKey("users.id"))
+    voided_at: Mapped[datetime | None]
+
+
+class AuditLog(Base):
+    """Who did what to which record: ids and action names only, no personal data."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_post_seq", "post_id", "seq"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    post_id: Mapped[str] = mapped_column(String(36), ForeignKey("posts.id"))
+    seq: Mapped[int] = mapped_column(BigInteger)
+    at: Mapped[datetime]
+    user_id: Mapped[str | None] = mapped_column(String(36))
+    action: Mapped[str] = mapped_column(String(32))
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str | None] = mapped_column(String(36))
+
+
+class Tombstone(Base):
+    """A deleted row: exports carry it so that copies elsewhere delete it too."""
+
+    __tablename__ = "tombstones"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    post_id: Mapped[str] = mapped_column(String(36), ForeignKey("posts.id"))
+    change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    entity: Mapped[str] = mapped_column(String(32))
+    entity_id: Mapped[str] = mapped_column(String(36))
+    deleted_at: Mapped[datetime]
+    deleted_by: Mapped[str | None] = mapped_column(String(36))
+
+
+#: tables whose rows carry ``change_seq`` (exported incrementally)
+CHANGE_TRACKED = (User, Person, IdentityDocument, Crossing, Tombstone)

@@ -1,0 +1,212 @@
+"""Checks and normalisation of what registration screens submit.
+
+Every problem raises :class:`~border_app.errors.InvalidInput` with a translated message
+that names the field; the submitted draft is not changed (nothing is lost).
+Lengths are bounded so that hostile input costs bounded time and space.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from border_app.errors import InvalidInput
+from border_app.i18n import LANGUAGES, _
+from border_app.model import (
+    SEXES,
+    CrossingData,
+    Direction,
+    DocumentData,
+    DocumentType,
+    PersonData,
+    RegistrationDraft,
+    TransportMode,
+    TravelReason,
+    check_partial_date,
+)
+
+from .models import normalise_number, search_key
+
+MAX_NAME = 200
+MAX_PLACE = 200
+MAX_NOTES = 2000
+MAX_GROUP = 500
+MAX_NUMBER = 40
+MAX_MRZ = 140
+MAX_IMAGES = 20
+MRZ_FORMATS = ("TD1", "TD2", "TD3", "MRVA", "MRVB")
+_STATE = re.compile(r"^[A-Z<]{1,3}$")
+_USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+_PCODE = re.compile(r"^NE\d{3}(?:\d{3}){0,2}$")
+
+
+def clean_text(value: Any, limit: int, field: str, *, required: bool = False, multiline: bool = False) -> str | None:
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise InvalidInput(_("{field}: a text is expected.").format(field=field))
+    if len(value) > limit * 4:  # refuse before normalising huge input
+        raise InvalidInput(_("{field} is too long (at most {count} characters).").format(field=field, count=limit))
+    text = value.strip() if multiline else " ".join(value.split())
+    if len(text) > limit:
+        raise InvalidInput(_("{field} is too long (at most {count} characters).").format(field=field, count=limit))
+    if not text:
+        if required:
+            raise InvalidInput(_("{field} is required.").format(field=field))
+        return None
+    if any(ord(c) < 32 and c not in "\n\t" for c in text):
+        raise InvalidInput(_("{field} contains control characters.").format(field=field))
+    return text
+
+
+def _enum(kind, value, field: str, *, required: bool):
+    if value is None or value == "":
+        if required:
+            raise InvalidInput(_("{field} is required.").format(field=field))
+        return None
+    try:
+        return kind(value)
+    except ValueError:
+        raise InvalidInput(_("{field}: this value is not allowed.").format(field=field)) from None
+
+
+def _state(value: Any, field: str) -> str | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str) or not _STATE.match(value.strip().upper()):
+        raise InvalidInput(_("{field} must be a 3-letter country code (e.g. NER).").format(field=field))
+    return value.strip().upper()
+
+
+@dataclass
+class Clean:
+    person: dict
+    document: dict | None
+    crossing: dict
+
+
+def person_values(p: PersonData) -> dict:
+    surname = clean_text(p.surname, MAX_NAME, _("Surname"), required=True)
+    given = clean_text(p.given_names, MAX_NAME, _("Given names")) or ""
+    sex = p.sex.upper() if isinstance(p.sex, str) and p.sex.strip() else None
+    if sex is not None and sex not in SEXES:
+        raise InvalidInput(_("{field}: this value is not allowed.").format(field=_("Sex")))
+    try:
+        birth = check_partial_date(p.birth_date)
+    except (ValueError, TypeError):
+        raise InvalidInput(
+            _("The date of birth is not valid: use YYYY, YYYY-MM or YYYY-MM-DD.")
+        ) from None
+    if birth is not None and birth[:4] < "1880":
+        raise InvalidInput(_("The date of birth is not valid: use YYYY, YYYY-MM or YYYY-MM-DD."))
+    photo = clean_text(p.photo_ref, 255, _("Photo"))
+    if photo and ("/" in photo or "\\" in photo or photo.startswith(".")):
+        raise InvalidInput(_("{field}: this value is not allowed.").format(field=_("Photo")))
+    return {
+        "surname": surname,
+        "given_names": given,
+        "search_key": search_key(surname, given),
+        "sex": sex,
+        "birth_date": birth,
+        "birth_date_approximate": bool(p.birth_date_approximate),
+        "nationality": _state(p.nationality, _("Nationality")),
+        "identity_declared": bool(p.identity_declared),
+        "photo_ref": photo,
+        "phone": clean_text(p.phone, 40, _("Phone")),
+    }
+
+
+def document_values(d: DocumentData) -> dict:
+    doc_type = _enum(DocumentType, d.doc_type, _("Document type"), required=True)
+    raw_number = d.number if isinstance(d.number, str) else ""
+    if len(raw_number) > MAX_NUMBER * 2:
+        raise InvalidInput(_("{field} is too long (at most {count} characters).").format(field=_("Document number"), count=MAX_NUMBER))
+    number = normalise_number(raw_number)
+    if not number:
+        raise InvalidInput(_("{field} is required.").format(field=_("Document number")))
+    if len(number) > MAX_NUMBER:
+        raise InvalidInput(_("{field} is too long (at most {count} characters).").format(field=_("Document number"), count=MAX_NUMBER))
+    if d.expiry_date is not None and not isinstance(d.expiry_date, date):
+        raise InvalidInput(_("{field}: a date is expected.").format(field=_("Expiry date")))
+    code = clean_text(d.document_code, 2, _("Document code"))
+    fmt = d.mrz_format.upper() if isinstance(d.mrz_format, str) and d.mrz_format.strip() else None
+    if fmt is not None and fmt not in MRZ_FORMATS:
+        raise InvalidInput(_("{field}: this value is not allowed.").format(field=_("MRZ format")))
+    mrz = d.mrz_raw.strip() if isinstance(d.mrz_raw, str) and d.mrz_raw.strip() else None
+    if mrz is not None and (len(mrz) > MAX_MRZ or not re.fullmatch(r"[A-Z0-9<\n]+", mrz)):
+        raise InvalidInput(_("{field}: this value is not allowed.").format(field=_("MRZ")))
+    refs = list(d.image_refs or [])
+    if len(refs) > MAX_IMAGES or not all(isinstance(r, str) and 0 < len(r) <= 255 and "/" not in r and "\\" not in r for r in refs):
+        raise InvalidInput(_("{field}: this value is not allowed.").format(field=_("Document images")))
+    return {
+        "doc_type": doc_type.value,
+        "number": number,
+        "issuing_state": _state(d.issuing_state, _("Issuing state")),
+        "expiry_date": d.expiry_date,
+        "document_code": code,
+        "mrz_format": fmt,
+        "mrz_raw": mrz,
+        "mrz_valid": None if d.mrz_valid is None else bool(d.mrz_valid),
+        "image_refs": refs,
+    }
+
+
+def crossing_values(c: CrossingData) -> dict:
+    direction = _enum(Direction, c.direction, _("Direction"), required=True)
+    if not isinstance(c.crossed_at, datetime) or c.crossed_at.tzinfo is None:
+        raise InvalidInput(_("{field}: a date and time with time zone is expected.").format(field=_("Crossing time")))
+    group = c.group_size
+    if isinstance(group, bool) or not isinstance(group, int) or not 1 <= group <= MAX_GROUP:
+        raise InvalidInput(_("The group size must be a whole number from 1 to {max}.").format(max=MAX_GROUP))
+    transport = _enum(TransportMode, c.transport_mode, _("Means of transport"), required=False)
+    reason = _enum(TravelReason, c.reason, _("Reason for travel"), required=False)
+    return {
+        "direction": direction.value,
+        "crossed_at": c.crossed_at,
+        "transport_mode": transport.value if transport else None,
+        "origin": clean_text(c.origin, MAX_PLACE, _("Origin")),
+        "destination": clean_text(c.destination, MAX_PLACE, _("Destination")),
+        "reason": reason.value if reason else None,
+        "group_size": group,
+        "notes": clean_text(c.notes, MAX_NOTES, _("Notes"), multiline=True),
+    }
+
+
+def draft_values(draft: RegistrationDraft) -> Clean:
+    if not isinstance(draft, RegistrationDraft) or draft.person is None or draft.crossing is None:
+        raise InvalidInput(_("The registration is incomplete."))
+    return Clean(
+        person=person_values(draft.person),
+        document=document_values(draft.document) if draft.document is not None else None,
+        crossing=crossing_values(draft.crossing),
+    )
+
+
+def username(value: Any) -> str:
+    text = value.strip().lower() if isinstance(value, str) else ""
+    if not _USERNAME.match(text):
+        raise InvalidInput(
+            _("The user name must have 2 to 64 characters: lower-case letters, digits, dot, dash or underscore.")
+        )
+    return text
+
+
+def full_name(value: Any) -> str:
+    return clean_text(value, MAX_NAME, _("Full name"), required=True)  # type: ignore[return-value]
+
+
+def language(value: Any) -> str:
+    if value not in LANGUAGES:
+        raise InvalidInput(_("{field}: this value is not allowed.").format(field=_("Language")))
+    return value
+
+
+def pcode(value: Any) -> str:
+    text = value.strip().upper() if isinstance(value, str) else ""
+    if not _PCODE.match(text):
+        raise InvalidInput(
+            _("The P-code must be NE followed by 3, 6 or 9 digits (e.g. NE006013).")
+        )
+    return text
