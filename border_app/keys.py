@@ -729,9 +729,10 @@ def _validate_key_entry(entry: Any, purpose: str, *, private: bool) -> None:
 class Keystore:
     """The post's keystore file (format in the module docstring)."""
 
-    def __init__(self, path: Path, doc: dict):
+    def __init__(self, path: Path, doc: dict | None = None):
+        """``Keystore(path)`` is the same as ``Keystore.load(path)``."""
         self.path = Path(path)
-        self._doc = doc
+        self._doc = doc if doc is not None else self._read(self.path)
 
     def __repr__(self) -> str:
         return f"<Keystore {self.path} post={self.post_id!r} slots={len(self._doc['slots'])}>"

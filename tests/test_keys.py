@@ -570,3 +570,10 @@ def test_qr_text_parsing_rejects_garbage(tmp_path):
                 text[:-5], "HHBM-PK1:" + "[" * 5000, "HHBM-PK1:" + "x" * 100_000, text + "x"):
         with pytest.raises(InvalidInput):
             PublicKeys.from_qr_text(bad)
+
+
+def test_constructor_with_a_path_loads_the_file(tmp_path):
+    path, _store, keys = make(tmp_path)
+    assert Keystore(path).public_keys() == keys.public_keys()
+    with pytest.raises(KeyStoreError):
+        Keystore(tmp_path / "absent.json")
