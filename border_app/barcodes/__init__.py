@@ -1,0 +1,166 @@
+"""Barcode decoding behind one interface: zxing-cpp first, ZBar (pyzbar) as a fallback.
+
+OpenCV, numpy, zxing-cpp and pyzbar are imported only inside this package, lazily, so the
+domain stays importable on a machine without them. Formats: QR, PDF417, DataMatrix,
+Aztec, Code 128 and Code 39; every code found in an image is reported.
+
+* :func:`decode_image` — a file path, bytes or an array; thorough: several binarizers and
+  scales are tried (each only while nothing was found), then ZBar.
+* :func:`decode_frame` — a camera frame (BGR or gray array); one fast pass, for live video.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from border_app.errors import InvalidInput
+from border_app.i18n import _
+
+log = logging.getLogger(__name__)
+
+FORMATS = ("QRCode", "PDF417", "DataMatrix", "Aztec", "Code128", "Code39")
+MAX_FILE_BYTES = 64 * 1024 * 1024
+MAX_PIXELS = 60_000_000
+
+
+@dataclass(frozen=True)
+class Barcode:
+    format: str  # one of FORMATS (or another zxing/ZBar format name)
+    text: str
+    bytes: bytes
+    position: list[tuple[int, int]]  # corners: top-left, top-right, bottom-right, bottom-left
+    backend: str  # "zxing-cpp" or "zbar"
+    extra: dict[str, Any] = field(default_factory=dict, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": self.format, "text": self.text, "position": [list(p) for p in self.position],
+                "backend": self.backend}
+
+
+def available_backends() -> list[str]:
+    found = []
+    try:
+        import zxingcpp  # noqa: F401
+
+        found.append("zxing-cpp")
+    except ImportError:
+        pass
+    try:
+        from pyzbar import pyzbar  # noqa: F401
+
+        found.append("zbar")
+    except (ImportError, OSError):
+        pass
+    return found
+
+
+def load_image(source):
+    """A grayscale uint8 array from a path, encoded bytes, or an array (BGR/BGRA/gray)."""
+    import numpy as np
+
+    if isinstance(source, np.ndarray):
+        return _to_gray(source)
+    if isinstance(source, (str, Path)):
+        path = Path(source)
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise InvalidInput(_("The image {path} is too large ({size} MB).").format(path=path, size=size // 2**20))
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InvalidInput(
+                _("Cannot read the image {path}: {reason}").format(path=path, reason=exc.strerror or str(exc))
+            ) from None
+        name = str(path)
+    elif isinstance(source, (bytes, bytearray, memoryview)):
+        data = bytes(source)
+        name = _("(image data)")
+    else:
+        raise TypeError("decode_image expects a path, bytes or a numpy array")
+    return _decode_bytes(data, name)
+
+
+def _decode_bytes(data: bytes, name: str):
+    import cv2
+    import numpy as np
+
+    image = None
+    try:
+        image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
+    except cv2.error:
+        image = None
+    if image is None:
+        try:
+            import io
+
+            from PIL import Image
+
+            with Image.open(io.BytesIO(data)) as pil:
+                if pil.width * pil.height > MAX_PIXELS:
+                    raise InvalidInput(_("The image {path} has too many pixels.").format(path=name))
+                image = np.asarray(pil.convert("L"))
+        except InvalidInput:
+            raise
+        except Exception:
+            image = None
+    if image is None:
+        raise InvalidInput(_("The file {path} is not a readable image.").format(path=name))
+    if image.size > MAX_PIXELS:
+        raise InvalidInput(_("The image {path} has too many pixels.").format(path=name))
+    return image
+
+
+def _to_gray(array):
+    import cv2
+    import numpy as np
+
+    if array.dtype != np.uint8:
+        array = np.clip(array, 0, 255).astype(np.uint8)
+    if array.ndim == 2:
+        return array
+    if array.ndim == 3 and array.shape[2] == 1:
+        return array[:, :, 0]
+    if array.ndim == 3 and array.shape[2] == 3:
+        return cv2.cvtColor(array, cv2.COLOR_BGR2GRAY)
+    if array.ndim == 3 and array.shape[2] == 4:
+        return cv2.cvtColor(array, cv2.COLOR_BGRA2GRAY)
+    raise InvalidInput(_("Unsupported image layout {shape}.").format(shape=array.shape))
+
+
+def decode_image(source, *, use_zbar: bool = True) -> list[Barcode]:
+    """Every code in an image file / bytes / array; thorough (several passes, then ZBar)."""
+    from border_app.barcodes import _zxing
+
+    gray = load_image(source)
+    codes = _zxing.decode_thorough(gray)
+    if not codes and use_zbar:
+        from border_app.barcodes import _zbar
+
+        codes = _zbar.decode(gray)
+    return codes
+
+
+def decode_frame(frame, *, fast: bool = True) -> list[Barcode]:
+    """Codes in one camera frame (numpy BGR or gray); ``fast`` = a single zxing-cpp pass."""
+    from border_app.barcodes import _zxing
+
+    gray = _to_gray(frame)
+    if fast:
+        return _zxing.decode_fast(gray)
+    return _zxing.decode_thorough(gray)
+
+
+def decode_plain_zxing(source) -> list[Barcode]:
+    """zxing-cpp with its default settings only (the benchmark's and tests' baseline)."""
+    from border_app.barcodes import _zxing
+
+    return _zxing.decode_default(load_image(source))
+
+
+def decode_zbar(source) -> list[Barcode]:
+    from border_app.barcodes import _zbar
+
+    return _zbar.decode(load_image(source))
