@@ -34,7 +34,7 @@ File format ``hhbm-keystore/1`` (JSON, UTF-8, mode 0600, written only through
       "post_id": "<post id>",
       "created_at": "2025-01-31T08:00:00Z",
       "cipher": "AES-256-GCM",
-      "kdf_default": {"name": "argon2id", "time_cost": 3, "memory_cost_kib": 65536,
+      "kdf_default": {"name": "argon2id", "time_cost": 2, "memory_cost_kib": 65536,
                       "parallelism": 1},                # parameters for new slots
       "keys": {                                        # current keys, by purpose
         "post_signing":    {"algorithm": "Ed25519", "key_id": "<16 hex>",
@@ -52,7 +52,7 @@ File format ``hhbm-keystore/1`` (JSON, UTF-8, mode 0600, written only through
       "integrity": {"algorithm": "HMAC-SHA256", "mac": "<b64 32 bytes>"},
       "slots": {
         "<slot id = user id>": {
-          "kdf": {"name": "argon2id", "time_cost": 3, "memory_cost_kib": 65536,
+          "kdf": {"name": "argon2id", "time_cost": 2, "memory_cost_kib": 65536,
                   "parallelism": 1, "salt": "<b64 16 bytes>"},
           "created_at": "...", "nonce": "<b64 12 bytes>",
           "wrapped_master_key": "<b64 32+16 bytes>"}
@@ -261,10 +261,13 @@ def _sealed_error() -> KeyStoreError:
 
 @dataclass(frozen=True)
 class KdfParams:
-    """Argon2id parameters of a key slot. ``DEFAULT`` takes about 0.2-0.4 s on a
-    low-spec laptop; ``TEST`` is for tests only."""
+    """Argon2id parameters of a key slot. ``DEFAULT`` (2 passes, 64 MiB, 1 lane) takes
+    about 0.13-0.2 s on the 2-core development machine, so roughly 0.2-0.4 s on a
+    low-spec laptop (sign-in also runs the account's password hash); ``TEST`` is for
+    tests only. Parameters are stored in each slot: raising the default later only
+    affects new or re-wrapped slots."""
 
-    time_cost: int = 3
+    time_cost: int = 2
     memory_cost_kib: int = 64 * 1024
     parallelism: int = 1
 
