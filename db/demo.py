@@ -12,11 +12,13 @@ services and one audit entry (``demo_seed``) per batch.
 from __future__ import annotations
 
 import itertools
+import json
 import logging
+from datetime import timezone
 from collections.abc import Iterable
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import JSON, Boolean, Date, func, insert, select
 
 from border_app.errors import AuthenticationError, DemoDataError, InvalidInput
 from border_app.i18n import N_, _
@@ -25,7 +27,7 @@ from border_app.roles import Role
 
 from . import Database, validation
 from .changes import next_seq
-from .models import AuditLog, Crossing, IdentityDocument, Person, Post, User
+from .models import AuditLog, Crossing, IdentityDocument, Person, Post, User, UTCDateTime
 
 log = logging.getLogger(__name__)
 
@@ -144,6 +146,37 @@ def add_demo_travellers(db: Database, n: int, seed: int = 0, *, drafts: Iterable
     return total
 
 
+def _sqlite_value(kind):
+    """Python value -> what SQLAlchemy's SQLite dialect stores for this column type."""
+    if isinstance(kind, UTCDateTime):
+        return lambda v: None if v is None else v.astimezone(timezone.utc).replace(tzinfo=None).isoformat(
+            sep=" ", timespec="microseconds")
+    if isinstance(kind, Date):
+        return lambda v: None if v is None else v.isoformat()
+    if isinstance(kind, JSON):
+        return lambda v: None if v is None else json.dumps(v)
+    if isinstance(kind, Boolean):
+        return lambda v: None if v is None else int(bool(v))
+    return None
+
+
+def _bulk_insert(conn, table, rows: list[dict]) -> None:
+    """Insert many rows. SQLite: straight to the driver (the Core per-row overhead would
+    dominate a million-row seeding); other databases: a Core ``executemany``."""
+    if not rows:
+        return
+    if conn.dialect.name != "sqlite":
+        conn.execute(insert(table), rows)
+        return
+    columns = list(table.c)
+    names = [c.name for c in columns]
+    converters = [_sqlite_value(c.type) for c in columns]
+    sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
+    values = [tuple(conv(row.get(name)) if conv else row.get(name) for name, conv in zip(names, converters))
+              for row in rows]
+    conn.exec_driver_sql(sql, values)
+
+
 def _insert_batch(db: Database, post_id: str, recorder: str, drafts: list[RegistrationDraft]) -> int:
     from .services import utcnow
 
@@ -184,11 +217,9 @@ def _insert_batch(db: Database, post_id: str, recorder: str, drafts: list[Regist
         for row in itertools.chain(persons, documents, crossings):
             row["change_seq"] = seq
             seq += 1
-        if persons:
-            conn.execute(insert(Person), persons)
-        if documents:
-            conn.execute(insert(IdentityDocument), documents)
-        conn.execute(insert(Crossing), crossings)
+        _bulk_insert(conn, Person.__table__, persons)
+        _bulk_insert(conn, IdentityDocument.__table__, documents)
+        _bulk_insert(conn, Crossing.__table__, crossings)
         conn.execute(insert(AuditLog), [{"id": new_id(), "post_id": post_id, "seq": seq, "at": now, "user_id": None,
                                          "action": "demo_seed", "entity": "crossing", "entity_id": None}])
     return len(crossings)

@@ -28,7 +28,7 @@ from border_app.errors import (
     NotFound,
     UserFacingError,
 )
-from border_app.i18n import _
+from border_app.i18n import N_, _
 from border_app.model import new_id
 from border_app.roles import Permission, Role, require
 
@@ -199,7 +199,7 @@ class PostService:
     def setup_post(self, *, name: str, pcode: str, language: str, admin_username: str, admin_full_name: str,
                    admin_password: str, demo: bool = False, kdf=None) -> dm.Actor:
         """First run only: the post, its administrator and the keystore."""
-        post_name = validation.clean_text(name, validation.MAX_NAME, _("Post name"), required=True)
+        post_name = validation.clean_text(name, validation.MAX_NAME, N_("Post name"), required=True)
         code = validation.pcode(pcode)
         lang = validation.language(language)
         username = validation.username(admin_username)
@@ -488,7 +488,7 @@ class RegistrationService:
 
     def void(self, crossing_id: str, reason: str) -> dm.Registration:
         require(self.actor.role, P.VOID_REGISTRATION)
-        text = validation.clean_text(reason, 500, _("Reason for voiding"), required=True, multiline=True)
+        text = validation.clean_text(reason, 500, N_("Reason for voiding"), required=True, multiline=True)
         with self.db.session(write=True) as s:
             crossing, person, doc = self._load(s, crossing_id)
             if crossing.post_id != self.actor.post_id:

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from typing import Any
 
 from border_app.errors import InvalidInput
-from border_app.i18n import LANGUAGES, _
+from border_app.i18n import LANGUAGES, N_, _
 from border_app.model import (
     SEXES,
     CrossingData,
@@ -37,6 +37,7 @@ MAX_NUMBER = 40
 MAX_MRZ = 140
 MAX_IMAGES = 20
 MRZ_FORMATS = ("TD1", "TD2", "TD3", "MRVA", "MRVB")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _STATE = re.compile(r"^[A-Z<]{1,3}$")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 _PCODE = re.compile(r"^NE\d{3}(?:\d{3}){0,2}$")
@@ -46,37 +47,37 @@ def clean_text(value: Any, limit: int, field: str, *, required: bool = False, mu
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise InvalidInput(_("{field}: a text is expected.").format(field=field))
+        raise InvalidInput(_("{field}: a text is expected.").format(field=_(field)))
     if len(value) > limit * 4:  # refuse before normalising huge input
-        raise InvalidInput(_("{field} is too long (at most {count} characters).").format(field=field, count=limit))
+        raise InvalidInput(_("{field} is too long (at most {count} characters).").format(field=_(field), count=limit))
     text = value.strip() if multiline else " ".join(value.split())
     if len(text) > limit:
-        raise InvalidInput(_("{field} is too long (at most {count} characters).").format(field=field, count=limit))
+        raise InvalidInput(_("{field} is too long (at most {count} characters).").format(field=_(field), count=limit))
     if not text:
         if required:
-            raise InvalidInput(_("{field} is required.").format(field=field))
+            raise InvalidInput(_("{field} is required.").format(field=_(field)))
         return None
-    if any(ord(c) < 32 and c not in "\n\t" for c in text):
-        raise InvalidInput(_("{field} contains control characters.").format(field=field))
+    if _CONTROL.search(text):
+        raise InvalidInput(_("{field} contains control characters.").format(field=_(field)))
     return text
 
 
 def _enum(kind, value, field: str, *, required: bool):
     if value is None or value == "":
         if required:
-            raise InvalidInput(_("{field} is required.").format(field=field))
+            raise InvalidInput(_("{field} is required.").format(field=_(field)))
         return None
     try:
         return kind(value)
     except ValueError:
-        raise InvalidInput(_("{field}: this value is not allowed.").format(field=field)) from None
+        raise InvalidInput(_("{field}: this value is not allowed.").format(field=_(field))) from None
 
 
 def _state(value: Any, field: str) -> str | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str) or not _STATE.match(value.strip().upper()):
-        raise InvalidInput(_("{field} must be a 3-letter country code (e.g. NER).").format(field=field))
+        raise InvalidInput(_("{field} must be a 3-letter country code (e.g. NER).").format(field=_(field)))
     return value.strip().upper()
 
 
@@ -88,8 +89,8 @@ class Clean:
 
 
 def person_values(p: PersonData) -> dict:
-    surname = clean_text(p.surname, MAX_NAME, _("Surname"), required=True)
-    given = clean_text(p.given_names, MAX_NAME, _("Given names")) or ""
+    surname = clean_text(p.surname, MAX_NAME, N_("Surname"), required=True)
+    given = clean_text(p.given_names, MAX_NAME, N_("Given names")) or ""
     sex = p.sex.upper() if isinstance(p.sex, str) and p.sex.strip() else None
     if sex is not None and sex not in SEXES:
         raise InvalidInput(_("{field}: this value is not allowed.").format(field=_("Sex")))
@@ -101,7 +102,7 @@ def person_values(p: PersonData) -> dict:
         ) from None
     if birth is not None and birth[:4] < "1880":
         raise InvalidInput(_("The date of birth is not valid: use YYYY, YYYY-MM or YYYY-MM-DD."))
-    photo = clean_text(p.photo_ref, 255, _("Photo"))
+    photo = clean_text(p.photo_ref, 255, N_("Photo"))
     if photo and ("/" in photo or "\\" in photo or photo.startswith(".")):
         raise InvalidInput(_("{field}: this value is not allowed.").format(field=_("Photo")))
     return {
@@ -111,15 +112,15 @@ def person_values(p: PersonData) -> dict:
         "sex": sex,
         "birth_date": birth,
         "birth_date_approximate": bool(p.birth_date_approximate),
-        "nationality": _state(p.nationality, _("Nationality")),
+        "nationality": _state(p.nationality, N_("Nationality")),
         "identity_declared": bool(p.identity_declared),
         "photo_ref": photo,
-        "phone": clean_text(p.phone, 40, _("Phone")),
+        "phone": clean_text(p.phone, 40, N_("Phone")),
     }
 
 
 def document_values(d: DocumentData) -> dict:
-    doc_type = _enum(DocumentType, d.doc_type, _("Document type"), required=True)
+    doc_type = _enum(DocumentType, d.doc_type, N_("Document type"), required=True)
     raw_number = d.number if isinstance(d.number, str) else ""
     if len(raw_number) > MAX_NUMBER * 2:
         raise InvalidInput(_("{field} is too long (at most {count} characters).").format(field=_("Document number"), count=MAX_NUMBER))
@@ -130,7 +131,7 @@ def document_values(d: DocumentData) -> dict:
         raise InvalidInput(_("{field} is too long (at most {count} characters).").format(field=_("Document number"), count=MAX_NUMBER))
     if d.expiry_date is not None and not isinstance(d.expiry_date, date):
         raise InvalidInput(_("{field}: a date is expected.").format(field=_("Expiry date")))
-    code = clean_text(d.document_code, 2, _("Document code"))
+    code = clean_text(d.document_code, 2, N_("Document code"))
     fmt = d.mrz_format.upper() if isinstance(d.mrz_format, str) and d.mrz_format.strip() else None
     if fmt is not None and fmt not in MRZ_FORMATS:
         raise InvalidInput(_("{field}: this value is not allowed.").format(field=_("MRZ format")))
@@ -143,7 +144,7 @@ def document_values(d: DocumentData) -> dict:
     return {
         "doc_type": doc_type.value,
         "number": number,
-        "issuing_state": _state(d.issuing_state, _("Issuing state")),
+        "issuing_state": _state(d.issuing_state, N_("Issuing state")),
         "expiry_date": d.expiry_date,
         "document_code": code,
         "mrz_format": fmt,
@@ -154,23 +155,23 @@ def document_values(d: DocumentData) -> dict:
 
 
 def crossing_values(c: CrossingData) -> dict:
-    direction = _enum(Direction, c.direction, _("Direction"), required=True)
+    direction = _enum(Direction, c.direction, N_("Direction"), required=True)
     if not isinstance(c.crossed_at, datetime) or c.crossed_at.tzinfo is None:
         raise InvalidInput(_("{field}: a date and time with time zone is expected.").format(field=_("Crossing time")))
     group = c.group_size
     if isinstance(group, bool) or not isinstance(group, int) or not 1 <= group <= MAX_GROUP:
         raise InvalidInput(_("The group size must be a whole number from 1 to {max}.").format(max=MAX_GROUP))
-    transport = _enum(TransportMode, c.transport_mode, _("Means of transport"), required=False)
-    reason = _enum(TravelReason, c.reason, _("Reason for travel"), required=False)
+    transport = _enum(TransportMode, c.transport_mode, N_("Means of transport"), required=False)
+    reason = _enum(TravelReason, c.reason, N_("Reason for travel"), required=False)
     return {
         "direction": direction.value,
         "crossed_at": c.crossed_at,
         "transport_mode": transport.value if transport else None,
-        "origin": clean_text(c.origin, MAX_PLACE, _("Origin")),
-        "destination": clean_text(c.destination, MAX_PLACE, _("Destination")),
+        "origin": clean_text(c.origin, MAX_PLACE, N_("Origin")),
+        "destination": clean_text(c.destination, MAX_PLACE, N_("Destination")),
         "reason": reason.value if reason else None,
         "group_size": group,
-        "notes": clean_text(c.notes, MAX_NOTES, _("Notes"), multiline=True),
+        "notes": clean_text(c.notes, MAX_NOTES, N_("Notes"), multiline=True),
     }
 
 
@@ -194,7 +195,7 @@ def username(value: Any) -> str:
 
 
 def full_name(value: Any) -> str:
-    return clean_text(value, MAX_NAME, _("Full name"), required=True)  # type: ignore[return-value]
+    return clean_text(value, MAX_NAME, N_("Full name"), required=True)  # type: ignore[return-value]
 
 
 def language(value: Any) -> str:
