@@ -1,0 +1,157 @@
+"""Segment one MRZ text line into fixed-pitch character cells.
+
+OCR-B in an MRZ is printed at a fixed pitch, so the segmenter finds the ink components,
+estimates the capital height and the pitch from them, then walks the line left to right:
+broken glyphs are merged, touching glyphs are split at the pitch, and gaps of a whole pitch
+or more get empty cells. Each cell is cut around its centre along the line's fitted
+baseline and normalised to ``CELL_H x CELL_W`` (ink = 1.0), the classifier's input.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+CELL_H = 24
+CELL_W = 18
+_HALF_H = 0.78  # cell half-height, in capital heights
+_HALF_W = 0.62  # cell half-width, in pitches
+
+
+@dataclass
+class LineCells:
+    cells: np.ndarray  # float32 [n, CELL_H, CELL_W]
+    centers: np.ndarray  # float32 [n, 2] (x, y) in the input image
+    cap_height: float
+    pitch: float
+
+
+def _ink(gray: np.ndarray) -> np.ndarray:
+    """Float ink map in [0, 1] (1 = dark ink), contrast-stretched."""
+    g = gray.astype(np.float32)
+    lo, hi = np.percentile(g, (2, 98))
+    if hi - lo < 1e-3:
+        return np.zeros_like(g)
+    ink = (hi - g) / (hi - lo)
+    return np.clip(ink, 0.0, 1.0)
+
+
+def prepare(gray: np.ndarray, target_h: int = 48) -> tuple[np.ndarray, float]:
+    """Rescale a line crop so that its height is about ``target_h``; returns (image, scale)."""
+    h = gray.shape[0]
+    scale = target_h / float(h)
+    if abs(scale - 1.0) < 0.08:
+        return gray, 1.0
+    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_CUBIC
+    out = cv2.resize(gray, (max(1, int(round(gray.shape[1] * scale))), target_h), interpolation=interp)
+    return out, scale
+
+
+def segment_line(gray: np.ndarray, expected: int | None = None) -> LineCells | None:
+    """Cut a grayscale line image (dark text on light paper) into character cells.
+
+    ``expected`` (the number of characters, when the format is known) replaces the pitch
+    walk by an even grid between the first and the last glyph."""
+    if gray.ndim == 3:
+        gray = cv2.cvtColor(gray, cv2.COLOR_BGR2GRAY)
+    img, scale = prepare(gray)
+    ink = _ink(img)
+    ink8 = (ink * 255).astype(np.uint8)
+    _t, binary = cv2.threshold(ink8, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    if binary.mean() > 127:  # more ink than paper: wrong polarity
+        ink = 1.0 - ink
+        binary = 255 - binary
+    n, _lab, stats, cent = cv2.connectedComponentsWithStats(binary, connectivity=8)
+    if n <= 1:
+        return None
+    H, W = img.shape
+    x, y, w, h, area = (stats[1:, i].astype(np.float32) for i in range(5))
+    cy = y + h / 2.0
+    ok = (h >= 0.2 * H) & (h <= 0.98 * H + 1) & (area >= 6) & (w <= 0.9 * W)
+    if ok.sum() < 1:
+        return None
+    tall = ok & (h >= 0.5 * np.max(h[ok]))
+    cap = float(np.median(h[tall]))
+    # baseline fit through the centres of the capital-height components
+    xs, ys = (x + w / 2.0)[tall], cy[tall]
+    if len(xs) >= 3 and np.ptp(xs) > cap:
+        slope, icpt = np.polyfit(xs, ys, 1)
+        slope = float(np.clip(slope, -0.15, 0.15))
+    else:
+        slope, icpt = 0.0, float(np.median(ys)) if len(ys) else H / 2.0
+    base = lambda xx: slope * xx + icpt  # noqa: E731
+    keep = ok & (np.abs(cy - base(x + w / 2.0)) < 0.45 * cap) & (h >= 0.28 * cap) & (h <= 1.6 * cap)
+    if keep.sum() < 1:
+        return None
+    boxes = sorted(zip(x[keep], (x + w)[keep]), key=lambda b: b[0])
+    # merge boxes overlapping horizontally (broken glyphs)
+    merged: list[list[float]] = []
+    for x0, x1 in boxes:
+        if merged and x0 < merged[-1][1] - 0.25 * min(x1 - x0, merged[-1][1] - merged[-1][0]):
+            merged[-1][1] = max(merged[-1][1], x1)
+        else:
+            merged.append([x0, x1])
+    widths = np.array([b[1] - b[0] for b in merged])
+    centers = np.array([(b[0] + b[1]) / 2.0 for b in merged])
+    # pitch: from neighbouring centres of single-glyph boxes
+    d = np.diff(centers)
+    single = (widths[:-1] < 1.05 * cap) & (widths[1:] < 1.05 * cap) if len(d) else np.array([], bool)
+    cand = d[single & (d > 0.6 * cap) & (d < 1.5 * cap)] if len(d) else d
+    pitch = float(np.median(cand)) if len(cand) >= 2 else 0.95 * cap
+    # merge pieces of one glyph (an M or W broken in two): centres much closer than a pitch
+    joined: list[list[float]] = []
+    for b in merged:
+        if joined and (b[0] + b[1]) / 2 - (joined[-1][0] + joined[-1][1]) / 2 < 0.6 * pitch and b[1] - joined[-1][0] < 1.1 * pitch:
+            joined[-1][1] = max(joined[-1][1], b[1])
+        else:
+            joined.append(list(b))
+    merged = joined
+    widths = np.array([b[1] - b[0] for b in merged])
+    centers = np.array([(b[0] + b[1]) / 2.0 for b in merged])
+    xs_c = spread(centers, widths, expected) if expected else walk(merged, widths, pitch)
+    cells = extract_cells(ink, xs_c, base, cap, pitch, slope)
+    ctr = np.stack([xs_c / scale, base(xs_c) / scale], axis=1).astype(np.float32)
+    return LineCells(cells, ctr, cap / scale, pitch / scale)
+
+
+def spread(centers: np.ndarray, widths: np.ndarray, expected: int) -> np.ndarray:
+    """``expected`` evenly spaced cells over the span of the glyphs (known format)."""
+    x0 = centers[0] - widths[0] / 2
+    x1 = centers[-1] + widths[-1] / 2
+    p = (x1 - x0) / expected
+    return (x0 + p * (np.arange(expected) + 0.5)).astype(np.float32)
+
+
+def walk(merged: list[list[float]], widths: np.ndarray, pitch: float) -> np.ndarray:
+    """Left-to-right walk: split wide boxes at the pitch, fill gaps of whole pitches."""
+    pos: list[float] = []
+    for (x0, x1), wd in zip(merged, widths):
+        k = max(1, int(round(wd / pitch))) if wd > 1.35 * pitch else 1
+        for j in range(k):
+            c = x0 + (j + 0.5) * wd / k
+            if pos and c - pos[-1] > 1.6 * pitch:
+                gaps = int(round((c - pos[-1]) / pitch)) - 1
+                step = (c - pos[-1]) / (gaps + 1)
+                pos.extend(pos[-1] + step * (g + 1) for g in range(gaps))
+            pos.append(c)
+    return np.array(pos, np.float32)
+
+
+def extract_cells(ink: np.ndarray, xs: np.ndarray, base, cap: float, pitch: float, slope: float = 0.0) -> np.ndarray:
+    out = np.zeros((len(xs), CELL_H, CELL_W), np.float32)
+    hw, hh = _HALF_W * pitch, _HALF_H * cap
+    for i, cx in enumerate(xs):
+        cy = base(cx)
+        # affine map from the cell grid to the image (follows the baseline slope)
+        sx, sy = 2 * hw / CELL_W, 2 * hh / CELL_H
+        m = np.array(
+            [[sx, -slope * sy, cx - hw + slope * hh], [slope * sx, sy, cy - hh - slope * hw]], np.float32
+        )
+        out[i] = cv2.warpAffine(
+            ink, m, (CELL_W, CELL_H), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_AREA, borderMode=cv2.BORDER_CONSTANT
+        ) if sx < 1 else cv2.warpAffine(
+            ink, m, (CELL_W, CELL_H), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT
+        )
+    return out

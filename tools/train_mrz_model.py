@@ -1,0 +1,336 @@
+#!/usr/bin/env python3
+"""Build the MRZ reader's model: the OCR-B glyph atlas and the character classifier.
+
+Development-time only (needs Pillow and the Debian ``fonts-ocr-b`` font); the run-time
+reader needs only numpy + OpenCV and the two files this script writes:
+
+* ``resources/models/ocrb_glyphs.npz``: the 37 MRZ glyphs rendered in fixed-pitch cells;
+* ``resources/models/mrz_ocrb_mlp.npz``: the classifier weights (a 2-hidden-layer MLP).
+
+Steps (``python tools/train_mrz_model.py [atlas|data|train|all]``):
+
+1. ``atlas``: render the glyphs from ``/usr/share/fonts/opentype/ocr-b/OCRB.otf``.
+2. ``data``: synthetic lines (random MRZ-like text rendered from the atlas at 10-40 px
+   capital height, with blur, noise, JPEG, contrast, thickening/thinning, slight rotation),
+   segmented by the reader's own segmenter, plus the *training* 75% of the real crops in
+   ``../shared/data/mrz-lines`` (segmented by the same segmenter; a line is used only when
+   its number of cells equals the ground-truth length). The held-out 25% listed in
+   ``resources/data/mrz_lines_split.json`` is never read here.
+3. ``train``: numpy MLP, Adam, a few epochs; prints validation accuracy on a slice of the
+   training crops (not the held-out set).
+
+Seeds are fixed; run with ``nice -n 10``: a full build takes a few minutes on 2 cores.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+MODELS = ROOT / "resources" / "models"
+SPLIT = ROOT / "resources" / "data" / "mrz_lines_split.json"
+LINES = ROOT.parent / "shared" / "data" / "mrz-lines"
+FONT = "/usr/share/fonts/opentype/ocr-b/OCRB.otf"
+CACHE = Path("/tmp/mrz_train_cache.npz")
+
+
+def build_atlas() -> None:
+    from PIL import Image, ImageDraw, ImageFont
+
+    from border_app.ocr.glyphs import CHARSET
+
+    size = 120
+    font = ImageFont.truetype(FONT, size)
+    adv = int(round(font.getlength("A")))
+    cap_top, cap_bottom = font.getbbox("H")[1], font.getbbox("H")[3]
+    top, bottom = cap_top - 14, cap_bottom + 10
+    cells = []
+    for ch in CHARSET:
+        img = Image.new("L", (adv, bottom - top), 0)
+        ImageDraw.Draw(img).text((0, -top), ch, fill=255, font=font)
+        cells.append(np.asarray(img, np.uint8))
+    cells = np.stack(cells)
+    MODELS.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        MODELS / "ocrb_glyphs.npz",
+        cells=cells,
+        cap_top=np.float32((cap_top - top) / (bottom - top)),
+        cap_height=np.float32((cap_bottom - cap_top) / (bottom - top)),
+    )
+    print("atlas", cells.shape, "cap", (cap_bottom - cap_top) / (bottom - top))
+
+
+
+SEED = 20240603
+
+
+def _source(name: str) -> str:
+    """The document a crop comes from: ``<image>-<line>.tif`` -> ``<image>``."""
+    return name.rsplit("-", 1)[0]
+
+
+def make_split() -> None:
+    """Hold out 25% of the real crops, whole source documents at a time (seeded)."""
+    names = sorted(p.name for p in LINES.glob("*.tif"))
+    groups = sorted({_source(n) for n in names})
+    rng = np.random.default_rng(SEED)
+    order = rng.permutation(len(groups))
+    held: set[str] = set()
+    count = 0
+    for i in order:
+        if count >= 0.25 * len(names):
+            break
+        g = groups[i]
+        members = [n for n in names if _source(n) == g]
+        held.update(members)
+        count += len(members)
+    SPLIT.parent.mkdir(parents=True, exist_ok=True)
+    SPLIT.write_text(
+        json.dumps(
+            {
+                "source": "../shared/data/mrz-lines (DoubangoTelecom/tesseractMRZ @ 1e7adfe)",
+                "method": "documents (crop name without '-<line>.tif') shuffled with numpy "
+                f"default_rng({SEED}); whole documents held out until >= 25% of the crops",
+                "total": len(names),
+                "held_out_count": len(held),
+                "held_out": sorted(held),
+            },
+            indent=1,
+        )
+        + "\n"
+    )
+    print("split", len(held), "of", len(names))
+
+
+def load_split() -> tuple[list[Path], list[Path]]:
+    data = json.loads(SPLIT.read_text())
+    held = set(data["held_out"])
+    files = sorted(LINES.glob("*.tif"))
+    return [f for f in files if f.name not in held], [f for f in files if f.name in held]
+
+
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+DIGITS = "0123456789"
+
+
+def random_text(rng: np.random.Generator) -> str:
+    """MRZ-like text: names with < and << separators, digit runs, codes, filler runs."""
+    n = int(rng.choice([30, 36, 44, int(rng.integers(12, 45))]))
+    parts: list[str] = []
+    while sum(map(len, parts)) < n:
+        r = rng.random()
+        if r < 0.35:
+            parts.append("".join(rng.choice(list(LETTERS), int(rng.integers(1, 11)))))
+        elif r < 0.6:
+            parts.append("".join(rng.choice(list(DIGITS), int(rng.integers(1, 10)))))
+        elif r < 0.75:
+            parts.append("<" * int(rng.integers(1, 3)))
+        elif r < 0.85:
+            parts.append("<" * int(rng.integers(3, 20)))
+        else:
+            parts.append("".join(rng.choice(list(LETTERS + DIGITS + "<"), int(rng.integers(1, 8)))))
+    return "".join(parts)[:n]
+
+
+def degrade_line(mask: np.ndarray, rng: np.random.Generator, cap: float) -> np.ndarray:
+    """Turn an ink mask into a camera/scanner-like grayscale line image."""
+    import cv2
+
+    # stroke weight: blur + re-threshold softly
+    if rng.random() < 0.6:
+        m = cv2.GaussianBlur(mask, (0, 0), max(0.3, cap * 0.04))
+        t = rng.uniform(0.25, 0.65)
+        mask = np.clip((m - t) / 0.25 + 0.5, 0, 1)
+    top, bottom = (int(rng.uniform(0.08, 0.45) * cap) for _ in range(2))
+    left, right = (int(rng.uniform(0.0, 1.5) * cap) for _ in range(2))
+    mask = cv2.copyMakeBorder(mask, top, bottom, left, right, cv2.BORDER_CONSTANT, value=0)
+    if rng.random() < 0.5:
+        ang = rng.uniform(-1.2, 1.2)
+        h, w = mask.shape
+        mat = cv2.getRotationMatrix2D((w / 2, h / 2), ang, 1.0)
+        mask = cv2.warpAffine(mask, mat, (w, h))
+    paper = rng.uniform(120, 255)
+    contrast = rng.uniform(0.35, 0.95) * paper
+    img = paper - contrast * mask
+    # uneven light and background texture
+    h, w = img.shape
+    img = img * (1 + rng.uniform(-0.25, 0.25) * np.linspace(-1, 1, w)[None, :])
+    if rng.random() < 0.4:
+        tex = cv2.resize(rng.normal(0, 1, (max(2, h // 8), max(2, w // 8))).astype(np.float32), (w, h))
+        img = img + tex * rng.uniform(3, 20)
+    sigma = rng.uniform(0, 1.6)
+    if sigma > 0.3:
+        img = cv2.GaussianBlur(img, (0, 0), sigma)
+    img = img + rng.normal(0, rng.uniform(0, 14), img.shape)
+    img = np.clip(img, 0, 255).astype(np.uint8)
+    if rng.random() < 0.5:
+        q = int(rng.integers(30, 95))
+        ok, buf = cv2.imencode(".jpg", img, [cv2.IMWRITE_JPEG_QUALITY, q])
+        img = cv2.imdecode(buf, cv2.IMREAD_GRAYSCALE)
+    if rng.random() < 0.35:  # like the real crops: upscaled and binarised
+        f = rng.uniform(1.5, 4.0)
+        img = cv2.resize(img, None, fx=f, fy=f, interpolation=rng.choice([cv2.INTER_LINEAR, cv2.INTER_CUBIC]))
+        _t, img = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return img
+
+
+def vary_real(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    import cv2
+
+    r = rng.random()
+    if r < 0.3:
+        f = rng.uniform(0.35, 0.7)
+        small = cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_AREA)
+        img = cv2.resize(small, (img.shape[1], img.shape[0]), interpolation=cv2.INTER_LINEAR)
+        _t, img = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    elif r < 0.55:
+        k = np.ones((2, 2), np.uint8)
+        img = cv2.erode(img, k) if rng.random() < 0.5 else cv2.dilate(img, k)
+    elif r < 0.8:
+        img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.8, 2.0))
+        img = np.clip(img.astype(np.float32) * rng.uniform(0.5, 1.0) + rng.uniform(0, 80), 0, 255).astype(np.uint8)
+    else:
+        img = np.clip(img + rng.normal(0, 25, img.shape), 0, 255).astype(np.uint8)
+    return img
+
+
+def build_data(n_synth: int = 3500, real_variants: int = 2) -> None:
+    import cv2
+
+    from border_app.ocr.glyphs import INDEX, render_line
+    from border_app.ocr.segment import segment_line
+
+    rng = np.random.default_rng(SEED)
+    xs, ys, src = [], [], []
+    kept = 0
+    t0 = time.time()
+    for i in range(n_synth):
+        text = random_text(rng)
+        cap = float(rng.uniform(9, 42))
+        mask = render_line(text, cap, pitch_ratio=float(rng.uniform(0.9, 1.12)))
+        img = degrade_line(mask, rng, cap)
+        seg = segment_line(img)
+        if seg is None or len(seg.cells) != len(text):
+            continue
+        kept += 1
+        xs.append(seg.cells)
+        ys.append(np.array([INDEX[c] for c in text], np.int16))
+        src.append(np.zeros(len(text), np.int8))
+    print(f"synthetic lines kept {kept}/{n_synth} in {time.time() - t0:.0f}s")
+    train, _held = load_split()
+    kept = total = 0
+    for f in train:
+        gt = f.with_name(f.name[:-4] + ".gt.txt").read_text().strip()
+        if not gt or any(c not in INDEX for c in gt):
+            continue
+        img0 = cv2.imread(str(f), cv2.IMREAD_GRAYSCALE)
+        if img0 is None:
+            continue
+        for v in range(1 + real_variants):
+            img = img0 if v == 0 else vary_real(img0, rng)
+            total += 1
+            seg = segment_line(img)
+            if seg is None or len(seg.cells) != len(gt):
+                continue
+            kept += 1
+            xs.append(seg.cells)
+            ys.append(np.array([INDEX[c] for c in gt], np.int16))
+            # 1 = real training crop, 2 = its variant; the last tenth of files = validation
+            tag = 1 if v == 0 else 2
+            if f in train[-len(train) // 10 :]:
+                tag += 2
+            src.append(np.full(len(gt), tag, np.int8))
+    print(f"real (training part) lines kept {kept}/{total}")
+    x = np.concatenate(xs).astype(np.float16)
+    y = np.concatenate(ys)
+    s = np.concatenate(src)
+    np.savez_compressed(CACHE, x=x, y=y, s=s)
+    print("cells", x.shape, "synthetic", int((s == 0).sum()), "real", int((s > 0).sum()))
+
+
+def train(epochs: int = 14, hidden: tuple[int, ...] = (384, 192), final: bool = False) -> None:
+    """Train the MLP; ``final`` also trains on the validation tenth (after it was measured)."""
+    from border_app.ocr.classifier import Classifier, features
+
+    data = np.load(CACHE)
+    x, y, s = data["x"], data["y"].astype(np.int64), data["s"]
+    val = s == 3
+    tr = (s != 3) & (s != 4) if not final else np.ones(len(s), bool)
+    rng = np.random.default_rng(SEED)
+    xt, yt = x[tr], y[tr]
+    xv, yv = x[val].astype(np.float32), y[val]
+    dims = [x.shape[1] * x.shape[2], *hidden, 37]
+    params = {}
+    for i in range(len(dims) - 1):
+        params[f"w{i}"] = (rng.normal(0, np.sqrt(2.0 / dims[i]), (dims[i], dims[i + 1]))).astype(np.float32)
+        params[f"b{i}"] = np.zeros(dims[i + 1], np.float32)
+    m = {k: np.zeros_like(v) for k, v in params.items()}
+    v2 = {k: np.zeros_like(v) for k, v in params.items()}
+    nl = len(dims) - 1
+    step = 0
+    bs = 256
+    lr0 = 2e-3
+    for ep in range(epochs):
+        t0 = time.time()
+        order = rng.permutation(len(xt))
+        lr = lr0 * (0.5 ** (ep / 4))
+        loss_sum = 0.0
+        for b in range(0, len(order), bs):
+            idx = order[b : b + bs]
+            cells = xt[idx].astype(np.float32)
+            # cell-level augmentation: shift by up to 1 px, gain
+            if rng.random() < 0.5:
+                dx, dy = rng.integers(-1, 2, 2)
+                cells = np.roll(cells, (int(dy), int(dx)), axis=(1, 2))
+            cells = cells * rng.uniform(0.7, 1.0, (len(idx), 1, 1)).astype(np.float32)
+            h = [features(cells)]
+            for i in range(nl):
+                z = h[-1] @ params[f"w{i}"] + params[f"b{i}"]
+                if i < nl - 1:
+                    z = np.maximum(z, 0)
+                    if True:  # dropout 10%
+                        z *= (rng.random(z.shape) > 0.1) / 0.9
+                h.append(z.astype(np.float32))
+            z = h[-1] - h[-1].max(axis=1, keepdims=True)
+            p = np.exp(z)
+            p /= p.sum(axis=1, keepdims=True)
+            yb = yt[idx]
+            loss_sum += float(-np.log(p[np.arange(len(idx)), yb] + 1e-9).sum())
+            g = p
+            g[np.arange(len(idx)), yb] -= 1
+            g /= len(idx)
+            step += 1
+            for i in reversed(range(nl)):
+                gw = h[i].T @ g + 1e-5 * params[f"w{i}"]
+                gb = g.sum(axis=0)
+                if i > 0:
+                    g = (g @ params[f"w{i}"].T) * (h[i] > 0)
+                for k, gr in ((f"w{i}", gw), (f"b{i}", gb)):
+                    m[k] = 0.9 * m[k] + 0.1 * gr
+                    v2[k] = 0.999 * v2[k] + 0.001 * gr * gr
+                    mh = m[k] / (1 - 0.9**step)
+                    vh = v2[k] / (1 - 0.999**step)
+                    params[k] -= (lr * mh / (np.sqrt(vh) + 1e-8)).astype(np.float32)
+        clf = Classifier(params)
+        acc = float((clf.probabilities(xv).argmax(1) == yv).mean()) if len(xv) else float("nan")
+        print(f"epoch {ep} loss {loss_sum / len(xt):.4f} val-char-acc {acc:.4f} ({time.time() - t0:.0f}s)", flush=True)
+    np.savez_compressed(MODELS / "mrz_ocrb_mlp.npz", **{k: v.astype(np.float16) for k, v in params.items()})
+    print("saved", MODELS / "mrz_ocrb_mlp.npz")
+
+if __name__ == "__main__":
+    step = sys.argv[1] if len(sys.argv) > 1 else "all"
+    if step in ("atlas", "all"):
+        build_atlas()
+    if step in ("split",) or (step == "all" and not SPLIT.exists()):
+        make_split()
+    if step in ("data", "all"):
+        build_data()
+    if step in ("train", "all"):
+        train(final="--final" in sys.argv)
