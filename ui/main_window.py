@@ -13,7 +13,7 @@ from border_app.roles import Permission, allowed
 
 from .i18n import Retranslatable
 from .login import LanguageBox
-from .widgets import DemoBanner
+from .widgets import DemoBanner, IdleWatcher
 
 
 class MainWindow(QMainWindow, Retranslatable):
@@ -83,6 +83,9 @@ class MainWindow(QMainWindow, Retranslatable):
             self.tabs.currentChanged.connect(lambda i: self.tabs.widget(i) is self.audit and self.audit.refresh())
 
         QShortcut(QKeySequence("Ctrl+Q"), self, activated=self.logout)
+        minutes = settings.session_timeout_minutes if settings is not None else 15
+        self.idle_watcher = IdleWatcher(minutes, self)
+        self.idle_watcher.idle.connect(self.logout)
         self.on_retranslate()
         self._load_post()
 
@@ -110,6 +113,7 @@ class MainWindow(QMainWindow, Retranslatable):
                                                            role=self.actor.role.label))
 
     def logout(self) -> None:
+        self.idle_watcher.stop()
         keys = getattr(self.actor, "keys", None)
         if keys is not None and hasattr(keys, "lock"):
             keys.lock()

@@ -29,6 +29,7 @@ class CliContext:
     def __init__(self, args: Any):
         self.args = args
         self._db = None
+        self._password: str | None = None
 
     @property
     def demo(self) -> bool:
@@ -51,6 +52,12 @@ class CliContext:
         return self._db
 
     def password(self) -> str:
+        """The signed-in user's password (asked at most once per command)."""
+        if self._password is None:
+            self._password = self._read_password()
+        return self._password
+
+    def _read_password(self) -> str:
         path = getattr(self.args, "password_file", None)
         if path:
             try:

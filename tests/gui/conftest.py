@@ -1,0 +1,43 @@
+"""GUI fixtures: a demo post in a private BORDER_APP_HOME, fast key derivation."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("PySide6")
+
+
+@pytest.fixture
+def app_controller(qtbot, home):
+    """The real application controller on a fresh demo profile (3 fictitious travellers)."""
+    from border_app.keys import KdfParams
+    from ui.app import Controller, make_application
+
+    make_application()
+    controller = Controller(demo=True, demo_travellers=3, kdf=KdfParams.TEST)
+    shown = []
+    controller.windowShown.connect(shown.append)
+    controller.shown = shown
+    yield controller
+    for window in shown:
+        try:
+            window.close()
+        except RuntimeError:
+            pass
+    controller.close()
+
+
+def wait_for_window(qtbot, controller, name: str, timeout: int = 60_000):
+    qtbot.waitUntil(lambda: controller.shown and controller.shown[-1].objectName() == name, timeout=timeout)
+    return controller.shown[-1]
+
+
+def login(qtbot, controller, username: str, password: str = "demo1234"):
+    from PySide6.QtCore import Qt
+
+    window = wait_for_window(qtbot, controller, "loginWindow")
+    qtbot.keyClicks(window.username, username)
+    qtbot.keyClick(window.username, Qt.Key.Key_Return)
+    qtbot.keyClicks(window.password, password)
+    qtbot.keyClick(window.password, Qt.Key.Key_Return)
+    return wait_for_window(qtbot, controller, "mainWindow", timeout=30_000)

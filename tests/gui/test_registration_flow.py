@@ -1,0 +1,145 @@
+"""End to end through the real screens: log in, scan an MRZ by keystrokes, save, find it."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from PySide6.QtCore import Qt
+
+from border_app.mrz import check_digit
+
+from .conftest import login, wait_for_window
+
+pytestmark = pytest.mark.gui
+
+
+def td3(surname: str, given: str, number: str, nationality: str, birth: str, sex: str, expiry: str) -> list[str]:
+    name = f"{surname}<<{given.replace(' ', '<')}"
+    line1 = f"P<{nationality}{name}".ljust(44, "<")[:44]
+    doc = number.ljust(9, "<")
+    personal = "<" * 14
+    body = doc + check_digit(doc) + nationality + birth + check_digit(birth) + sex + expiry + check_digit(expiry) + personal + check_digit(personal)
+    composite = check_digit(body[0:10] + body[13:20] + body[21:43])
+    return [line1, body + composite]
+
+
+def scan(qtbot, field, lines):
+    """Type the lines like a passport reader does: characters, then Enter after each line."""
+    for line in lines:
+        qtbot.keyClicks(field, line)
+        qtbot.keyClick(field, Qt.Key.Key_Return)
+
+
+def test_login_scan_save_and_find(qtbot, app_controller):
+    app_controller.start()
+    main = login(qtbot, app_controller, "agent")
+    reg = main.registration
+    assert reg is not None and reg.scan.hasFocus() or reg.scan.isVisible()
+    expiry = date.today().replace(year=date.today().year + 5).strftime("%y%m%d")
+    lines = td3("MAHAMADOU", "AMINA", "NE1234567", "NER", "900215", "F", expiry)
+
+    scan(qtbot, reg.scan, lines)
+    qtbot.waitUntil(lambda: reg.surname.text() == "MAHAMADOU", timeout=5000)
+    assert reg.given_names.text() == "AMINA"
+    assert reg.doc_number.text() == "NE1234567"
+    assert reg.birth_date.text() == "1990-02-15"
+    assert reg.nationality.value() == "NER"
+    for key in ("document_number", "birth_date", "expiry_date", "composite"):
+        assert reg.badges[key].property("ok") is True, key
+    assert reg.mrz_notice.property("kind") == "ok"
+    assert not reg.expired_notice.isVisible()
+
+    # keyboard only: the focus is on the crossing; choose the transport, then Ctrl+S
+    assert reg.direction.hasFocus() or reg.focusWidget() is reg.direction
+    reg.transport.set_value(reg.transport.itemData(3))
+    qtbot.keyClick(reg, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "MAHAMADOU" in reg.form_notice.text(), timeout=10_000)
+    assert reg.surname.text() == ""  # the form is ready for the next traveller
+
+    # the day's list shows it, and search finds it by document number and by name
+    listing = main.registrations
+    qtbot.keyClicks(listing.search, "NE12345")
+    qtbot.waitUntil(lambda: len(listing.rows) == 1 and listing.rows[0].person.surname == "MAHAMADOU", timeout=10_000)
+    listing.search.clear()
+    qtbot.keyClicks(listing.search, "amina mahamadou")
+    qtbot.waitUntil(lambda: len(listing.rows) == 1, timeout=10_000)
+    saved = listing.rows[0]
+    assert saved.document.mrz_raw.splitlines() == lines
+    assert saved.recorded_by
+
+    # scanning the same passport again warns that it was already seen
+    scan(qtbot, reg.scan, lines)
+    qtbot.waitUntil(lambda: reg.seen_notice.isVisible(), timeout=10_000)
+    assert "1" in reg.seen_notice.text()
+
+
+def test_invalid_mrz_is_named_and_nothing_is_lost(qtbot, app_controller):
+    app_controller.start()
+    main = login(qtbot, app_controller, "agent")
+    reg = main.registration
+    expiry = date.today().replace(year=date.today().year + 5).strftime("%y%m%d")
+    lines = td3("SANI", "IBRAHIM", "AB1234567", "NGA", "850101", "M", expiry)
+    broken = [lines[0], lines[1][:9] + "0" + lines[1][10:]]  # wrong document-number check digit
+    if broken == lines:
+        broken = [lines[0], lines[1][:9] + "1" + lines[1][10:]]
+    scan(qtbot, reg.scan, broken)
+    qtbot.waitUntil(lambda: reg.surname.text() == "SANI", timeout=5000)
+    assert reg.badges["document_number"].property("ok") is False
+    assert reg.mrz_notice.property("kind") == "error"
+    assert reg.mrz_notice.text()
+
+
+def test_traveller_without_document(qtbot, app_controller):
+    app_controller.start()
+    main = login(qtbot, app_controller, "agent")
+    reg = main.registration
+    reg.no_document.setChecked(True)
+    qtbot.keyClicks(reg.surname, "Oumarou")
+    qtbot.keyClicks(reg.given_names, "Fati")
+    qtbot.keyClicks(reg.birth_date, "1985")
+    reg.birth_approx.setChecked(True)
+    reg.sex.set_value("F")
+    qtbot.keyClick(reg, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "OUMAROU" in reg.form_notice.text(), timeout=10_000)
+    listing = main.registrations
+    qtbot.keyClicks(listing.search, "oumarou")
+    qtbot.waitUntil(lambda: len(listing.rows) == 1, timeout=10_000)
+    person = listing.rows[0].person
+    assert person.identity_declared and person.birth_date == "1985" and person.birth_date_approximate
+    assert listing.rows[0].document is None
+
+
+def test_bad_birth_date_is_refused_with_a_clear_message(qtbot, app_controller):
+    app_controller.start()
+    main = login(qtbot, app_controller, "agent")
+    reg = main.registration
+    reg.no_document.setChecked(True)
+    qtbot.keyClicks(reg.surname, "Garba")
+    qtbot.keyClicks(reg.birth_date, "31/02/1990")
+    qtbot.keyClick(reg, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert "AAAA" in reg.form_notice.text()  # French by default
+    assert reg.surname.text() == "Garba"      # nothing lost
+
+
+def test_wrong_password_then_language_switch(qtbot, app_controller):
+    app_controller.start()
+    window = wait_for_window(qtbot, app_controller, "loginWindow")
+    assert window.findChild(type(window.title), "demoBanner") is not None or window.findChildren(type(window.title))
+    qtbot.keyClicks(window.username, "agent")
+    qtbot.keyClicks(window.password, "wrong-password")
+    qtbot.keyClick(window.password, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: window.notice.isVisible(), timeout=10_000)
+    assert "mot de passe" in window.notice.text().lower()
+    window.language.setCurrentIndex(1)
+    assert window.button.text() == "Sign in"
+    window.language.setCurrentIndex(0)
+    assert window.button.text() == "Se connecter"
+
+
+def test_each_role_sees_only_its_tabs(qtbot, app_controller):
+    app_controller.start()
+    main = login(qtbot, app_controller, "admin")
+    assert main.registration is None and main.registrations is None  # no traveller data
+    assert main.users is not None and main.audit is not None
+    qtbot.waitUntil(lambda: len(main.users.users) >= 5, timeout=10_000)
