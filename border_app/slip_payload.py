@@ -1,0 +1,460 @@
+"""The signed payload printed as a QR code on attestation slips.
+
+Pure Python (CBOR + Ed25519 via the keys module); no Qt, no database, no reportlab.
+
+Wire format (version 1)::
+
+    text   = "HHBM1:" + Base45(body || signature)          (RFC 9285 Base45)
+    body   = CBOR array [1, record_id, post_id, key_id, issued_at, name, birth_date,
+                         document, kind, outcome, serial, birth_date_approximate]
+    signed = b"HHBM-slip\\x00" + body                       (domain separation)
+    signature = Ed25519(signed), 64 bytes, appended to the body
+
+* ``record_id`` / ``post_id``: 16 raw bytes when the id is a canonical (lower-case) UUID,
+  else a text string;
+* ``key_id``: 8 raw bytes (the hex key id of the signing key);
+* ``issued_at``: whole seconds since the Unix epoch (UTC);
+* ``birth_date``: an integer ``YYYY``, ``YYYYMM`` or ``YYYYMMDD`` for a partial ISO date
+  (any other text is kept as text);
+* ``document``: ``[type code, number]`` (P passport, I identity card, V visa, R residence
+  permit, T travel certificate, O other; other types as text) or ``null`` for an identity declared without document;
+* ``kind``: 1 registration, 2 screening.
+
+Base45 keeps the QR in the *alphanumeric* mode (5.5 bits a character) — the whole text,
+prefix included, uses only that alphabet. A typical slip gives 250–290 characters: a
+version 9–10 QR code, readable from an 80 mm thermal slip.
+
+Any changed byte of the body or of the signature fails verification: the signature covers
+the exact body bytes (no re-encoding on the verifier's side), and Base45 decoding is
+strict (one byte string per text).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import datetime, timezone
+from typing import Any
+
+from .errors import InvalidInput
+from .i18n import _
+
+PREFIX = "HHBM1:"
+VERSION = 1
+CONTEXT = b"HHBM-slip\x00"
+SIGNATURE_SIZE = 64
+KINDS = {"registration": 1, "screening": 2}
+_KIND_NAMES = {v: k for k, v in KINDS.items()}
+MAX_TEXT_CHARS = 2000          # far above any slip we print; bounds hostile input
+MAX_NAME_CHARS = 200
+MAX_FIELD_CHARS = 64
+
+# Base45 (RFC 9285)
+_B45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
+_B45_INDEX = {c: i for i, c in enumerate(_B45)}
+
+
+class SlipFormatError(InvalidInput):
+    """The text is not a readable HHBM slip payload (the message says why)."""
+
+
+@dataclass(frozen=True)
+class SlipPayload:
+    """What the slip's QR code asserts, signed by the issuing post."""
+
+    record_id: str
+    post_id: str
+    key_id: str                    # hex, 16 characters (8 bytes)
+    issued_at: datetime            # aware, UTC, whole seconds
+    name: str
+    birth_date: str | None         # partial ISO: "1985", "1985-03", "1985-03-12"
+    document: tuple[str, str] | None   # (document type, number); None: identity declared
+    kind: str                      # "registration" | "screening"
+    outcome: str | None            # screening outcome code; None for registrations
+    serial: str
+    birth_date_approximate: bool = False
+
+    @property
+    def identity_declared(self) -> bool:
+        return self.document is None
+
+
+# ---------------------------------------------------------------------------- Base45
+
+def b45encode(data: bytes) -> str:
+    out = []
+    for i in range(0, len(data) - 1, 2):
+        n = data[i] * 256 + data[i + 1]
+        c, n = n % 45, n // 45
+        d, e = n % 45, n // 45
+        out.append(_B45[c] + _B45[d] + _B45[e])
+    if len(data) % 2:
+        n = data[-1]
+        out.append(_B45[n % 45] + _B45[n // 45])
+    return "".join(out)
+
+
+def b45decode(text: str) -> bytes:
+    """Strict Base45: rejects unknown characters, a dangling character and overflows."""
+    try:
+        values = [_B45_INDEX[c] for c in text]
+    except KeyError:
+        raise ValueError("character outside the Base45 alphabet") from None
+    if len(values) % 3 == 1:
+        raise ValueError("Base45 length")
+    out = bytearray()
+    for i in range(0, len(values), 3):
+        group = values[i:i + 3]
+        if len(group) == 3:
+            n = group[0] + group[1] * 45 + group[2] * 2025
+            if n > 0xFFFF:
+                raise ValueError("Base45 group overflow")
+            out += bytes((n >> 8, n & 0xFF))
+        else:
+            n = group[0] + group[1] * 45
+            if n > 0xFF:
+                raise ValueError("Base45 group overflow")
+            out.append(n)
+    return bytes(out)
+
+
+# ---------------------------------------------------------------------------- helpers
+
+def key_id_for(public_key: bytes) -> str:
+    """The key id of a raw Ed25519 public key: hex of the first 8 bytes of its SHA-256."""
+    return hashlib.sha256(public_key).digest()[:8].hex()
+
+
+def _pack_id(value: str) -> bytes | str:
+    try:
+        if str(uuid.UUID(value)) == value:
+            return uuid.UUID(value).bytes
+    except (ValueError, AttributeError, TypeError):
+        pass
+    return value
+
+
+def _unpack_id(value: Any) -> str:
+    if isinstance(value, bytes) and len(value) == 16:
+        return str(uuid.UUID(bytes=value))
+    if isinstance(value, str) and 0 < len(value) <= MAX_FIELD_CHARS:
+        return value
+    raise ValueError("identifier")
+
+
+_DOC_CODES = {"passport": "P", "id_card": "I", "visa": "V", "residence_permit": "R",
+              "travel_certificate": "T", "other": "O"}
+_DOC_NAMES = {v: k for k, v in _DOC_CODES.items()}
+_DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+def _pack_doc_type(value: str) -> str:
+    return _DOC_CODES.get(value, value if value not in _DOC_NAMES else "=" + value)
+
+
+def _unpack_doc_type(value: str) -> str:
+    if value.startswith("=") and value[1:] in _DOC_NAMES:
+        return value[1:]
+    return _DOC_NAMES.get(value, value)
+
+
+def _pack_birth_date(value: str | None) -> int | str | None:
+    """``"1985-03-12"`` -> 19850312, ``"1985-03"`` -> 198503, ``"1985"`` -> 1985."""
+    if value is None:
+        return None
+    m = _DATE_RE.match(value)
+    if not m or value.startswith("0"):
+        return value
+    return int("".join(g for g in m.groups() if g is not None))
+
+
+def _unpack_birth_date(value: Any) -> str | None:
+    if value is None or isinstance(value, str):
+        return _opt_text(value)
+    if type(value) is not int or value < 1000:
+        raise ValueError("birth date")
+    digits = str(value)
+    if len(digits) == 4:
+        return digits
+    if len(digits) == 6:
+        return f"{digits[:4]}-{digits[4:]}"
+    if len(digits) == 8:
+        return f"{digits[:4]}-{digits[4:6]}-{digits[6:]}"
+    raise ValueError("birth date")
+
+
+def _opt_text(value: Any, limit: int = MAX_FIELD_CHARS) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str) and len(value) <= limit:
+        return value
+    raise ValueError("text field")
+
+
+def _check(payload: SlipPayload) -> None:
+    """Refuse payloads we would not be able to read back (translated messages)."""
+    if payload.kind not in KINDS:
+        raise InvalidInput(_("Unknown slip kind: {kind}").format(kind=payload.kind))
+    if not payload.name or len(payload.name) > MAX_NAME_CHARS:
+        raise InvalidInput(_("The name on a slip must have 1 to {limit} characters.").format(limit=MAX_NAME_CHARS))
+    for label, value in (("record", payload.record_id), ("post", payload.post_id), ("serial", payload.serial)):
+        if not value or len(value) > MAX_FIELD_CHARS:
+            raise InvalidInput(_("The slip field {field} is empty or too long.").format(field=label))
+    for value in (payload.birth_date, payload.outcome, *(payload.document or ())):
+        if value is not None and len(value) > MAX_FIELD_CHARS:
+            raise InvalidInput(_("A slip field is too long ({limit} characters at most).").format(limit=MAX_FIELD_CHARS))
+    if payload.issued_at.tzinfo is None:
+        raise InvalidInput(_("The issue time of a slip must carry a time zone."))
+
+
+def _body(payload: SlipPayload) -> bytes:
+    import cbor2
+
+    try:
+        key_id = bytes.fromhex(payload.key_id)
+    except ValueError:
+        key_id = b""
+    if len(key_id) != 8:
+        raise InvalidInput(_("The signing key id must be 16 hexadecimal characters."))
+    document = ([_pack_doc_type(payload.document[0]), payload.document[1]]
+                if payload.document is not None else None)
+    return cbor2.dumps([
+        VERSION,
+        _pack_id(payload.record_id),
+        _pack_id(payload.post_id),
+        key_id,
+        int(payload.issued_at.timestamp()),
+        payload.name,
+        _pack_birth_date(payload.birth_date),
+        document,
+        KINDS[payload.kind],
+        payload.outcome,
+        payload.serial,
+        bool(payload.birth_date_approximate),
+    ])
+
+
+# ---------------------------------------------------------------------------- sign
+
+def sign_slip(payload: SlipPayload, keys: Any) -> str:
+    """Sign ``payload`` with the post's unlocked keys; return the QR text ``HHBM1:...``.
+
+    ``keys`` is a ``border_app.keys.UnlockedKeys`` (``sign(data) -> bytes`` and
+    ``signing_key_id``); the payload's ``key_id`` is set from it, and its issue time is
+    rounded down to the second (what the code carries).
+    """
+    payload = replace(
+        payload,
+        key_id=keys.signing_key_id,
+        issued_at=payload.issued_at.astimezone(timezone.utc).replace(microsecond=0)
+        if payload.issued_at.tzinfo else payload.issued_at,
+    )
+    _check(payload)
+    body = _body(payload)
+    signature = bytes(keys.sign(CONTEXT + body))
+    if len(signature) != SIGNATURE_SIZE:
+        raise InvalidInput(_("The signing key returned a signature of an unexpected size."))
+    return PREFIX + b45encode(body + signature)
+
+
+# ---------------------------------------------------------------------------- decode
+
+def decode_slip_bytes(data: bytes) -> tuple[SlipPayload, bytes, bytes]:
+    """Split and parse ``body || signature``; returns (payload, signed bytes, signature)."""
+    import cbor2
+
+    malformed = SlipFormatError(_("This slip code is damaged or not a slip code (unreadable content)."))
+    if len(data) <= SIGNATURE_SIZE + 8:
+        raise malformed
+    body, signature = data[:-SIGNATURE_SIZE], data[-SIGNATURE_SIZE:]
+    stream = io.BytesIO(body)
+    try:
+        fields = cbor2.CBORDecoder(stream).decode()
+    except Exception:  # cbor2 raises several types on garbage
+        raise malformed from None
+    if stream.tell() != len(body) or not isinstance(fields, list) or len(fields) != 12:
+        raise malformed
+    if fields[0] != VERSION or type(fields[0]) is not int:
+        raise SlipFormatError(_("This slip code uses an unknown format version."))
+    try:
+        (_v, record_id, post_id, key_id, issued, name, birth_date, document, kind,
+         outcome, serial, approximate) = fields
+        if not (isinstance(key_id, bytes) and len(key_id) == 8):
+            raise ValueError("key id")
+        if type(issued) is not int or not 0 <= issued < 2**40:
+            raise ValueError("time")
+        if not isinstance(name, str) or not 0 < len(name) <= MAX_NAME_CHARS:
+            raise ValueError("name")
+        if document is not None:
+            if not (isinstance(document, list) and len(document) == 2
+                    and all(isinstance(x, str) and len(x) <= MAX_FIELD_CHARS for x in document)):
+                raise ValueError("document")
+            document = (_unpack_doc_type(document[0]), document[1])
+        if type(kind) is not int or kind not in _KIND_NAMES:
+            raise ValueError("kind")
+        if type(approximate) is not bool:
+            raise ValueError("flag")
+        payload = SlipPayload(
+            record_id=_unpack_id(record_id),
+            post_id=_unpack_id(post_id),
+            key_id=key_id.hex(),
+            issued_at=datetime.fromtimestamp(issued, timezone.utc),
+            name=name,
+            birth_date=_unpack_birth_date(birth_date),
+            document=document,
+            kind=_KIND_NAMES[kind],
+            outcome=_opt_text(outcome),
+            serial=_unpack_id(serial) if isinstance(serial, str) else _fail("serial"),
+            birth_date_approximate=approximate,
+        )
+    except (ValueError, OverflowError, OSError):
+        raise malformed from None
+    return payload, CONTEXT + body, signature
+
+
+def _fail(what: str):
+    raise ValueError(what)
+
+
+def is_slip_text(text: str) -> bool:
+    """Does ``text`` look like one of our slip codes (prefix only; cheap)?"""
+    return isinstance(text, str) and text.strip().upper().startswith(PREFIX)
+
+
+def decode_slip_text(text: str) -> tuple[SlipPayload, bytes, bytes]:
+    """Parse a scanned ``HHBM1:`` text: (payload, signed bytes, signature).
+
+    Raises :class:`SlipFormatError` (translated, exit code 2) for anything malformed.
+    Nothing is verified here: see :func:`verify_slip_text`.
+    """
+    if not isinstance(text, str):
+        raise SlipFormatError(_("This slip code is damaged or not a slip code (unreadable content)."))
+    text = text.strip()
+    if len(text) > MAX_TEXT_CHARS:
+        raise SlipFormatError(_("This code is too long to be a slip code."))
+    if not text.startswith(PREFIX):
+        raise SlipFormatError(_("This is not an HHBM slip code (it must start with {prefix}).").format(prefix=PREFIX))
+    try:
+        data = b45decode(text[len(PREFIX):])
+    except ValueError:
+        raise SlipFormatError(_("This slip code is damaged (invalid characters).")) from None
+    return decode_slip_bytes(data)
+
+
+# ---------------------------------------------------------------------------- verify
+
+def _verify_signature(public_key: bytes, data: bytes, signature: bytes) -> bool:
+    try:
+        from .keys import verify
+    except ImportError:  # pragma: no cover - before the keys module exists
+        verify = None
+    if verify is not None:
+        try:
+            return bool(verify(public_key, data, signature))
+        except Exception:
+            return False
+    from cryptography.exceptions import InvalidSignature
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, data)
+        return True
+    except (InvalidSignature, ValueError):
+        return False
+
+
+def payload_to_raw(payload: SlipPayload) -> dict[str, Any]:
+    return {
+        "record_id": payload.record_id,
+        "post_id": payload.post_id,
+        "key_id": payload.key_id,
+        "issued_at": payload.issued_at.isoformat(),
+        "name": payload.name,
+        "birth_date": payload.birth_date,
+        "birth_date_approximate": payload.birth_date_approximate,
+        "document": list(payload.document) if payload.document else None,
+        "identity_declared": payload.identity_declared,
+        "slip_kind": payload.kind,
+        "outcome": payload.outcome,
+        "serial": payload.serial,
+    }
+
+
+Lookup = Callable[[str], "tuple[bytes, str] | None"]
+
+
+def verify_slip_text(text: str, lookup: Lookup, at: datetime | None = None):
+    """Read and verify a slip code; returns a ``CertificateResult`` (kind ``slip``).
+
+    ``lookup(key_id)`` returns ``(raw Ed25519 public key, post name)`` for a trusted key,
+    or ``None``. ``signature`` is ``valid``, ``invalid`` (trusted key, wrong signature, or a
+    key whose id does not match), ``unknown_key``, or ``none`` with ``malformed=True``.
+    Slips carry no validity period: ``expired`` is ``None``.
+    """
+    from .certificates.result import CertificateResult
+
+    try:
+        payload, signed, signature = decode_slip_text(text)
+    except SlipFormatError as exc:
+        return CertificateResult(kind="slip", signature="none", malformed=True, errors=[exc.message])
+
+    result = CertificateResult(
+        kind="slip",
+        holder={
+            "name": payload.name,
+            "birth_date": payload.birth_date,
+            "birth_date_approximate": payload.birth_date_approximate,
+        },
+        entries=[{
+            "type": payload.kind,
+            "outcome": payload.outcome,
+            "document_type": payload.document[0] if payload.document else None,
+            "document_number": payload.document[1] if payload.document else None,
+            "identity_declared": payload.identity_declared,
+            "serial": payload.serial,
+            "record_id": payload.record_id,
+        }],
+        key_id=payload.key_id,
+        issued_at=payload.issued_at.isoformat(),
+        raw=payload_to_raw(payload),
+    )
+    found = None
+    try:
+        found = lookup(payload.key_id)
+    except Exception:  # a broken trust list must not crash the reader
+        found = None
+    if found is None:
+        result.signature = "unknown_key"
+        result.errors.append(_("The post that issued this slip is not in the trust list (key {key_id}).").format(
+            key_id=payload.key_id))
+    else:
+        public_key, post_name = found
+        result.issuer = post_name
+        if key_id_for(bytes(public_key)) != payload.key_id or not _verify_signature(bytes(public_key), signed, signature):
+            result.signature = "invalid"
+            result.errors.append(_("The signature of this slip is not valid: it may have been altered."))
+        else:
+            result.signature = "valid"
+    now = at or datetime.now(timezone.utc)
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=timezone.utc)
+    if (payload.issued_at - now).total_seconds() > 86400:
+        result.errors.append(_("This slip is dated in the future ({date}).").format(date=payload.issued_at.date().isoformat()))
+    return result
+
+
+def new_payload(*, record_id: str, post_id: str, name: str, birth_date: str | None, document: tuple[str, str] | None,
+                kind: str, outcome: str | None, serial: str, issued_at: datetime | None = None,
+                birth_date_approximate: bool = False) -> SlipPayload:
+    """Convenience constructor; ``key_id`` is filled in by :func:`sign_slip`."""
+    return SlipPayload(
+        record_id=record_id, post_id=post_id, key_id="0" * 16,
+        issued_at=(issued_at or datetime.now(timezone.utc)).replace(microsecond=0),
+        name=name, birth_date=birth_date, document=document, kind=kind,
+        outcome=outcome if kind == "screening" else None, serial=serial,
+        birth_date_approximate=birth_date_approximate,
+    )

@@ -1,0 +1,17 @@
+"""PDF output (reportlab): attestation slips and period reports. Returns bytes; no Qt, no db."""
+
+from __future__ import annotations
+
+__all__ = ["SlipData", "render_slip", "make_slip", "payload_for", "compute_report", "render_report", "ReportData"]
+
+
+def __getattr__(name: str):
+    if name in ("SlipData", "render_slip", "make_slip", "payload_for"):
+        from . import slips
+
+        return getattr(slips, name)
+    if name in ("compute_report", "render_report", "ReportData"):
+        from . import reports
+
+        return getattr(reports, name)
+    raise AttributeError(name)
