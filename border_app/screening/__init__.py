@@ -1,0 +1,32 @@
+"""Health screening at the point of entry: protocols as data and the decision engine.
+
+Public API (pure Python, no Qt, no database)::
+
+    protocols = load_protocols()                       # ProtocolSet of the shipped files
+    active = protocols.select(settings.active_protocols)
+    questions = applicable_questions(active, traveller, at, answers, screening_settings)
+    decision = evaluate(active, Traveller("1990-04-02", "F"), at, answers, screening_settings)
+    decision.outcome, decision.fired, decision.actions, decision.protocol_versions
+    spec = build_form(active, traveller, at, screening_settings)   # for ui/screening_form.py
+
+The schema of protocol files is documented in ``resources/protocols/README.md``.
+"""
+
+from .engine import (
+    MergedQuestion, age_range, answers_for_record, applicable_questions, evaluate, merged_questions,
+    validate_answer,
+)
+from .form import FormField, FormSection, FormSpec, build_form
+from .loader import SCHEMA_VERSION, ProtocolError, ProtocolSet, load_protocols, parse_protocol, shipped_files
+from .model import (
+    BUILTIN_ACTIONS, Choice, Decision, Definition, FiredRule, Outcome, Protocol, Question, QuestionType, Rule,
+    ScreeningSettings, Section, Source, Text, Traveller, action_label,
+)
+
+__all__ = [
+    "BUILTIN_ACTIONS", "Choice", "Decision", "Definition", "FiredRule", "FormField", "FormSection", "FormSpec",
+    "MergedQuestion", "Outcome", "Protocol", "ProtocolError", "ProtocolSet", "Question", "QuestionType", "Rule",
+    "SCHEMA_VERSION", "ScreeningSettings", "Section", "Source", "Text", "Traveller", "action_label", "age_range",
+    "answers_for_record", "applicable_questions", "build_form", "evaluate", "load_protocols", "merged_questions",
+    "parse_protocol", "shipped_files", "validate_answer",
+]
