@@ -1,0 +1,153 @@
+"""Turn whatever a keyboard-wedge reader, an OCR engine or a person typed into MRZ lines.
+
+Handles: CR, LF or CRLF separators; all lines glued on one line (split by the known total
+lengths 90, 72 and 88); control characters (STX/ETX), AIM symbology prefixes (``]C1``…)
+and other junk before or after the zone; lower case; spaces and tabs inside lines; filler
+look-alikes (``«``, ``‹``, ``＜``…); digits typed on an AZERTY layout by a reader configured
+for QWERTY (``&é"'(-è_çà``). The result is a list of clean lines of one MRZ layout, or
+:class:`MrzInputError` naming what is wrong. Input is bounded (:data:`MAX_INPUT`) so that
+hostile input costs bounded time.
+"""
+
+from __future__ import annotations
+
+from ..countries import CODES
+from ..errors import InvalidInput
+from ..i18n import _
+
+__all__ = ["MAX_INPUT", "MrzInputError", "LAYOUTS", "normalise"]
+
+MAX_INPUT = 4096
+
+#: (line count, line length) of each layout; the order breaks ties when locating a zone
+LAYOUTS = ((2, 44), (3, 30), (2, 36))
+_LINE_LENGTHS = {30: 3, 36: 2, 44: 2}
+_TOTALS = {88: 44, 90: 30, 72: 36}
+
+_VALID = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<")
+_VALID_NL = _VALID | {"\n"}
+_FILLER_LOOKALIKES = "«‹〈⟨＜≪《❮˂ᐸ"
+_AZERTY_DIGITS = str.maketrans({"&": "1", "é": "2", '"': "3", "'": "4", "(": "5", "-": "6",
+                                "è": "7", "_": "8", "ç": "9", "à": "0"})
+_AZERTY_MARKERS = frozenset("éèçà&")
+
+
+def _make_table() -> dict[int, str | None]:
+    table: dict[int, str | None] = {}
+    for code in range(0x20):
+        table[code] = None
+    table[0x7F] = None
+    table[ord("\r")] = "\n"
+    table[ord("\n")] = "\n"
+    table[ord("\x1e")] = "\n"  # record separator used by some readers between lines
+    for ch in " \t\u00a0\u2007\u202f\u200b\ufeff":
+        table[ord(ch)] = None
+    for ch in _FILLER_LOOKALIKES:
+        table[ord(ch)] = "<"
+    return table
+
+
+_TABLE = _make_table()
+
+
+class MrzInputError(InvalidInput):
+    """The input contains nothing that can be read as an MRZ (CLI exit code 2)."""
+
+
+def _only_valid(line: str) -> str:
+    if _VALID.issuperset(line):
+        return line
+    return "".join(c for c in line if c in _VALID)
+
+
+def _plausible_start(s: str, i: int) -> bool:
+    """Does an MRZ first line plausibly start at ``s[i]``? (document code, then a code)"""
+    if s[i] not in "PIACV":
+        return False
+    second = s[i + 1: i + 2]
+    if not second or not (second == "<" or "A" <= second <= "Z"):
+        return False
+    state = s[i + 2: i + 5].rstrip("<")
+    if state in CODES:
+        return True
+    # tolerate a digit read for a letter in the state code (corrected later if proven)
+    return len(state) == 3 and all(c.isalnum() for c in state)
+
+
+def _locate(glued: str) -> list[str] | None:
+    """Find one MRZ in a string with all lines glued and junk around them."""
+    n = len(glued)
+    if n in _TOTALS:
+        width = _TOTALS[n]
+        return [glued[k: k + width] for k in range(0, n, width)]
+    best: tuple[int, int, int] | None = None
+    for i in range(min(n, 24)):
+        if not _plausible_start(glued, i):
+            continue
+        for total, width in ((88, 44), (90, 30), (72, 36)):
+            rest = n - i - total
+            if 0 <= rest <= 24:
+                junk = i + rest
+                if best is None or junk < best[0]:
+                    best = (junk, i, width)
+        if best is not None and best[0] == i:
+            break
+    if best is None:
+        return None
+    _junk, start, width = best
+    total = width * _LINE_LENGTHS[width]
+    zone = glued[start: start + total]
+    return [zone[k: k + width] for k in range(0, total, width)]
+
+
+def _unusable(detail: str | None = None) -> MrzInputError:
+    return MrzInputError(
+        _("No machine readable zone found: expected 2 lines of 44 or 36 characters, "
+          "or 3 lines of 30 characters."),
+        detail=detail,
+    )
+
+
+def normalise(text: str | list[str] | tuple[str, ...]) -> list[str]:
+    """Clean lines of one MRZ layout (2×44, 2×36 or 3×30) from raw reader or typed input.
+
+    Raises :class:`MrzInputError` when nothing MRZ-like can be found.
+    """
+    if not isinstance(text, str):
+        if not isinstance(text, (list, tuple)) or not all(isinstance(t, str) for t in text):
+            raise _unusable()
+        text = "\n".join(text)
+    if len(text) > MAX_INPUT:
+        raise MrzInputError(
+            _("The input is too long for a machine readable zone ({count} characters).").format(count=len(text))
+        )
+    # fast path: clean upper-case lines separated by LF
+    if _VALID_NL.issuperset(text):
+        lines = text.split("\n")
+        width = len(lines[0])
+        if _LINE_LENGTHS.get(width) == len(lines) and all(len(x) == width for x in lines):
+            return lines
+    if _AZERTY_MARKERS.intersection(text) and not any(c.isdigit() for c in text):
+        text = text.translate(_AZERTY_DIGITS)
+    if text.startswith("]") or "\n]" in text:
+        # AIM symbology identifier: "]" + code character + modifier character
+        text = "\n".join(part[3:] if part.startswith("]") else part for part in text.split("\n"))
+    cleaned = text.upper().translate(_TABLE)
+    lines = [_only_valid(x) for x in cleaned.split("\n")]
+    lines = [x for x in lines if x]
+    if not lines:
+        raise _unusable()
+    if len(lines) in (2, 3):
+        width = len(lines[0])
+        if width in _LINE_LENGTHS and len(lines) == _LINE_LENGTHS[width] and all(len(x) == width for x in lines):
+            return lines
+    located = _locate("".join(lines))
+    if located is None:
+        lengths = ", ".join(str(len(x)) for x in lines[:6])
+        if len(lines) in (2, 3) and all(10 <= len(x) <= 50 for x in lines):
+            raise MrzInputError(
+                _("The lines have {lengths} characters: a machine readable zone has 2 lines of "
+                  "44 or 36 characters, or 3 lines of 30 characters.").format(lengths=lengths)
+            )
+        raise _unusable()
+    return located

@@ -1,0 +1,522 @@
+"""Parse and validate ICAO Doc 9303 machine readable zones (TD1, TD2, TD3, MRV-A, MRV-B).
+
+Check digits are verified with 7-3-1 weights. Typical OCR confusions are corrected only
+where the MRZ itself proves them: letters in numeric fields (dates, check digits) become
+the digit they resemble; a digit in a country code becomes the letter it resembles when
+that gives a known code; in alphanumeric fields covered by a check digit that fails, the
+look-alike alternatives are tried and a change is kept only when exactly one combination
+makes the check digit pass. Every change is reported as a :class:`Correction`.
+
+Designed for speed on the valid path: fixed slices per layout, a precomputed check-digit
+table, no regular expressions, corrections tried only after a failure, and errors
+translated only when read.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from itertools import product
+from operator import mul
+
+from ..countries import CODES
+from .checkdigit import _TABLE as _VALUE_TABLE
+from .checkdigit import _WEIGHTS as _W
+from .checkdigit import digit_of
+from .normalise import normalise
+from .result import Correction, MrzResult, Problem
+
+__all__ = ["parse", "LAYOUT_NAMES"]
+
+LAYOUT_NAMES = ("TD1", "TD2", "TD3", "MRVA", "MRVB")
+
+# OCR confusions: letter read for a digit (numeric fields) and the reverse (country codes)
+_LETTER_TO_DIGIT = {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2", "G": "6"}
+_DIGIT_TO_LETTER = {"0": "O", "1": "I", "5": "S", "8": "B", "2": "Z", "6": "G"}
+# pairs tried in alphanumeric fields guarded by a check digit
+_ALTERNATIVE = {"0": "O", "O": "0", "1": "I", "I": "1", "5": "S", "S": "5", "8": "B", "B": "8",
+                "2": "Z", "Z": "2", "6": "G", "G": "6"}
+_MAX_CONFUSABLE = 10  # 2**10 combinations at most per check: bounded time
+
+_FIELD_ORDER = {name: i for i, name in enumerate((
+    "document_code", "issuing_state", "document_number", "birth_date", "sex", "expiry_date",
+    "nationality", "personal_number", "optional_data", "composite", "name"))}
+
+_MONTH_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+class _Layout:
+    __slots__ = ("name", "lines", "width", "name_span", "number", "number_cd", "nationality",
+                 "birth", "birth_cd", "sex", "expiry", "expiry_cd", "optional", "optional_cd",
+                 "optional2", "composite", "composite_cd", "long_number", "codes")
+
+    def __init__(self, **kw):
+        for slot in self.__slots__:
+            setattr(self, slot, kw.get(slot))
+
+
+# spans are (line index, start, end), positions (line index, offset); all 0-based
+_TD3 = _Layout(name="TD3", lines=2, width=44, codes="P", name_span=(0, 5, 44),
+               number=(1, 0, 9), number_cd=(1, 9), nationality=(1, 10, 13),
+               birth=(1, 13, 19), birth_cd=(1, 19), sex=(1, 20), expiry=(1, 21, 27), expiry_cd=(1, 27),
+               optional=(1, 28, 42), optional_cd=(1, 42),
+               composite=((1, 0, 10), (1, 13, 20), (1, 21, 43)), composite_cd=(1, 43), long_number=False)
+_MRVA = _Layout(name="MRVA", lines=2, width=44, codes="V", name_span=(0, 5, 44),
+                number=(1, 0, 9), number_cd=(1, 9), nationality=(1, 10, 13),
+                birth=(1, 13, 19), birth_cd=(1, 19), sex=(1, 20), expiry=(1, 21, 27), expiry_cd=(1, 27),
+                optional=(1, 28, 44), long_number=False)
+_TD2 = _Layout(name="TD2", lines=2, width=36, codes="ACI", name_span=(0, 5, 36),
+               number=(1, 0, 9), number_cd=(1, 9), nationality=(1, 10, 13),
+               birth=(1, 13, 19), birth_cd=(1, 19), sex=(1, 20), expiry=(1, 21, 27), expiry_cd=(1, 27),
+               optional=(1, 28, 35),
+               composite=((1, 0, 10), (1, 13, 20), (1, 21, 35)), composite_cd=(1, 35), long_number=True)
+_MRVB = _Layout(name="MRVB", lines=2, width=36, codes="V", name_span=(0, 5, 36),
+                number=(1, 0, 9), number_cd=(1, 9), nationality=(1, 10, 13),
+                birth=(1, 13, 19), birth_cd=(1, 19), sex=(1, 20), expiry=(1, 21, 27), expiry_cd=(1, 27),
+                optional=(1, 28, 36), long_number=False)
+_TD1 = _Layout(name="TD1", lines=3, width=30, codes="ACI", name_span=(2, 0, 30),
+               number=(0, 5, 14), number_cd=(0, 14), nationality=(1, 15, 18),
+               birth=(1, 0, 6), birth_cd=(1, 6), sex=(1, 7), expiry=(1, 8, 14), expiry_cd=(1, 14),
+               optional=(0, 15, 30), optional2=(1, 18, 29),
+               composite=((0, 5, 30), (1, 0, 7), (1, 8, 15), (1, 18, 29)), composite_cd=(1, 29),
+               long_number=True)
+
+
+def _layout(lines: list[str]) -> _Layout:
+    width = len(lines[0])
+    if width == 30:
+        return _TD1
+    if width == 36:
+        return _MRVB if lines[0][0] == "V" else _TD2
+    return _MRVA if lines[0][0] == "V" else _TD3
+
+
+class _Work:
+    """Mutable state of one parse: the lines, corrections and problems found so far."""
+
+    __slots__ = ("ls", "corrections", "problems", "notes")
+
+    def __init__(self, lines: list[str]):
+        self.ls = list(lines)
+        self.corrections: list[Correction] = []
+        self.problems: list[Problem] = []
+        self.notes: list[Problem] = []
+
+    def span(self, sp) -> str:
+        return self.ls[sp[0]][sp[1]: sp[2]]
+
+    def set_char(self, line: int, pos: int, new: str, field: str) -> None:
+        text = self.ls[line]
+        self.corrections.append(Correction(line + 1, pos + 1, text[pos], new, field))
+        self.ls[line] = text[:pos] + new + text[pos + 1:]
+
+    def numeric(self, line: int, start: int, end: int, field: str) -> None:
+        """Letters in a numeric field become the digit they resemble."""
+        text = self.ls[line]
+        for pos in range(start, end):
+            ch = text[pos]
+            if "A" <= ch <= "Z" and ch in _LETTER_TO_DIGIT:
+                self.set_char(line, pos, _LETTER_TO_DIGIT[ch], field)
+
+    def country(self, sp, field: str) -> str:
+        raw = self.span(sp)
+        code = raw.rstrip("<")
+        if code in CODES:
+            return code
+        if any(c in _DIGIT_TO_LETTER for c in raw):
+            mapped = "".join(_DIGIT_TO_LETTER.get(c, c) for c in raw)
+            if mapped.rstrip("<") in CODES:
+                for offset, (a, b) in enumerate(zip(raw, mapped)):
+                    if a != b:
+                        self.set_char(sp[0], sp[1] + offset, b, field)
+                return mapped.rstrip("<")
+        self.problems.append(Problem("country", sp[0] + 1, field, value=raw))
+        return code
+
+    def passes(self, segments, cd, allow_empty: bool = False) -> bool:
+        value = "".join(self.ls[ln][s:e] for ln, s, e in segments)
+        found = self.ls[cd[0]][cd[1]]
+        if found == "<" and allow_empty and value.strip("<") == "":
+            return True
+        return digit_of(value) == found
+
+    def try_correct(self, segments, cd_line: int, cd_pos: int, correctable, field: str) -> bool:
+        """Try look-alike alternatives in ``correctable`` spans; apply the unique fix."""
+        found = self.ls[cd_line][cd_pos]
+        if not found.isdigit():
+            return False
+        positions = [(ln, p) for ln, s, e in correctable for p in range(s, e) if self.ls[ln][p] in _ALTERNATIVE]
+        if not positions or len(positions) > _MAX_CONFUSABLE:
+            return False
+        original = [self.ls[ln][p] for ln, p in positions]
+        choices = [(c, _ALTERNATIVE[c]) for c in original]
+        solutions = []
+        lines = self.ls
+        for combo in product(*choices):
+            if combo == tuple(original):
+                continue
+            trial = list(lines)
+            for (ln, p), ch in zip(positions, combo):
+                t = trial[ln]
+                trial[ln] = t[:p] + ch + t[p + 1:]
+            value = "".join(trial[ln][s:e] for ln, s, e in segments)
+            if digit_of(value) == found:
+                solutions.append(combo)
+        if len(solutions) != 1:
+            return False  # none, or ambiguous: never correct into validity by guessing
+        solution = solutions[0]
+        for (ln, p), old, new in zip(positions, original, solution):
+            if old != new:
+                self.set_char(ln, p, new, field)
+        return True
+
+    def check(self, segments, cd, field: str, correctable=None, allow_empty: bool = False) -> bool:
+        ls = self.ls
+        value = "".join(ls[ln][s:e] for ln, s, e in segments)
+        found = ls[cd[0]][cd[1]]
+        if found == "<" and allow_empty and value.strip("<") == "":
+            return True
+        try:
+            expected = digit_of(value)
+        except (UnicodeEncodeError, IndexError):  # pragma: no cover - input is normalised
+            expected = "?"
+        if found == expected:
+            return True
+        if correctable and self.try_correct(segments, cd[0], cd[1], correctable, field):
+            return True
+        if correctable:
+            value = "".join(self.ls[ln][s:e] for ln, s, e in segments)
+            expected = digit_of(value)
+        kind = "check" if found.isdigit() else "check_char"
+        self.problems.append(Problem(kind, cd[0] + 1, field, found=found, expected=expected))
+        return False
+
+
+def _valid_day(year: int, month: int, day: int) -> bool:
+    if not 1 <= month <= 12 or day < 1 or day > _MONTH_DAYS[month]:
+        return False
+    if month == 2 and day == 29:
+        return year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    return True
+
+
+def _birth_date(work: _Work, sp, today_iso: str, today_year: int) -> str | None:
+    raw = work.span(sp)
+    line = sp[0] + 1
+    if raw.isdigit():
+        yy, mm, dd = int(raw[:2]), int(raw[2:4]), int(raw[4:])
+        year = 2000 + yy
+        iso = f"{year}-{raw[2:4]}-{raw[4:]}"
+        if iso > today_iso:
+            year -= 100
+            iso = f"{year}{iso[4:]}"
+        if not _valid_day(year, mm, dd):
+            work.problems.append(Problem("date", line, "birth_date", value=raw))
+            return None
+        return iso
+    if raw == "<<<<<<":
+        return None
+    yy, mm, dd = raw[:2], raw[2:4], raw[4:]
+    if yy.isdigit() and (mm == "<<" and dd == "<<" or mm.isdigit() and dd == "<<"):
+        year = 2000 + int(yy)
+        if mm == "<<":
+            if year > today_year:
+                year -= 100
+            return str(year)
+        month = int(mm)
+        if 1 <= month <= 12:
+            if f"{year}-{mm}" > today_iso[:7]:
+                year -= 100
+            return f"{year}-{mm}"
+    work.problems.append(Problem("date", line, "birth_date", value=raw))
+    return None
+
+
+def _expiry_date(work: _Work, sp, base_year: int) -> str | None:
+    raw = work.span(sp)
+    if not raw.isdigit():
+        kind = "date_missing" if raw == "<<<<<<" else "date"
+        work.problems.append(Problem(kind, sp[0] + 1, "expiry_date", value=raw))
+        return None
+    year = base_year + (int(raw[:2]) - base_year) % 100
+    if not _valid_day(year, int(raw[2:4]), int(raw[4:])):
+        work.problems.append(Problem("date", sp[0] + 1, "expiry_date", value=raw))
+        return None
+    return f"{year}-{raw[2:4]}-{raw[4:]}"
+
+
+def _components(text: str) -> str:
+    return " ".join(part for part in text.split("<") if part)
+
+
+_MMDD = frozenset(f"{m:02d}{d:02d}" for m in range(1, 13) for d in range(1, _MONTH_DAYS[m] + 1))
+_DIGITS = "0123456789"
+_SEXES = {"M": "M", "F": "F", "X": "X", "<": None}
+_EMPTY14 = "<" * 14
+
+
+def _fast_dates(birth: str, expiry: str, today_iso: str, base_year: int):
+    """ISO birth and expiry for complete, valid dates; ``None`` sends to the full path."""
+    if not (birth.isdigit() and expiry.isdigit()):
+        return None
+    mmdd = birth[2:]
+    if mmdd not in _MMDD or expiry[2:] not in _MMDD:
+        return None
+    year = 2000 + int(birth[:2])
+    birth_iso = f"{year}-{mmdd[:2]}-{mmdd[2:]}"
+    if birth_iso > today_iso:
+        year -= 100
+        birth_iso = f"{year}{birth_iso[4:]}"
+    if mmdd == "0229" and not _valid_day(year, 2, 29):
+        return None
+    eyear = base_year + (int(expiry[:2]) - base_year) % 100
+    if expiry[2:] == "0229" and not _valid_day(eyear, 2, 29):
+        return None
+    return birth_iso, f"{eyear}-{expiry[2:4]}-{expiry[4:]}"
+
+
+def _fast(lines: list[str], lay: _Layout, today_iso: str, base_year: int) -> MrzResult | None:
+    """The common case, a wholly valid MRZ, with fixed slices; ``None`` on any doubt."""
+    l1 = lines[0]
+    code = l1[:2]
+    if code[0] not in lay.codes or code[1] == "V" and lay.codes == "ACI":
+        return None
+    issuing = l1[2:5].rstrip("<")
+    if issuing not in CODES:
+        return None
+    if lay.lines == 2:
+        l2 = lines[1]
+        v = l2.encode("ascii").translate(_VALUE_TABLE)
+        if (_DIGITS[sum(map(mul, v[:9], _W)) % 10] != l2[9]
+                or _DIGITS[sum(map(mul, v[13:19], _W)) % 10] != l2[19]
+                or _DIGITS[sum(map(mul, v[21:27], _W)) % 10] != l2[27]):
+            return None
+        nationality = l2[10:13].rstrip("<")
+        birth, expiry = l2[13:19], l2[21:27]
+        sex = l2[20]
+        if nationality not in CODES or sex not in _SEXES:
+            return None
+        name = lay.name
+        if name == "TD3":
+            pcd = l2[42]
+            if pcd == "<":
+                if l2[28:42] != _EMPTY14:
+                    return None
+            elif _DIGITS[sum(map(mul, v[28:42], _W)) % 10] != pcd:
+                return None
+            if _DIGITS[sum(map(mul, v[:10] + v[13:20] + v[21:43], _W)) % 10] != l2[43]:
+                return None
+            checks = {"document_number": True, "birth_date": True, "expiry_date": True,
+                      "personal_number": True, "composite": True}
+            optional = l2[28:42].rstrip("<")
+        elif name == "TD2":
+            if _DIGITS[sum(map(mul, v[:10] + v[13:20] + v[21:35], _W)) % 10] != l2[35]:
+                return None
+            checks = {"document_number": True, "birth_date": True, "expiry_date": True, "composite": True}
+            optional = l2[28:35].rstrip("<")
+        else:
+            checks = {"document_number": True, "birth_date": True, "expiry_date": True}
+            optional = l2[28:].rstrip("<")
+        number = l2[:9].rstrip("<")
+        name_field = l1[5:]
+        optional_2 = ""
+    else:
+        l2 = lines[1]
+        v1 = l1.encode("ascii").translate(_VALUE_TABLE)
+        v = l2.encode("ascii").translate(_VALUE_TABLE)
+        if (_DIGITS[sum(map(mul, v1[5:14], _W)) % 10] != l1[14]
+                or _DIGITS[sum(map(mul, v[:6], _W)) % 10] != l2[6]
+                or _DIGITS[sum(map(mul, v[8:14], _W)) % 10] != l2[14]
+                or _DIGITS[sum(map(mul, v1[5:30] + v[:7] + v[8:15] + v[18:29], _W)) % 10] != l2[29]):
+            return None
+        nationality = l2[15:18].rstrip("<")
+        birth, expiry = l2[:6], l2[8:14]
+        sex = l2[7]
+        if nationality not in CODES or sex not in _SEXES:
+            return None
+        checks = {"document_number": True, "birth_date": True, "expiry_date": True, "composite": True}
+        number = l1[5:14].rstrip("<")
+        optional = l1[15:30].rstrip("<")
+        optional_2 = l2[18:29].rstrip("<")
+        name_field = lines[2]
+    if not number:
+        return None
+    dates = _fast_dates(birth, expiry, today_iso, base_year)
+    if dates is None:
+        return None
+    stripped = name_field.rstrip("<")
+    primary, _sep, secondary = stripped.partition("<<")
+    if not primary or not stripped.replace("<", "").isalpha():
+        return None
+    notes = []
+    truncated = name_field[-1] != "<"
+    if truncated:
+        notes.append(Problem("truncated", 3 if lay.lines == 3 else 1, "name"))
+    expired = dates[1] < today_iso
+    if expired:
+        notes.append(Problem("expired", value=dates[1]))
+    return MrzResult(
+        lay.name, lines, code, issuing,
+        primary.replace("<", " "),
+        _components(secondary) if secondary else "",
+        number, nationality, dates[0], _SEXES[sex], dates[1], optional, optional_2,
+        checks, [], [], notes, expired, truncated,
+    )
+
+
+def parse(text_or_lines, *, today: date | None = None, correct: bool = True) -> MrzResult:
+    """Parse an MRZ (raw text or lines; see :func:`normalise`) into an :class:`MrzResult`.
+
+    ``today`` fixes the century of two-digit years and the expiry test (default: today).
+    ``correct=False`` reports every problem without changing a character.
+    Raises :class:`~border_app.mrz.normalise.MrzInputError` when the input is unusable.
+    """
+    lines = normalise(text_or_lines)
+    if today is None:
+        today = date.today()
+    today_iso = today.isoformat()
+    lay = _layout(lines)
+    result = _fast(lines, lay, today_iso, today.year - 80)
+    if result is not None:
+        return result
+    work = _Work(lines)
+    ls = work.ls
+
+    # 1. numeric fields: letters become digits (field type proves them wrong)
+    if correct:
+        for sp, field in ((lay.birth, "birth_date"), (lay.expiry, "expiry_date")):
+            if not work.span(sp).isdigit():
+                work.numeric(sp[0], sp[1], sp[2], field)
+        for cd, field in ((lay.number_cd, "document_number"), (lay.birth_cd, "birth_date"),
+                          (lay.expiry_cd, "expiry_date"), (lay.optional_cd, "personal_number"),
+                          (lay.composite_cd, "composite")):
+            if cd is not None and not ls[cd[0]][cd[1]].isdigit():
+                work.numeric(cd[0], cd[1], cd[1] + 1, field)
+
+    # 2. document code
+    code = ls[0][:2]
+    if code[0] not in lay.codes or not (code[1] == "<" or "A" <= code[1] <= "Z") or (
+            lay.codes == "ACI" and code[1] == "V"):
+        work.problems.append(Problem("doc_code", 1, "document_code", value=code))
+
+    # 3. country codes (digit -> letter only when it yields a known code)
+    if correct:
+        issuing = work.country((0, 2, 5), "issuing_state")
+        nationality = work.country(lay.nationality, "nationality")
+    else:
+        issuing = ls[0][2:5].rstrip("<")
+        nationality = work.span(lay.nationality).rstrip("<")
+        if issuing not in CODES:
+            work.problems.append(Problem("country", 1, "issuing_state", value=ls[0][2:5]))
+        if nationality not in CODES:
+            work.problems.append(Problem("country", lay.nationality[0] + 1, "nationality",
+                                         value=work.span(lay.nationality)))
+
+    # 4. document number (with the TD1/TD2 long-number rule)
+    nl, ns, ne = lay.number
+    cdl, cdp = lay.number_cd
+    opt_line, opt_start, opt_end = lay.optional
+    opt_from = opt_start
+    number_segments = [lay.number]
+    number_cd = lay.number_cd
+    long_broken = False
+    if lay.long_number and ls[cdl][cdp] == "<" and ls[opt_line][opt_start] != "<":
+        rest = ls[opt_line][opt_start:opt_end]
+        cut = rest.find("<")
+        remainder = rest if cut < 0 else rest[:cut]
+        number_segments = [lay.number, (opt_line, opt_start, opt_start + len(remainder) - 1)]
+        number_cd = (opt_line, opt_start + len(remainder) - 1)
+        opt_from = opt_start + len(remainder) + 1
+        if correct and not ls[number_cd[0]][number_cd[1]].isdigit():
+            work.numeric(number_cd[0], number_cd[1], number_cd[1] + 1, "document_number")
+    elif lay.long_number and ls[cdl][cdp] == "<":
+        work.problems.append(Problem("long_number", cdl + 1, "document_number"))
+        long_broken = True
+    # 5. dates and their check digits (letters were already turned into digits)
+    birth_ok = work.check((lay.birth,), lay.birth_cd, "birth_date")
+    expiry_ok = work.check((lay.expiry,), lay.expiry_cd, "expiry_date")
+    birth = _birth_date(work, lay.birth, today_iso, today.year)
+    expiry = _expiry_date(work, lay.expiry, today.year - 80)
+
+    # 6. document number, personal number, composite. (The composite cannot settle an
+    # ambiguous correction of a field with its own check digit: Doc 9303 aligns their
+    # weights, so every candidate gives the same composite.)
+    composite = (lay.composite, lay.composite_cd) if lay.composite is not None else None
+    personal_ok = True
+    if lay.optional_cd is not None:
+        personal_ok = work.passes((lay.optional,), lay.optional_cd, allow_empty=True)
+    if long_broken:
+        number_ok = False
+    else:
+        number_ok = work.check(number_segments, number_cd, "document_number",
+                               number_segments if correct else None)
+    if lay.optional_cd is not None and not personal_ok:
+        personal_ok = work.check((lay.optional,), lay.optional_cd, "personal_number",
+                                 (lay.optional,) if correct else None, allow_empty=True)
+    checks: dict[str, bool] = {"document_number": number_ok, "birth_date": birth_ok, "expiry_date": expiry_ok}
+    if lay.optional_cd is not None:
+        checks["personal_number"] = personal_ok
+    if composite is not None:
+        correctable = None
+        if correct and all(checks.values()):
+            correctable = []
+            if opt_from < opt_end and lay.name != "TD3":
+                correctable.append((opt_line, opt_from, opt_end))
+            if lay.optional2 is not None:
+                correctable.append(lay.optional2)
+        checks["composite"] = work.check(lay.composite, lay.composite_cd, "composite", correctable)
+    document_number = "".join(ls[ln][s:e] for ln, s, e in number_segments).rstrip("<")
+    if not document_number:
+        work.problems.append(Problem("number_empty", nl + 1, "document_number"))
+    optional_data = ls[opt_line][opt_from:opt_end].rstrip("<") if opt_from < opt_end else ""
+    optional_2 = work.span(lay.optional2).rstrip("<") if lay.optional2 is not None else ""
+
+    # 7. sex
+    sex = ls[lay.sex[0]][lay.sex[1]]
+    if sex == "<":
+        sex = None
+    elif sex not in "MFX":
+        work.problems.append(Problem("sex", lay.sex[0] + 1, "sex", value=sex))
+        sex = None
+
+    # 8. names
+    name_field = work.span(lay.name_span)
+    name_line = lay.name_span[0] + 1
+    stripped = name_field.rstrip("<")
+    primary, _sep, secondary = stripped.partition("<<")
+    surname = _components(primary)
+    given_names = _components(secondary)
+    truncated = name_field[-1] != "<"
+    if not surname:
+        work.problems.append(Problem("name_empty", name_line, "name"))
+    if truncated:
+        work.notes.append(Problem("truncated", name_line, "name"))
+    if not stripped.replace("<", "").isalpha() and stripped:
+        work.notes.append(Problem("name_digits", name_line, "name", value=stripped))
+
+    expired = expiry is not None and expiry < today_iso
+    if expired:
+        work.notes.append(Problem("expired", value=expiry))
+
+    if len(work.problems) > 1:
+        work.problems.sort(key=lambda p: (p.line, _FIELD_ORDER.get(p.field, 99)))
+    return MrzResult(
+        format=lay.name,
+        lines=ls,
+        document_code=ls[0][:2],
+        issuing_state=issuing,
+        surname=surname,
+        given_names=given_names,
+        document_number=document_number,
+        nationality=nationality,
+        birth_date=birth,
+        sex=sex,
+        expiry_date=expiry,
+        optional_data=optional_data,
+        optional_data_2=optional_2,
+        checks=checks,
+        corrections=work.corrections,
+        problems=work.problems,
+        notes=work.notes,
+        expired=expired,
+        possibly_truncated=truncated,
+    )
