@@ -126,6 +126,16 @@ def _current_revision(connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
+def _known_revision(revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+    from alembic.util import CommandError
+
+    try:
+        return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
+    except (CommandError, KeyError):
+        return False
+
+
 def run_migrations(database: Database) -> str:
     """Bring the schema to head; returns what was done: ``created``, ``upgraded``, ``current``."""
     from alembic import command
@@ -144,6 +154,9 @@ def run_migrations(database: Database) -> str:
         return "current"
     if current is None:
         raise StorageError(_("This file is not a border post database (no schema version); it was not changed."))
+    if not _known_revision(current):
+        raise StorageError(_("This database was written by a newer version of the application: "
+                             "install that version; the database was not changed."))
     backup_sqlite(database, label=str(current))
     with engine.begin() as conn:
         command.upgrade(alembic_config(conn), "head")
