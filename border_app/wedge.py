@@ -76,8 +76,9 @@ def classify(text: str, intervals_ms: list[float] | None = None, *, fast_ms: flo
 class BurstCollector:
     """Collect keystrokes; :meth:`feed` returns a :class:`WedgeBurst` when a burst ends.
 
-    A burst ends on Enter (or Tab) or when :meth:`flush` is called after a pause (the UI
-    calls it from a timer ``idle_ms`` after the last key). MRZ readers send Enter between
+    A burst ends on Enter (or Tab), when a pause longer than ``idle_ms`` follows a machine
+    (fast) burst, or when :meth:`flush` is called (the UI calls it from a timer after the
+    last key). MRZ readers send Enter between
     lines, so an Enter that follows a fast MRZ-looking line waits for the next line.
     """
 
@@ -88,10 +89,13 @@ class BurstCollector:
         self._times: list[float] = []
 
     def feed(self, char: str, t_ms: float) -> WedgeBurst | None:
-        if self._times and t_ms - self._times[-1] > self.idle_ms and self._chars:
-            pending = self.flush()
-            self._chars, self._times = [char], [t_ms]
-            return pending
+        if self._chars and t_ms - self._times[-1] > self.idle_ms:
+            # a pause after a machine burst ends it; a person's pauses are part of their typing
+            gaps = intervals_from_times(self._times)
+            if gaps and classify("".join(self._chars), gaps, fast_ms=self.fast_ms).kind != "typing":
+                pending = self.flush()
+                self._chars, self._times = [char], [t_ms]
+                return pending
         self._chars.append(char)
         self._times.append(t_ms)
         if char in ("\r", "\n", "\t"):

@@ -12,11 +12,17 @@ _FORMAT_NAMES = {
 }
 
 
-def _formats():
-    import zxingcpp as z
+_FORMATS = None
 
-    return z.BarcodeFormat.QRCode | z.BarcodeFormat.PDF417 | z.BarcodeFormat.DataMatrix | \
-        z.BarcodeFormat.Aztec | z.BarcodeFormat.Code128 | z.BarcodeFormat.Code39 | z.BarcodeFormat.MicroQRCode
+
+def _formats():
+    global _FORMATS
+    if _FORMATS is None:
+        import zxingcpp as z
+
+        wanted = ("QRCode", "MicroQRCode", "PDF417", "DataMatrix", "Aztec", "Code128", "Code39")
+        _FORMATS = tuple(getattr(z.BarcodeFormat, name) for name in wanted)
+    return _FORMATS
 
 
 def _convert(results) -> list[Barcode]:
