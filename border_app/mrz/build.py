@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import unicodedata
 from datetime import date
+from functools import lru_cache
 
-from ..countries import mrz_field
+from ..countries import mrz_field as _mrz_field
 from .checkdigit import digit_of
 
 __all__ = [
@@ -29,10 +30,26 @@ _SPECIAL = {"Ä": "AE", "Ö": "OE", "Ü": "UE", "Å": "AA", "Æ": "AE", "Ø": "O
             "Þ": "TH", "Ð": "D", "Đ": "D", "Ł": "L", "Ħ": "H", "IJ": "IJ"}
 _ALNUM = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 _LETTERS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+_CLEAN = _ALNUM | {"<"}
+_FIELD_CACHE: dict[str, str] = {}
+
+
+def mrz_field(code: str) -> str:
+    """Three-character MRZ form of a country code (``D`` -> ``D<<``), cached."""
+    value = _FIELD_CACHE.get(code)
+    if value is None:
+        value = _mrz_field(code)
+        if len(_FIELD_CACHE) < 1024:
+            _FIELD_CACHE[code] = value
+    return value
+_DATE_CHARS = frozenset("0123456789<")
 
 
 def transliterate(text: str) -> str:
     """Upper-case Latin MRZ characters for ``text`` (spaces and hyphens become ``<``)."""
+    upper = text.upper()
+    if _CLEAN.issuperset(upper):
+        return upper
     out = []
     for ch in text.upper():
         if ch in _SPECIAL:
@@ -51,11 +68,13 @@ def transliterate(text: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=8192)
 def _name_part(text: str) -> str:
     letters = "".join(c for c in transliterate(text or "") if c in _LETTERS or c == "<")
     return "<".join(part for part in letters.split("<") if part)
 
 
+@lru_cache(maxsize=16384)
 def format_name(surname: str, given_names: str, width: int) -> tuple[str, bool]:
     """The name field (``PRIMARY<<SECONDARY`` padded to ``width``) and whether it was truncated.
 
@@ -88,7 +107,7 @@ def mrz_date(value, *, partial: bool = False) -> str:
     if isinstance(value, date):
         return value.strftime("%y%m%d")
     text = str(value).strip()
-    if len(text) == 6 and all(c.isdigit() or c == "<" for c in text):
+    if len(text) == 6 and _DATE_CHARS.issuperset(text):
         return text
     parts = text.split("-")
     if len(parts) == 3:

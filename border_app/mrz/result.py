@@ -35,7 +35,6 @@ _MESSAGES = {
     "doc_code": N_("Line {line}, {field}: {value} is not a valid code for this document format"),
     "name_empty": N_("Line {line}, {field}: the name is empty"),
     "name_digits": N_("Line {line}, {field}: the name contains digits ({value}), probably a reading error"),
-    "name_chars": N_("Line {line}, {field}: the primary and secondary identifiers are not separated by << ({value})"),
     "number_empty": N_("Line {line}, {field}: the document number is empty"),
     "long_number": N_("Line {line}, {field}: the check digit position holds < but the optional data does not continue the document number"),
     "truncated": N_("Line {line}, {field}: the name fills the whole field and may be truncated"),
