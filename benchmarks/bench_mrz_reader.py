@@ -1,0 +1,256 @@
+#!/usr/bin/env python3
+"""Benchmark of the offline MRZ reader (border_app.ocr), side by side with PassportEye.
+
+Sets:
+* real line crops: the held-out 25% of ../shared/data/mrz-lines
+  (resources/data/mrz_lines_split.json): exact lines, character error rate, ms per line;
+* real documents: ../shared/data/mrz-docs (ICAO specimens);
+* synthetic documents: tests/synthdocs.py make_set(N, seed=3) (all formats, degraded);
+* 1280x720 frames: synthetic documents pasted into 1280x720 camera-like frames.
+
+PassportEye (the anchor) runs when ``.bench-env`` (``python -m venv .bench-env &&
+.bench-env/bin/pip install -r benchmarks/anchor-requirements.txt``) exists, with the
+Tesseract it finds (Debian's English model here); on line crops the anchor is Tesseract
+itself with PassportEye's MRZ settings. ``--anchor-limit`` bounds its (slow) share.
+
+    nice -n 10 .venv/bin/python benchmarks/bench_mrz_reader.py [--synthetic 200] [--anchor-limit 40]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+DATA = ROOT.parent / "shared" / "data"
+BENCH_PY = ROOT / ".bench-env" / "bin" / "python"
+DOC_TRUTH = {
+    "passport-td3": ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"],
+    "passport-td2": ["I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "D231458907UTO7408122F1204159<<<<<<<6"],
+}
+
+ANCHOR = r'''
+import sys, json, time
+from passporteye import read_mrz
+for path in sys.stdin:
+    path = path.strip()
+    t = time.perf_counter()
+    try:
+        m = read_mrz(path)
+        text = m.aux["text"] if m is not None else ""
+    except Exception as e:
+        text = ""
+    print(json.dumps({"file": path, "text": text, "ms": (time.perf_counter() - t) * 1000}), flush=True)
+'''
+
+
+def lev(a: str, b: str) -> int:
+    d = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        prev, d[0] = d[0], i
+        for j, cb in enumerate(b, 1):
+            prev, d[j] = d[j], min(d[j] + 1, d[j - 1] + 1, prev + (ca != cb))
+    return d[-1]
+
+
+def stats(name: str, exact: int, n: int, edits: int, chars: int, ms: list[float]) -> None:
+    if not n:
+        print(f"  {name:<34} (no data)")
+        return
+    ms_a = np.array(ms) if ms else np.array([np.nan])
+    print(
+        f"  {name:<34} exact {exact:4d}/{n:<4d} = {100 * exact / n:6.2f}%   CER {100 * edits / max(chars, 1):6.2f}%"
+        f"   median {np.median(ms_a):7.1f} ms   p90 {np.percentile(ms_a, 90):7.1f} ms"
+    )
+
+
+def run_anchor(paths: list[str]) -> dict[str, dict]:
+    proc = subprocess.run([str(BENCH_PY), "-c", ANCHOR], input="\n".join(paths), capture_output=True, text=True, timeout=3600)
+    out = {}
+    for line in proc.stdout.splitlines():
+        try:
+            r = json.loads(line)
+            out[r["file"]] = r
+        except ValueError:
+            pass
+    return out
+
+
+def tesseract_line(path: str) -> tuple[str, float]:
+    t = time.perf_counter()
+    cfg = ["--psm", "7", "-c", "tessedit_char_whitelist=ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789><"]
+    p = subprocess.run(["tesseract", path, "stdout", "-l", "eng", *cfg], capture_output=True, text=True, timeout=60)
+    text = "".join(p.stdout.split()).replace(">", "<")
+    return text, (time.perf_counter() - t) * 1000
+
+
+def doc_text(lines: list[str]) -> str:
+    return "\n".join(lines)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--synthetic", type=int, default=200)
+    ap.add_argument("--frames", type=int, default=60)
+    ap.add_argument("--anchor-limit", type=int, default=40)
+    ap.add_argument("--no-anchor", action="store_true")
+    args = ap.parse_args()
+    import cv2
+
+    import synthdocs
+    from border_app.ocr import read_file
+    from border_app.ocr.reader import default_reader, read_frame
+
+    anchor = BENCH_PY.exists() and not args.no_anchor
+    print("MRZ reader benchmark (border_app.ocr)")
+    print("anchor: PassportEye in .bench-env" if anchor else "anchor: PassportEye NOT run (.bench-env absent or --no-anchor)")
+    reader = default_reader()
+    read_frame(np.full((200, 200), 255, np.uint8))  # load the model
+
+    # 1. held-out real lines
+    split = ROOT / "resources" / "data" / "mrz_lines_split.json"
+    lines_dir = DATA / "mrz-lines"
+    print(f"\n[real line crops: held-out {lines_dir}]")
+    if lines_dir.is_dir():
+        held = json.loads(split.read_text())["held_out"]
+        ex = ed = ch = 0
+        ms = []
+        a_ex = a_ed = a_n = a_ch = 0
+        a_ms = []
+        for k, name in enumerate(held):
+            gt = (lines_dir / (name[:-4] + ".gt.txt")).read_text().strip()
+            img = cv2.imread(str(lines_dir / name), cv2.IMREAD_GRAYSCALE)
+            t = time.perf_counter()
+            txt = reader.read_line(img)
+            ms.append((time.perf_counter() - t) * 1000)
+            ex += txt == gt
+            ed += lev(txt, gt)
+            ch += len(gt)
+            if anchor and k < args.anchor_limit * 3:
+                at, am = tesseract_line(str(lines_dir / name))
+                a_ex += at == gt
+                a_ed += lev(at, gt)
+                a_ch += len(gt)
+                a_n += 1
+                a_ms.append(am)
+        stats("ours", ex, len(held), ed, ch, ms)
+        if anchor:
+            stats(f"tesseract eng (first {a_n})", a_ex, a_n, a_ed, a_ch, a_ms)
+    else:
+        print("  skipped: folder absent")
+
+    # 2. real documents
+    docs_dir = DATA / "mrz-docs"
+    print(f"\n[real documents: {docs_dir}]")
+    if docs_dir.is_dir():
+        files = sorted(p for p in docs_dir.iterdir() if p.suffix.lower() in (".jpg", ".png"))
+        ex = ed = ch = 0
+        ms = []
+        for f in files:
+            truth = DOC_TRUTH[f.stem]
+            t = time.perf_counter()
+            r = read_file(f)
+            ms.append((time.perf_counter() - t) * 1000)
+            got = r[0].lines if r else []
+            ex += got == truth
+            ed += lev(doc_text(got), doc_text(truth))
+            ch += len(doc_text(truth))
+        stats("ours", ex, len(files), ed, ch, ms)
+        if anchor:
+            res = run_anchor([str(f) for f in files])
+            ex = ed = 0
+            ms = []
+            for f in files:
+                r = res.get(str(f), {"text": "", "ms": float("nan")})
+                got = r["text"].strip()
+                ex += got == doc_text(DOC_TRUTH[f.stem])
+                ed += lev(got, doc_text(DOC_TRUTH[f.stem]))
+                ms.append(r["ms"])
+            stats("PassportEye", ex, len(files), ed, ch, ms)
+
+    # 3. synthetic documents
+    print(f"\n[synthetic documents: synthdocs.make_set({args.synthetic}, seed=3)]")
+    docs = synthdocs.make_set(args.synthetic, seed=3)
+    ex = ed = ch = 0
+    ms = []
+    per_fmt: dict[str, list[int]] = {}
+    per_w: dict[int, list[int]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        paths = []
+        for i, d in enumerate(docs):
+            t = time.perf_counter()
+            r = read_frame(d.image)
+            ms.append((time.perf_counter() - t) * 1000)
+            got = r[0].lines if r else []
+            ok = got == d.lines
+            ex += ok
+            ed += lev(doc_text(got), doc_text(d.lines))
+            ch += len(doc_text(d.lines))
+            per_fmt.setdefault(d.format, []).append(ok)
+            per_w.setdefault(synthdocs.WIDTHS[(3 * 100_000 + i) % len(synthdocs.WIDTHS)], []).append(ok)
+            if anchor and i < args.anchor_limit:
+                p = Path(tmp) / f"s{i}.png"
+                cv2.imwrite(str(p), d.image)
+                paths.append(str(p))
+        stats("ours", ex, len(docs), ed, ch, ms)
+        print("    by format:", ", ".join(f"{k} {100 * np.mean(v):.0f}%" for k, v in sorted(per_fmt.items())))
+        print("    by width: ", ", ".join(f"{k}px {100 * np.mean(v):.0f}%" for k, v in sorted(per_w.items())))
+        if anchor and paths:
+            res = run_anchor(paths)
+            ex = ed = ch = 0
+            ms = []
+            for i, p in enumerate(paths):
+                r = res.get(p, {"text": "", "ms": float("nan")})
+                truth = doc_text(docs[i].lines)
+                got = r["text"].strip()
+                ex += got == truth
+                ed += lev(got, truth)
+                ch += len(truth)
+                ms.append(r["ms"])
+            stats(f"PassportEye (first {len(paths)})", ex, len(paths), ed, ch, ms)
+
+    # 4. 1280x720 frames
+    print(f"\n[1280x720 frames: {args.frames} synthetic documents pasted into frames]")
+    rng = np.random.default_rng(7)
+    ex = 0
+    ms = []
+    with tempfile.TemporaryDirectory() as tmp:
+        paths, truths = [], []
+        for i in range(args.frames):
+            d = synthdocs.make_doc(700_000 + i, width=int(rng.integers(700, 1150)))
+            frame = np.full((720, 1280, 3), int(rng.integers(30, 120)), np.uint8)
+            h, w = d.image.shape[:2]
+            h, w = min(h, 720), min(w, 1280)
+            y, x = int(rng.integers(0, 720 - h + 1)), int(rng.integers(0, 1280 - w + 1))
+            frame[y : y + h, x : x + w] = d.image[:h, :w]
+            t = time.perf_counter()
+            r = read_frame(frame)
+            ms.append((time.perf_counter() - t) * 1000)
+            ex += bool(r) and r[0].lines == d.lines
+            if anchor and i < args.anchor_limit:
+                p = Path(tmp) / f"f{i}.png"
+                cv2.imwrite(str(p), frame)
+                paths.append(str(p))
+                truths.append(doc_text(d.lines))
+        stats("ours", ex, args.frames, 0, 0, ms)
+        if anchor and paths:
+            res = run_anchor(paths)
+            a_ms = [res.get(p, {"ms": float("nan")})["ms"] for p in paths]
+            a_ex = sum(res.get(p, {"text": ""})["text"].strip() == tr for p, tr in zip(paths, truths))
+            stats(f"PassportEye (first {len(paths)})", a_ex, len(paths), 0, 0, a_ms)
+            print(f"    speed-up (median): {np.nanmedian(a_ms) / np.median(ms):.1f}x")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\npeak memory (this process, max RSS): {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()

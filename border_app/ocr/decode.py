@@ -1,0 +1,174 @@
+"""Decode character probabilities into MRZ lines with the format's structure.
+
+Each position of each format has a type: letters (``A``: A-Z and ``<``), digits (``N``),
+digits-or-filler (``n``: document numbers are alphanumeric, so ``X`` is used for them),
+sex (``S``), check digit (``C``: 0-9 or ``<``) or anything (``X``). Probabilities are masked
+by the type, fillers are made to run to the end of name fields (which settles ``<`` read as
+``K``), then every check-digit group that fails is repaired by searching the characters'
+top candidates for the cheapest change that makes it pass.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import numpy as np
+
+from .glyphs import CHARSET, INDEX
+
+_DIG = np.array([c.isdigit() for c in CHARSET])
+_LET = np.array([c.isalpha() or c == "<" for c in CHARSET])
+_MASKS = {
+    "A": _LET,
+    "N": _DIG,
+    "C": _DIG | (np.array(CHARSET) == "<"),
+    "S": np.isin(np.array(list(CHARSET)), list("MFX<")),
+    "X": np.ones(len(CHARSET), bool),
+    "D": _DIG | (np.array(CHARSET) == "<"),  # dates: digits, '<' for unknown parts
+}
+
+# per format: (line templates, name fields (line, start, end), check groups)
+# check group: (list of (line, start, end) spans, (line, pos) of the check digit)
+FORMATS: dict[str, dict] = {
+    "TD3": {
+        "lines": ["AA" + "A" * 3 + "A" * 39, "X" * 9 + "C" + "A" * 3 + "D" * 6 + "C" + "S" + "D" * 6 + "C" + "X" * 14 + "C" + "C"],
+        "names": [(0, 5, 44)],
+        "checks": [([(1, 0, 9)], (1, 9)), ([(1, 13, 19)], (1, 19)), ([(1, 21, 27)], (1, 27)), ([(1, 28, 42)], (1, 42)),
+                   ([(1, 0, 10), (1, 13, 20), (1, 21, 43)], (1, 43))],
+    },
+    "MRVA": {
+        "lines": ["AA" + "A" * 3 + "A" * 39, "X" * 9 + "C" + "A" * 3 + "D" * 6 + "C" + "S" + "D" * 6 + "C" + "X" * 16],
+        "names": [(0, 5, 44)],
+        "checks": [([(1, 0, 9)], (1, 9)), ([(1, 13, 19)], (1, 19)), ([(1, 21, 27)], (1, 27))],
+    },
+    "TD2": {
+        "lines": ["AX" + "A" * 3 + "A" * 31, "X" * 9 + "C" + "A" * 3 + "D" * 6 + "C" + "S" + "D" * 6 + "C" + "X" * 7 + "C"],
+        "names": [(0, 5, 36)],
+        "checks": [([(1, 0, 9)], (1, 9)), ([(1, 13, 19)], (1, 19)), ([(1, 21, 27)], (1, 27)),
+                   ([(1, 0, 10), (1, 13, 20), (1, 21, 35)], (1, 35))],
+    },
+    "MRVB": {
+        "lines": ["AX" + "A" * 3 + "A" * 31, "X" * 9 + "C" + "A" * 3 + "D" * 6 + "C" + "S" + "D" * 6 + "C" + "X" * 8],
+        "names": [(0, 5, 36)],
+        "checks": [([(1, 0, 9)], (1, 9)), ([(1, 13, 19)], (1, 19)), ([(1, 21, 27)], (1, 27))],
+    },
+    "TD1": {
+        "lines": ["AX" + "A" * 3 + "X" * 9 + "C" + "X" * 15, "D" * 6 + "C" + "S" + "D" * 6 + "C" + "A" * 3 + "X" * 11 + "C", "A" * 30],
+        "names": [(2, 0, 30)],
+        "checks": [([(1, 0, 6)], (1, 6)), ([(1, 8, 14)], (1, 14)),
+                   ([(0, 5, 30), (1, 0, 7), (1, 8, 15), (1, 18, 29)], (1, 29))],
+    },
+}
+_WEIGHTS = (7, 3, 1)
+
+
+def _value(c: str) -> int:
+    if c.isdigit():
+        return int(c)
+    if c == "<":
+        return 0
+    return ord(c) - 55
+
+
+def check_digit(s: str) -> str:
+    return str(sum(_value(c) * _WEIGHTS[i % 3] for i, c in enumerate(s)) % 10)
+
+
+def guess_format(n_lines: int, first_char: str, length: int) -> str:
+    if n_lines == 3:
+        return "TD1"
+    if length >= 40:
+        return "MRVA" if first_char == "V" else "TD3"
+    return "MRVB" if first_char == "V" else "TD2"
+
+
+def _masked(p: np.ndarray, template: str) -> np.ndarray:
+    q = p.copy()
+    for i, t in enumerate(template[: len(q)]):
+        q[i] = np.where(_MASKS[t], q[i], q[i] * 1e-4)
+        q[i] /= q[i].sum()
+    return q
+
+
+def _fill_names(text: list[str], q: np.ndarray, start: int, end: int) -> None:
+    """Fillers run to the end of a name field: after the first run of 3+ '<' (or a
+    single stray letter just before the tail), everything is '<'."""
+    field = "".join(text[start:end])
+    k = field.find("<<<")
+    if k < 0:
+        return
+    # a lone letter between '<' and the filler tail is a '<' if '<' was plausible for it
+    if k >= 2 and field[k - 2] == "<" and field[k - 1] != "<" and q[start + k - 1][INDEX["<"]] > 0.02:
+        k -= 1
+    for i in range(start + k, end):
+        text[i] = "<"
+
+
+def _fix_check(lines: list[list[str]], probs: list[np.ndarray], spans, cd, topk: int = 3) -> bool:
+    """Make one check-digit group pass with the cheapest change among top candidates."""
+
+    def chars():
+        for ln, a, b in spans:
+            for i in range(a, b):
+                yield ln, i
+
+    def current() -> bool:
+        s = "".join(lines[ln][i] for ln, i in chars())
+        return check_digit(s) == lines[cd[0]][cd[1]] or (lines[cd[0]][cd[1]] == "<" and set(s) == {"<"})
+
+    if current():
+        return True
+    positions = list(chars()) + [cd]
+    options = []  # (cost, ln, i, char)
+    for ln, i in positions:
+        p = probs[ln][i]
+        cur = lines[ln][i]
+        base = math.log(max(p[INDEX[cur]], 1e-9))
+        for j in np.argsort(-p)[:topk]:
+            c = CHARSET[j]
+            if c != cur and p[j] > 1e-4:
+                options.append((base - math.log(p[j]), ln, i, c))
+    options.sort()
+    options = options[:24]
+    best = None
+    for r in (1, 2):
+        for combo in itertools.combinations(options, r):
+            if len({(o[1], o[2]) for o in combo}) < r:
+                continue
+            cost = sum(o[0] for o in combo)
+            if best is not None and cost >= best[0]:
+                continue
+            saved = [(o[1], o[2], lines[o[1]][o[2]]) for o in combo]
+            for o in combo:
+                lines[o[1]][o[2]] = o[3]
+            if current():
+                best = (cost, combo)
+            for ln, i, c in saved:
+                lines[ln][i] = c
+        if best is not None:
+            break
+    if best is None:
+        return False
+    for o in best[1]:
+        lines[o[1]][o[2]] = o[3]
+    return True
+
+
+def decode(probs: list[np.ndarray], fmt: str) -> tuple[list[str], float]:
+    """Best lines for format ``fmt`` from per-line probabilities [n_i, 37].
+
+    Returns (lines, confidence) where confidence is the mean log-probability of the
+    chosen characters under the unmasked classifier output."""
+    spec = FORMATS[fmt]
+    q = [_masked(p, t) for p, t in zip(probs, spec["lines"])]
+    lines = [[CHARSET[j] for j in qi.argmax(axis=1)] for qi in q]
+    for ln, a, b in spec["names"]:
+        _fill_names(lines[ln], q[ln], a, min(b, len(lines[ln])))
+    # issuing state and nationality never hold digits; the document code neither
+    for spans, cd in spec["checks"]:
+        _fix_check(lines, q, spans, cd)
+    conf = []
+    for p, line in zip(probs, lines):
+        conf.extend(math.log(max(float(p[i][INDEX[c]]), 1e-9)) for i, c in enumerate(line))
+    return ["".join(x) for x in lines], (sum(conf) / len(conf) if conf else -99.0)

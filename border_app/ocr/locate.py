@@ -1,0 +1,173 @@
+"""Find MRZ bands in an image and cut them into straight text lines.
+
+Dark text on light paper: a black-hat transform picks out text strokes, a horizontal
+gradient keeps dense character rows, closing with a wide kernel turns each MRZ line (and
+then the whole band) into one blob. Each band candidate is rectified from its rotated
+rectangle (any angle the rectangle gives; upside-down is settled by the reader), then split
+into lines by the row profile of its ink.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+WORK_WIDTH = 960
+
+
+@dataclass
+class Band:
+    corners: np.ndarray  # float32 [4, 2] in the input image: top-left, top-right, bottom-right, bottom-left
+    image: np.ndarray  # rectified grayscale band (text horizontal)
+    lines: list[np.ndarray]  # grayscale line images, top to bottom
+
+
+def _candidates(gray: np.ndarray) -> list[tuple]:
+    """Rotated rectangles ((cx, cy), (w, h), angle) in ``gray``'s coordinates."""
+    h, w = gray.shape
+    s = WORK_WIDTH / float(w)
+    small = cv2.resize(gray, (WORK_WIDTH, max(8, int(round(h * s)))), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
+    out = []
+    for kx in (9, 19):  # character size relative to the image width differs a lot
+        ky = max(3, kx // 2)
+        rect = cv2.getStructuringElement(cv2.MORPH_RECT, (kx + 4, ky))
+        blackhat = cv2.morphologyEx(cv2.GaussianBlur(small, (3, 3), 0), cv2.MORPH_BLACKHAT, rect)
+        grad = np.abs(cv2.Sobel(blackhat, cv2.CV_32F, 1, 0, ksize=-1))
+        grad = (255 * grad / max(float(grad.max()), 1e-6)).astype(np.uint8)
+        grad = cv2.morphologyEx(grad, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * kx, max(3, ky // 2))))
+        _t, th = cv2.threshold(grad, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        th = cv2.morphologyEx(th, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, int(kx * 1.6))))
+        th = cv2.erode(th, None, iterations=1)
+        contours, _ = cv2.findContours(th, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        for c in contours:
+            (cx, cy), (rw, rh), ang = cv2.minAreaRect(c)
+            if rw < rh:
+                rw, rh, ang = rh, rw, ang + 90
+            if ang > 45:
+                ang -= 180
+            if rw < 0.18 * WORK_WIDTH or rh < 4 or rw / max(rh, 1) < 3.0 or abs(ang) > 20:
+                continue
+            area = cv2.contourArea(c)
+            if area < 0.6 * rw * rh:
+                continue
+            out.append(((cx / s, cy / s), (rw / s, rh / s), ang, rw * rh))
+    out.sort(key=lambda r: -r[3])
+    out = _group_lines(out) + out
+    # drop candidates whose centre lies inside a larger one
+    kept: list[tuple] = []
+    for r in out:
+        if any(_inside(r, k) for k in kept):
+            continue
+        kept.append(r)
+    return [k[:3] for k in kept[:6]]
+
+
+def _group_lines(rects: list[tuple]) -> list[tuple]:
+    """Single MRZ lines detected apart (wide line spacing): join parallel neighbours."""
+    singles = [r for r in rects if r[1][0] / max(r[1][1], 1) > 12]
+    singles.sort(key=lambda r: r[0][1])
+    groups = []
+    used: set[int] = set()
+    for i, a in enumerate(singles):
+        if i in used:
+            continue
+        grp = [a]
+        for j in range(i + 1, len(singles)):
+            b, last = singles[j], grp[-1]
+            if j in used:
+                continue
+            if (
+                abs(b[2] - last[2]) < 4
+                and abs(b[1][0] - last[1][0]) < 0.2 * max(b[1][0], last[1][0])
+                and abs(b[0][0] - last[0][0]) < 0.15 * last[1][0]
+                and 0 < b[0][1] - last[0][1] < 4.5 * max(last[1][1], b[1][1])
+            ):
+                grp.append(b)
+                used.add(j)
+        if len(grp) >= 2:
+            pts = np.concatenate([cv2.boxPoints(g[:3]) for g in grp]).astype(np.float32)
+            (cx, cy), (rw, rh), ang = cv2.minAreaRect(pts)
+            if rw < rh:
+                rw, rh, ang = rh, rw, ang + 90
+            if ang > 45:
+                ang -= 180
+            groups.append(((cx, cy), (rw, rh), ang, rw * rh * 10))
+    return groups
+
+
+def _inside(r, k) -> bool:
+    (cx, cy), _size, _a = r[:3]
+    box = cv2.boxPoints(k[:3]).astype(np.float32)
+    return cv2.pointPolygonTest(box, (float(cx), float(cy)), False) >= 0
+
+
+def rectify(gray: np.ndarray, rect: tuple, target_cap: float = 36.0) -> tuple[np.ndarray, np.ndarray]:
+    """Warp a rotated rectangle (with margins) to a horizontal image; returns (image, corners)."""
+    (cx, cy), (rw, rh), ang = rect
+    rw2, rh2 = rw * 1.06 + rh * 0.3, rh * 1.35 + 6
+    a = np.deg2rad(ang)
+    ux, uy = np.array([np.cos(a), np.sin(a)]), np.array([-np.sin(a), np.cos(a)])
+    c = np.array([cx, cy])
+    corners = np.array(
+        [c - ux * rw2 / 2 - uy * rh2 / 2, c + ux * rw2 / 2 - uy * rh2 / 2, c + ux * rw2 / 2 + uy * rh2 / 2, c - ux * rw2 / 2 + uy * rh2 / 2],
+        np.float32,
+    )
+    # scale: about 2.2 to 3.2 text lines per band height; aim at capital height ~ target_cap
+    out_h = int(np.clip(rh2 * 1.0, 8, 4000))
+    scale = 1.0
+    est_lines = 2.5
+    cap_px = rh / (est_lines * 1.6)
+    if cap_px > 0:
+        scale = float(np.clip(target_cap / cap_px, 0.25, 6.0))
+    out_w = int(np.clip(rw2 * scale, 16, 6000))
+    out_h = int(np.clip(rh2 * scale, 8, 2000))
+    dst = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], np.float32)
+    m = cv2.getPerspectiveTransform(corners, dst)
+    img = cv2.warpPerspective(gray, m, (out_w, out_h), flags=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE)
+    return img, corners
+
+
+def split_lines(band: np.ndarray) -> list[tuple[int, int]]:
+    """Row ranges of the text lines in a rectified band (by the ink row profile)."""
+    g = cv2.GaussianBlur(band, (3, 3), 0)
+    bh = cv2.morphologyEx(g, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (31, 31)))
+    _t, th = cv2.threshold(bh, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    prof = th.mean(axis=1) / 255.0
+    prof = np.convolve(prof, np.ones(3) / 3, mode="same")
+    on = prof > max(0.08, 0.3 * float(prof.max()))
+    runs = []
+    i = 0
+    n = len(on)
+    while i < n:
+        if on[i]:
+            j = i
+            while j < n and on[j]:
+                j += 1
+            runs.append((i, j))
+            i = j
+        else:
+            i += 1
+    if not runs:
+        return []
+    hmax = max(b - a for a, b in runs)
+    runs = [r for r in runs if r[1] - r[0] >= 0.45 * hmax]
+    return runs
+
+
+def find_bands(gray: np.ndarray) -> list[Band]:
+    bands = []
+    for rect in _candidates(gray):
+        img, corners = rectify(gray, rect)
+        runs = split_lines(img)
+        if len(runs) < 2:
+            continue
+        # the MRZ is at the bottom of a document: keep its last 2 or 3 lines (decided later)
+        hs = [b - a for a, b in runs]
+        lines = []
+        for a, b in runs:
+            pad = int(0.35 * (b - a)) + 2
+            lines.append(img[max(0, a - pad) : min(img.shape[0], b + pad)])
+        bands.append(Band(corners, img, lines))
+    return bands

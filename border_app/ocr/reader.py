@@ -1,0 +1,166 @@
+"""The MRZ reader pipeline: image -> bands -> lines -> cells -> characters -> MRZ."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import cv2
+import numpy as np
+
+from .classifier import Classifier, default_classifier
+from .decode import FORMATS, check_digit, decode, guess_format
+from .locate import find_bands
+from .segment import segment_line
+
+LENGTHS = {"TD1": 30, "TD2": 36, "TD3": 44, "MRVA": 44, "MRVB": 36}
+
+
+@dataclass
+class MrzRead:
+    """One MRZ found in an image."""
+
+    lines: list[str]
+    format: str
+    corners: list[list[float]]  # 4 (x, y) points, clockwise from the MRZ's top-left
+    confidence: float  # mean log-probability of the characters read (0 = certain)
+    checks_passed: int = 0
+    checks_total: int = 0
+    result: Any = None  # border_app.mrz.MrzResult, when the parser accepted the lines
+
+    @property
+    def valid(self) -> bool:
+        return bool(self.result is not None and self.result.valid)
+
+
+def _checks(lines: list[str], fmt: str) -> tuple[int, int]:
+    ok = 0
+    specs = FORMATS[fmt]["checks"]
+    for spans, (cl, cp) in specs:
+        s = "".join(lines[ln][a:b] for ln, a, b in spans)
+        d = lines[cl][cp]
+        ok += check_digit(s) == d or (d == "<" and set(s) <= {"<"})
+    return ok, len(specs)
+
+
+def _parse(lines: list[str]):
+    try:
+        from border_app.mrz import parse
+
+        return parse(lines)
+    except Exception:  # noqa: BLE001 - an unreadable result is reported as not found
+        return None
+
+
+@dataclass
+class MrzReader:
+    """Reads MRZs from grayscale/BGR images with the shipped OCR-B classifier."""
+
+    classifier: Classifier = field(default_factory=default_classifier)
+
+    def read_line(self, gray: np.ndarray, expected: int | None = None) -> str:
+        """Read one cropped text line (no structure): the most likely characters."""
+        seg = segment_line(gray, expected)
+        return "" if seg is None else self.classifier.read(seg.cells)
+
+    def _read_lines(self, images: list[np.ndarray]) -> MrzRead | None:
+        n = len(images)
+        free = [segment_line(im) for im in images]
+        if any(f is None for f in free):
+            return None
+        counts = [len(f.cells) for f in free]
+        # not an MRZ: lines of very different lengths or far from 30/36/44 characters
+        target = (30,) if n == 3 else (36, 44)
+        if min(abs(float(np.median(counts)) - t) for t in target) > 5 or max(counts) - min(counts) > 8:
+            return None
+        if n == 3:
+            fmt_len = 30
+        else:
+            est = float(np.median(counts))
+            fmt_len = 44 if abs(est - 44) < abs(est - 36) else 36
+        probs = []
+        for im, f in zip(images, free):
+            seg = f if len(f.cells) == fmt_len else segment_line(im, fmt_len)
+            if seg is None or len(seg.cells) != fmt_len:
+                return None
+            probs.append(self.classifier.probabilities(seg.cells))
+        first = "PVIAC<"[int(np.argmax(probs[0][0][[25, 31, 18, 10, 12, 36]]))]
+        fmt = guess_format(n, first, fmt_len)
+        lines, conf = decode(probs, fmt)
+        ok, tot = _checks(lines, fmt)
+        return MrzRead(lines, fmt, [], conf, ok, tot)
+
+    def read(self, image: np.ndarray) -> list[MrzRead]:
+        """All MRZs found in an image (grayscale or BGR numpy array)."""
+        gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+        if gray.dtype != np.uint8:
+            gray = cv2.normalize(gray, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+        if min(gray.shape) < 600 or gray.shape[1] < 900:  # small images: upscale first
+            f = min(4.0, 1200.0 / max(gray.shape[1], 1))
+            if f > 1.2:
+                up = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC)
+                return [self._scale_corners(r, 1.0 / f) for r in self._read_gray(up)]
+        return self._read_gray(gray)
+
+    @staticmethod
+    def _scale_corners(r: MrzRead, s: float) -> MrzRead:
+        r.corners = [[x * s, y * s] for x, y in r.corners]
+        return r
+
+    def _read_gray(self, gray: np.ndarray) -> list[MrzRead]:
+        found: list[MrzRead] = []
+        for band in find_bands(gray):
+            best = None
+            for flip in (False, True):
+                lines = band.lines if not flip else [cv2.rotate(im, cv2.ROTATE_180) for im in band.lines[::-1]]
+                for k in (3, 2):
+                    if len(lines) < k:
+                        continue
+                    # the MRZ is the last k lines of the band (the band may include text above)
+                    r = self._read_lines(lines[-k:])
+                    if r is None:
+                        continue
+                    score = r.checks_passed / max(r.checks_total, 1) * 3 + r.confidence
+                    if best is None or score > best[0]:
+                        corners = band.corners if not flip else band.corners[[2, 3, 0, 1]]
+                        r.corners = [[float(x), float(y)] for x, y in corners]
+                        best = (score, r)
+                if best is not None and best[1].checks_passed == best[1].checks_total and best[1].confidence > -0.3:
+                    break
+            if best is None:
+                continue
+            r = best[1]
+            if r.confidence < -0.6:
+                continue  # text that is not an MRZ (or unreadable)
+            r.result = _parse(r.lines)
+            if any(_same(r, f) for f in found):
+                continue
+            found.append(r)
+        found.sort(key=lambda r: (not r.valid, -r.confidence))
+        return found
+
+
+def _same(a: MrzRead, b: MrzRead) -> bool:
+    return a.lines == b.lines
+
+
+_default: MrzReader | None = None
+
+
+def default_reader() -> MrzReader:
+    global _default
+    if _default is None:
+        _default = MrzReader()
+    return _default
+
+
+def read_frame(frame: np.ndarray) -> list[MrzRead]:
+    """MRZs in a camera frame (BGR or grayscale numpy array), best first."""
+    return default_reader().read(frame)
+
+
+def timed_read(image: np.ndarray) -> tuple[list[MrzRead], float]:
+    t0 = time.perf_counter()
+    r = read_frame(image)
+    return r, (time.perf_counter() - t0) * 1000.0

@@ -1,0 +1,168 @@
+"""Synthetic MRZ documents for tests and benchmarks (fixed seeds, documented settings).
+
+Every format (TD1, TD2, TD3, MRV-A, MRV-B) is drawn as a card of its real proportions
+(ICAO sizes, MRZ at 2.54 mm pitch, 2.4 mm capitals, lines 4.2 mm apart, ~6 mm from the bottom edge) with
+printed-looking clutter above the MRZ and a photo block, on a background, then degraded.
+
+Settings of :func:`degrade` (each document draws its own values from the seeded RNG):
+
+* width of the whole image: 250 to 2,000 px (``WIDTHS`` cycles through 250, 400, 640,
+  1000, 1400, 2000);
+* rotation: uniform in [-10, +10] degrees; one document in 8 is also turned 180 degrees;
+* perspective: each corner moved by up to 10% of the document width (``uniform(0, 0.10)``);
+* blur: Gaussian sigma uniform in [0, 1.5];
+* Gaussian noise: sigma uniform in [0, 8] grey levels;
+* brightness: multiplied by a factor in [0.35, 1.0];
+* glare: one document in 3 gets a bright elliptic spot (not over more than a third of it);
+* JPEG quality: uniform integer in [40, 95].
+
+``make_set(n, seed)`` is what the tests (small n) and ``benchmarks/bench_mrz_reader.py``
+(n = 200, seed 3) use.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+FORMATS = ("TD1", "TD2", "TD3", "MRVA", "MRVB")
+SIZES_MM = {"TD1": (85.6, 54.0), "TD2": (105.0, 74.0), "TD3": (125.0, 88.0), "MRVA": (125.0, 88.0), "MRVB": (105.0, 74.0)}
+WIDTHS = (250, 400, 640, 1000, 1400, 2000)
+SURNAMES = ["ERIKSSON", "MAHAMADOU", "ISSOUFOU", "OUEDRAOGO", "DIALLO", "TRAORE", "KONE", "ABDOU", "MOUSSA", "SANI", "O CONNOR", "AL BASRI", "KANE", "BOUBACAR", "HAMIDOU"]
+GIVEN = ["ANNA MARIA", "AMINATA", "IBRAHIM", "FATI", "OUMAROU", "HADIZA", "MOHAMED ALI", "AISSA", "SEYDOU", "MARIAMA", "YACOUBA", "ZEINABOU", "K", "JEAN PIERRE"]
+STATES = ["NER", "MLI", "BFA", "NGA", "TCD", "BEN", "DZA", "UTO", "FRA", "D"]
+
+
+@dataclass
+class SynthDoc:
+    image: np.ndarray  # BGR uint8
+    lines: list[str]
+    format: str
+    settings: dict
+
+
+def random_mrz(rng: np.random.Generator, fmt: str) -> list[str]:
+    from border_app import mrz
+
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+    number = "".join(rng.choice(list(letters + "0123456789"), 2)) + "".join(rng.choice(list("0123456789"), int(rng.integers(5, 8))))
+    birth = date(int(rng.integers(1940, 2015)), int(rng.integers(1, 13)), int(rng.integers(1, 29)))
+    expiry = date(int(rng.integers(2015, 2036)), int(rng.integers(1, 13)), int(rng.integers(1, 29)))
+    kw = dict(
+        surname=str(rng.choice(SURNAMES)),
+        given_names=str(rng.choice(GIVEN)),
+        document_number=number,
+        issuing_state=str(rng.choice(STATES)),
+        nationality=str(rng.choice(STATES)),
+        birth_date=birth,
+        sex=str(rng.choice(["M", "F", "<"])),
+        expiry_date=expiry,
+    )
+    if rng.random() < 0.4:
+        kw["optional_data"] = "".join(rng.choice(list("0123456789"), int(rng.integers(3, 8))))
+    builder = {"TD1": mrz.build_td1, "TD2": mrz.build_td2, "TD3": mrz.build_td3, "MRVA": mrz.build_mrva, "MRVB": mrz.build_mrvb}[fmt]
+    return builder(**kw)
+
+
+def render_document(lines: list[str], fmt: str, width_px: int, rng: np.random.Generator) -> np.ndarray:
+    """A clean grayscale card (uint8) with the MRZ at the bottom."""
+    import cv2
+
+    from border_app.ocr.glyphs import render_line
+
+    wmm, hmm = SIZES_MM[fmt]
+    ppm = width_px / wmm
+    h = int(round(hmm * ppm))
+    card = np.full((h, width_px), int(rng.integers(215, 250)), np.float32)
+    # soft background pattern (guilloche-like)
+    yy, xx = np.mgrid[0:h, 0:width_px].astype(np.float32) / ppm
+    card -= 10 * (0.5 + 0.5 * np.sin(xx * 0.9 + 2 * np.sin(yy * 0.5)))
+    # photo block and clutter text bars above the MRZ
+    pw = int(0.28 * width_px)
+    card[int(0.12 * h) : int(0.6 * h), int(0.04 * width_px) : int(0.04 * width_px) + pw] = rng.uniform(60, 160)
+    x0 = int(0.38 * width_px)
+    y = int(0.12 * h)
+    while y < int(0.58 * h):
+        text = "".join(rng.choice(list("ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789<"), int(rng.integers(4, 16))))
+        m = render_line(text, 2.0 * ppm, pitch_ratio=0.9)
+        mh, mw = m.shape
+        mw = min(mw, width_px - x0 - 2)
+        if mh < h - y and mw > 0:
+            card[y : y + mh, x0 : x0 + mw] -= 150 * m[:, :mw]
+        y += int(4.5 * ppm)
+    # the MRZ: capital height 2.4 mm, pitch 2.54 mm, lines 4.2 mm apart
+    n = len(lines)
+    cap = 2.4 * ppm
+    bottom = hmm - 4.5
+    for i, line in enumerate(lines):
+        m = render_line(line, cap, pitch_ratio=2.54 / 2.4 / 0.99)
+        cy = (bottom - (n - 1 - i) * 4.2) * ppm
+        mh, mw = m.shape
+        top = int(round(cy - mh / 2))
+        left = int(round((wmm - len(line) * 2.54) / 2 * ppm))
+        mw = min(mw, width_px - left)
+        card[top : top + mh, left : left + mw] -= 200 * m[:, :mw]
+    return np.clip(card, 0, 255).astype(np.uint8)
+
+
+def degrade(card: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
+    import cv2
+
+    h, w = card.shape
+    s = {
+        "angle": float(rng.uniform(-10, 10)),
+        "upside_down": bool(rng.random() < 0.125),
+        "perspective": float(rng.uniform(0, 0.10)),
+        "blur": float(rng.uniform(0, 1.5)),
+        "noise": float(rng.uniform(0, 8)),
+        "brightness": float(rng.uniform(0.35, 1.0)),
+        "glare": bool(rng.random() < 1 / 3),
+        "jpeg": int(rng.integers(40, 96)),
+    }
+    margin = int(0.12 * w)
+    W, H = w + 2 * margin, h + 2 * margin
+    bg = rng.uniform(40, 120)
+    src = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    jitter = rng.uniform(-1, 1, (4, 2)) * s["perspective"] * w
+    dst = src + margin + jitter.astype(np.float32)
+    c = np.array([W / 2, H / 2], np.float32)
+    a = np.deg2rad(s["angle"] + (180 if s["upside_down"] else 0))
+    rot = np.array([[np.cos(a), -np.sin(a)], [np.sin(a), np.cos(a)]], np.float32)
+    dst = (dst - c) @ rot.T + c
+    m = cv2.getPerspectiveTransform(src, dst.astype(np.float32))
+    img = cv2.warpPerspective(card.astype(np.float32), m, (W, H), flags=cv2.INTER_LINEAR, borderValue=bg)
+    img *= s["brightness"]
+    if s["glare"]:
+        gx, gy = rng.uniform(0.2, 0.8) * W, rng.uniform(0.2, 0.8) * H
+        yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
+        r = rng.uniform(0.05, 0.15) * W
+        img += 160 * np.exp(-(((xx - gx) / (1.8 * r)) ** 2 + ((yy - gy) / r) ** 2))
+    if s["blur"] > 0.2:
+        img = cv2.GaussianBlur(img, (0, 0), s["blur"])
+    img += rng.normal(0, s["noise"], img.shape).astype(np.float32)
+    img = np.clip(img, 0, 255).astype(np.uint8)
+    bgr = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
+    ok, buf = cv2.imencode(".jpg", bgr, [cv2.IMWRITE_JPEG_QUALITY, s["jpeg"]])
+    return cv2.imdecode(buf, cv2.IMREAD_COLOR), s
+
+
+def make_doc(seed: int, fmt: str | None = None, width: int | None = None, clean: bool = False) -> SynthDoc:
+    rng = np.random.default_rng(seed)
+    fmt = fmt or FORMATS[seed % len(FORMATS)]
+    width = width or WIDTHS[seed % len(WIDTHS)]
+    lines = random_mrz(rng, fmt)
+    card_w = int(width / 1.24)  # the whole image (card + margins) is ``width`` wide
+    card = render_document(lines, fmt, card_w, rng)
+    if clean:
+        import cv2
+
+        return SynthDoc(cv2.cvtColor(card, cv2.COLOR_GRAY2BGR), lines, fmt, {"width": card_w})
+    img, s = degrade(card, rng)
+    s["width"] = img.shape[1]
+    return SynthDoc(img, lines, fmt, s)
+
+
+def make_set(n: int, seed: int = 3) -> list[SynthDoc]:
+    return [make_doc(seed * 100_000 + i) for i in range(n)]

@@ -1,0 +1,196 @@
+"""Tests of the offline MRZ reader (border_app.ocr) and `border-app scan`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+cv2 = pytest.importorskip("cv2")
+
+import synthdocs  # noqa: E402
+
+from border_app.errors import InvalidInput  # noqa: E402
+from border_app.ocr import read_file, read_frame, read_line  # noqa: E402
+from border_app.ocr.decode import check_digit, decode  # noqa: E402
+from border_app.ocr.glyphs import CHARSET, INDEX, render_line  # noqa: E402
+from border_app.ocr.segment import segment_line  # noqa: E402
+
+DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DOCS = DATA / "mrz-docs"
+LINES = DATA / "mrz-lines"
+TD3 = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
+TD2 = ["I<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<", "D231458907UTO7408122F1204159<<<<<<<6"]
+
+
+def _line_image(text: str, cap: float = 30.0) -> np.ndarray:
+    m = render_line(text, cap)
+    img = (245 - 200 * m).astype(np.uint8)
+    return cv2.copyMakeBorder(img, 8, 8, 10, 10, cv2.BORDER_CONSTANT, value=245)
+
+
+def test_check_digit_matches_icao_examples():
+    assert check_digit("520727") == "3"
+    assert check_digit("AB2134<<<") == "5"
+
+
+def test_segmenter_finds_one_cell_per_character():
+    text = "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<"
+    seg = segment_line(_line_image(text))
+    assert seg is not None and len(seg.cells) == len(text)
+    seg = segment_line(_line_image(text), expected=44)
+    assert len(seg.cells) == 44
+
+
+def test_read_rendered_line():
+    for text in TD3 + TD2:
+        assert read_line(_line_image(text, 22)) == text
+
+
+def test_decoder_settles_k_versus_filler_and_repairs_check_digits():
+    lines = list(TD3)
+    probs = []
+    for line in lines:
+        p = np.full((len(line), len(CHARSET)), 1e-4)
+        for i, c in enumerate(line):
+            p[i, INDEX[c]] = 1.0
+        probs.append(p)
+    # a filler read as K (K most likely) in the name tail, a 0 in the date read as O
+    probs[0][30] = 1e-4
+    probs[0][30, INDEX["K"]], probs[0][30, INDEX["<"]] = 0.6, 0.4
+    probs[1][14] = 1e-4
+    probs[1][14, INDEX["O"]], probs[1][14, INDEX["4"]] = 0.7, 0.3  # 7408122: the '4' misread
+    probs = [p / p.sum(axis=1, keepdims=True) for p in probs]
+    out, _conf = decode(probs, "TD3")
+    assert out == lines
+
+
+@pytest.mark.skipif(not DOCS.is_dir(), reason="../shared/data/mrz-docs is absent")
+@pytest.mark.parametrize("name,lines", [("passport-td3.jpg", TD3), ("passport-td3.png", TD3), ("passport-td2.jpg", TD2), ("passport-td2.png", TD2)])
+def test_real_specimens(name, lines):
+    reads = read_file(DOCS / name)
+    assert reads and reads[0].lines == lines and reads[0].valid
+
+
+@pytest.mark.skipif(not DOCS.is_dir(), reason="../shared/data/mrz-docs is absent")
+def test_rotated_and_upside_down_specimen():
+    img = cv2.imread(str(DOCS / "passport-td3.png"))
+    for angle in (7, -9, 180):
+        h, w = img.shape[:2]
+        m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+        rot = cv2.warpAffine(img, m, (w, h), borderValue=(255, 255, 255))
+        reads = read_frame(rot)
+        assert reads and reads[0].lines == TD3, angle
+
+
+@pytest.mark.parametrize("fmt", synthdocs.FORMATS)
+def test_clean_synthetic_document_every_format(fmt):
+    doc = synthdocs.make_doc(11, fmt=fmt, width=1200, clean=True)
+    reads = read_frame(doc.image)
+    assert reads and reads[0].lines == doc.lines and reads[0].format == fmt
+
+
+def test_two_documents_in_one_image():
+    a = synthdocs.make_doc(21, fmt="TD3", width=900, clean=True)
+    b = synthdocs.make_doc(22, fmt="TD1", width=900, clean=True)
+    h = max(a.image.shape[0], b.image.shape[0])
+    pad = lambda im: cv2.copyMakeBorder(im, 0, h - im.shape[0], 20, 20, cv2.BORDER_CONSTANT, value=(90, 90, 90))  # noqa: E731
+    both = np.hstack([pad(a.image), pad(b.image)])
+    found = {tuple(r.lines) for r in read_frame(both)}
+    assert tuple(a.lines) in found and tuple(b.lines) in found
+
+
+def test_blank_and_noise_frames_find_nothing():
+    assert read_frame(np.full((720, 1280, 3), 200, np.uint8)) == []
+    rng = np.random.default_rng(1)
+    assert all(not r.valid for r in read_frame(rng.integers(0, 255, (480, 640), dtype=np.uint8)))
+
+
+def test_bad_inputs_are_invalid_input(tmp_path):
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    junk = tmp_path / "junk.png"
+    junk.write_bytes(b"not an image at all" * 10)
+    good = cv2.imencode(".jpg", synthdocs.make_doc(5, clean=True).image)[1].tobytes()
+    trunc = tmp_path / "trunc.jpg"
+    trunc.write_bytes(good[: len(good) // 8])
+    huge = tmp_path / "huge.png"
+    # a PNG header announcing 20000 x 20000 pixels (400 MP): refused before decoding
+    import struct
+    import zlib
+
+    ihdr = struct.pack(">IIBBBBB", 20000, 20000, 8, 0, 0, 0, 0)
+    huge.write_bytes(b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr)))
+    for path in (empty, junk, huge, tmp_path / "missing.jpg", tmp_path):
+        with pytest.raises(InvalidInput):
+            read_file(path)
+    # a truncated JPEG either fails cleanly or decodes partially: never a crash
+    try:
+        read_file(trunc)
+    except InvalidInput:
+        pass
+
+
+def test_pdf_without_image_and_with_image(tmp_path):
+    pypdf = pytest.importorskip("pypdf")
+    w = pypdf.PdfWriter()
+    w.add_blank_page(200, 200)
+    blank = tmp_path / "blank.pdf"
+    with blank.open("wb") as fh:
+        w.write(fh)
+    with pytest.raises(InvalidInput):
+        read_file(blank)
+    pil = pytest.importorskip("PIL.Image")
+    doc = synthdocs.make_doc(12, fmt="TD3", width=1200, clean=True)
+    scan = tmp_path / "scan.pdf"
+    pil.fromarray(cv2.cvtColor(doc.image, cv2.COLOR_BGR2RGB)).save(scan, "PDF", resolution=150)
+    reads = read_file(scan)
+    assert reads and reads[0].lines == doc.lines
+
+
+def test_cli_scan_json(tmp_path, capsys):
+    from border_app.cli import main
+
+    doc = synthdocs.make_doc(13, fmt="TD2", width=1000, clean=True)
+    good = tmp_path / "doc.png"
+    cv2.imwrite(str(good), doc.image)
+    blank = tmp_path / "blank.png"
+    cv2.imwrite(str(blank), np.full((300, 400), 255, np.uint8))
+    code = main(["--lang", "en", "scan", "--json", str(good)])
+    out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert code == 0 and len(out) == 1
+    rec = out[0]
+    assert rec["found"] is True and rec["valid"] is True and rec["lines"] == doc.lines
+    assert {"file", "ms", "corners", "format", "document_number", "birth_date", "checks"} <= set(rec)
+    assert len(rec["corners"]) == 4
+    code = main(["--lang", "en", "scan", "--json", str(good), str(blank)])
+    out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
+    assert code == 1 and [r["found"] for r in out] == [True, False]
+
+
+def test_cli_scan_bad_file_message_in_french(tmp_path, capsys):
+    from border_app.cli import main
+
+    junk = tmp_path / "junk.jpg"
+    junk.write_bytes(b"\xff\xd8garbage")
+    code = main(["--lang", "fr", "scan", str(junk)])
+    out = capsys.readouterr().out
+    assert code == 2 and "image" in out and "lisible" in out
+
+
+@pytest.mark.skipif(not LINES.is_dir(), reason="../shared/data/mrz-lines is absent")
+def test_held_out_real_lines_sample():
+    split = json.loads((Path(__file__).resolve().parents[1] / "resources" / "data" / "mrz_lines_split.json").read_text())
+    held = split["held_out"]
+    assert split["held_out_count"] == len(held) and len(held) >= 0.25 * split["total"] - 1
+    sample = held[::10]
+    exact = 0
+    for name in sample:
+        gt = (LINES / (name[:-4] + ".gt.txt")).read_text().strip()
+        exact += read_line(cv2.imread(str(LINES / name), cv2.IMREAD_GRAYSCALE)) == gt
+    assert exact / len(sample) >= 0.7
