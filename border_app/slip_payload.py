@@ -17,7 +17,9 @@ Wire format (version 1)::
 * ``birth_date``: an integer ``YYYY``, ``YYYYMM`` or ``YYYYMMDD`` for a partial ISO date
   (any other text is kept as text);
 * ``document``: ``[type code, number]`` (P passport, I identity card, V visa, R residence
-  permit, T travel certificate, O other; other types as text) or ``null`` for an identity declared without document;
+  permit, T travel certificate, O other; other types as text) or ``null``;
+* ``outcome``: C cleared, S secondary, R referral, I isolation (other codes as text; a text
+  that could be mistaken for a letter code is escaped with a leading ``=``) for an identity declared without document;
 * ``kind``: 1 registration, 2 screening.
 
 Base45 keeps the QR in the *alphanumeric* mode (5.5 bits a character) — the whole text,
@@ -152,14 +154,36 @@ _DOC_NAMES = {v: k for k, v in _DOC_CODES.items()}
 _DATE_RE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
+_OUTCOME_CODES = {"cleared": "C", "secondary": "S", "referral": "R", "isolation": "I"}
+_OUTCOME_NAMES = {v: k for k, v in _OUTCOME_CODES.items()}
+
+
+def _pack_code(value: str | None, codes: dict[str, str], names: dict[str, str]) -> str | None:
+    """Known values as one letter; a value that looks like a letter code (or starts with "=")
+    is escaped with a leading "="."""
+    if value is None:
+        return None
+    if value in codes:
+        return codes[value]
+    if value in names or value.startswith("="):
+        return "=" + value
+    return value
+
+
+def _unpack_code(value: str | None, names: dict[str, str]) -> str | None:
+    if value is None:
+        return None
+    if value.startswith("="):
+        return value[1:]
+    return names.get(value, value)
+
+
 def _pack_doc_type(value: str) -> str:
-    return _DOC_CODES.get(value, value if value not in _DOC_NAMES else "=" + value)
+    return _pack_code(value, _DOC_CODES, _DOC_NAMES)
 
 
 def _unpack_doc_type(value: str) -> str:
-    if value.startswith("=") and value[1:] in _DOC_NAMES:
-        return value[1:]
-    return _DOC_NAMES.get(value, value)
+    return _unpack_code(value, _DOC_NAMES)
 
 
 def _pack_birth_date(value: str | None) -> int | str | None:
@@ -232,7 +256,7 @@ def _body(payload: SlipPayload) -> bytes:
         _pack_birth_date(payload.birth_date),
         document,
         KINDS[payload.kind],
-        payload.outcome,
+        _pack_code(payload.outcome, _OUTCOME_CODES, _OUTCOME_NAMES),
         payload.serial,
         bool(payload.birth_date_approximate),
     ])
@@ -307,7 +331,7 @@ def decode_slip_bytes(data: bytes) -> tuple[SlipPayload, bytes, bytes]:
             birth_date=_unpack_birth_date(birth_date),
             document=document,
             kind=_KIND_NAMES[kind],
-            outcome=_opt_text(outcome),
+            outcome=_unpack_code(_opt_text(outcome), _OUTCOME_NAMES),
             serial=_unpack_id(serial) if isinstance(serial, str) else _fail("serial"),
             birth_date_approximate=approximate,
         )

@@ -430,7 +430,7 @@ def render_report(data: ReportData, *, language: str = "fr", post: Any, demo: bo
 
     story: list[Any] = []
     if demo:
-        story.append(_p(L(N_("DEMO - fictitious data, not for publication")), st["demo"]))
+        story.append(_p(L(N_("DEMO – fictitious data, not for publication")), st["demo"]))
     story.append(_p(L(N_("Crossings report")), st["title"]))
     post_line = post_name + (" (" + L(N_("P-code: {pcode}")).format(pcode=pcode) + ")" if pcode else "")
     story.append(_p(post_line, st["body"]))

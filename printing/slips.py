@@ -255,8 +255,13 @@ def prepare_photo(photo: bytes | None) -> tuple[Any, float, float] | None | str:
     from PIL import Image
     from reportlab.lib.utils import ImageReader
 
+    import warnings
+
     try:
-        with Image.open(io.BytesIO(photo)) as img:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(photo))
+        with img:
             if img.format not in ("JPEG", "PNG"):
                 return "bad"
             width, height = img.size
@@ -402,7 +407,7 @@ def _marks(ops: _Ops, x: float, y: float, width: float, st: _Style, *, demo: boo
            languages: tuple[str, ...]) -> float:
     top = y
     if demo:
-        y += _banner(ops, x, y, width, _bi(N_("DEMO - test slip, not valid"), languages), st.base * 1.05,
+        y += _banner(ops, x, y, width, _bi(N_("DEMO – test slip, not valid"), languages), st.base * 1.05,
                      inverse=True) + 2
     if duplicate:
         y += _banner(ops, x, y, width, "DUPLICATA – " + _bi(N_("reprint"), languages), st.base * 1.05,
@@ -483,7 +488,7 @@ def _header(ops: _Ops, x: float, y: float, width: float, data: SlipData, kind: s
     top = y
     y += _paragraph(ops, x, y, width, data.post_name, BOLD, st.base, align)
     if data.post_pcode:
-        y += _paragraph(ops, x, y, width, _bi(N_("P-code: {pcode}"), languages, pcode=data.post_pcode), REGULAR,
+        y += _paragraph(ops, x, y, width, "{label} {pcode}".format(label=_bi(N_("P-code"), languages), pcode=data.post_pcode), REGULAR,
                         st.label, align)
     y += 2
     ops.line(x, y, x + width, y, 0.8)
@@ -536,7 +541,7 @@ def _layout_roll(data: SlipData, kind: str, languages: tuple[str, ...], photo: A
     y += qr_w + 4 * module
     y += _paragraph(ops, x, y, width, _qr_caption(languages), REGULAR, st.label, "center")
     if data.record_id:
-        y += _paragraph(ops, x, y, width, _bi(N_("Reference: {ref}"), languages, ref=data.record_id), REGULAR,
+        y += _paragraph(ops, x, y, width, "{label} {ref}".format(label=_bi(N_("Ref."), languages), ref=data.record_id), REGULAR,
                         st.label * 0.9, "center")
     if ops.replaced:
         y += 1
@@ -583,7 +588,7 @@ def _layout_card(size: str, data: SlipData, kind: str, languages: tuple[str, ...
     ty += _paragraph(ops, tx, ty, tw, _qr_caption(languages), REGULAR, st.label * 1.1)
     if data.record_id:
         ty += 2
-        ty += _paragraph(ops, tx, ty, tw, _bi(N_("Reference: {ref}"), languages, ref=data.record_id), REGULAR,
+        ty += _paragraph(ops, tx, ty, tw, "{label} {ref}".format(label=_bi(N_("Ref."), languages), ref=data.record_id), REGULAR,
                          st.label)
     if ops.replaced:
         ty += 2
@@ -656,7 +661,8 @@ def render_slip(data: SlipData, *, kind: str, size: str, languages: tuple[str, .
         ops, page_w, page_h = _layout_card(size, data, kind, languages, photo, matrix, demo=demo,
                                            duplicate=duplicate)
     buffer = io.BytesIO()
-    c = canvas.Canvas(buffer, pagesize=(page_w, page_h), pageCompression=1, invariant=0)
+    c = canvas.Canvas(buffer, pagesize=(page_w, page_h), pageCompression=1, invariant=0,
+                      initialFontName=REGULAR, initialFontSize=9)
     title = gettext(TITLES[kind], languages[0])
     c.setTitle(("DÉMO – " if demo else "") + title + " " + data.serial)
     c.setAuthor(data.post_name)

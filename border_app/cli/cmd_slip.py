@@ -57,10 +57,11 @@ def _languages(value: str) -> tuple[str, ...]:
 
 
 def serial_for(kind: str, record_id: str, issued_at: datetime) -> str:
-    """A short printed serial: kind letter, date and time, 4 hex of the record id."""
-    tag = hashlib.sha256(record_id.encode("utf-8")).hexdigest()[:4].upper()
+    """A short printed serial: kind letter, issue date, 6 hex of the record id
+    (``R250312-4F2A9C``). A reprint on the same day carries the same serial."""
+    tag = hashlib.sha256(record_id.encode("utf-8")).hexdigest()[:6].upper()
     return "{letter}{stamp}-{tag}".format(letter="R" if kind == "registration" else "S",
-                                           stamp=issued_at.strftime("%y%m%d-%H%M%S"), tag=tag)
+                                           stamp=issued_at.strftime("%y%m%d"), tag=tag)
 
 
 class EphemeralKeys:

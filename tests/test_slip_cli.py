@@ -1,0 +1,191 @@
+"""``border-app slip`` and ``border-app report`` end to end (SQLite profile, real services)."""
+
+from __future__ import annotations
+
+import io
+from datetime import datetime, timedelta, timezone
+
+import pytest
+from argon2 import PasswordHasher
+
+from border_app import model as dm
+from border_app import slip_payload as sp
+from border_app.cli import main
+from border_app.keys import KdfParams, Keystore
+from border_app.roles import Role
+
+pypdf = pytest.importorskip("pypdf")
+PASSWORD = "correct horse"
+
+
+def text_of(path) -> str:
+    reader = pypdf.PdfReader(io.BytesIO(path.read_bytes()))
+    return " ".join(" ".join(page.extract_text().split()) for page in reader.pages)
+
+
+def qr_of(path, tmp_path) -> str:
+    import shutil
+    import subprocess
+
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm (poppler-utils) is not installed")
+    zxingcpp = pytest.importorskip("zxingcpp")
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-r", "200", "-png", "-singlefile", str(path), str(tmp_path / "qr")], check=True,
+                   timeout=60)
+    found = zxingcpp.read_barcodes(Image.open(tmp_path / "qr.png"))
+    assert len(found) == 1
+    return found[0].text
+
+
+@pytest.fixture(autouse=True)
+def fast_hashing():
+    from db import passwords
+
+    old = passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    yield
+    passwords.use_hasher(old)
+
+
+# ---------------------------------------------------------------------------- demo slip
+
+@pytest.mark.parametrize("size", ["80mm", "a6", "a4"])
+def test_demo_slip_without_keystore_uses_a_one_time_key_and_says_so(home, tmp_path, capsys, size):
+    out = tmp_path / "test.pdf"
+    assert main(["slip", "--demo", "--out", str(out), "--size", size, "--kind", "screening"]) == 0
+    said = capsys.readouterr().out
+    assert "usage unique" in said
+    text = text_of(out)
+    assert "DÉMO" in text and "EXEMPLE-DÉMO" in text and "ATTESTATION DE DÉPISTAGE SANITAIRE" in text
+    assert (out.stat().st_mode & 0o777) == 0o600
+
+
+def test_demo_slip_signed_with_the_demo_keystore_verifies(home, tmp_path, capsys):
+    from border_app.paths import profile
+    from db.demo import DEMO_PASSWORD
+
+    prof = profile(demo=True).ensure()
+    _store, keys = Keystore.create(prof.keystore, post_id="DEMO-POST", kdf=KdfParams.TEST,
+                                   first_slot=("some-user-id", DEMO_PASSWORD))
+    out = tmp_path / "demo.pdf"
+    assert main(["--demo", "slip", "--out", str(out), "--size", "a6"]) == 0
+    assert "clé du poste de démonstration" in capsys.readouterr().out
+    qr = qr_of(out, tmp_path)
+    result = sp.verify_slip_text(qr, {keys.signing_key_id: (keys.signing_public_key, "Démo")}.get)
+    assert result.signature == "valid" and result.raw["post_id"] == "DEMO-POST"
+    assert result.entries[0]["type"] == "registration"
+
+
+@pytest.mark.parametrize("argv, message", [
+    (["slip", "--out", "{tmp}/x.pdf"], "RECORD_ID"),
+    (["slip", "--demo", "--out", "{tmp}/missing-folder/x.pdf"], "n'existe pas"),
+    (["slip", "--demo", "--out", "{tmp}"], "dossier"),
+])
+def test_bad_slip_commands_are_clear_errors(home, tmp_path, capsys, argv, message):
+    argv = [a.format(tmp=tmp_path) for a in argv]
+    assert main(argv) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err
+
+
+def test_record_slip_needs_credentials(home, tmp_path, capsys):
+    assert main(["slip", "abc", "--out", str(tmp_path / "x.pdf")]) == 3
+
+
+# ---------------------------------------------------------------------------- real records
+
+@pytest.fixture
+def world(home, monkeypatch):
+    from border_app.paths import profile
+    from db import open_database
+    from db.services import AuthService, PostService, RegistrationService, UserService
+
+    prof = profile().ensure()
+    database = open_database(prof.database_url, profile=prof)
+    admin = PostService(database).setup_post(
+        name="Poste frontière de Makalondi", pcode="NE006013", language="fr", admin_username="chef",
+        admin_full_name="Chef de poste", admin_password=PASSWORD, kdf=KdfParams.TEST)
+    users = UserService(database, admin)
+    for name, role in (("agent", Role.BORDER_OFFICIAL), ("superviseur", Role.SUPERVISOR)):
+        users.create_user(username=name, full_name="Compte " + name, role=role, password=PASSWORD)
+    agent = AuthService(database).login("agent", PASSWORD)
+    now = datetime.now(timezone.utc) - timedelta(minutes=5)
+    registration = RegistrationService(database, agent).register(dm.RegistrationDraft(
+        person=dm.PersonData(surname="ISSOUFOU", given_names="Aïcha Françoise", sex="F", birth_date="1990-04",
+                             nationality="NER"),
+        crossing=dm.CrossingData(direction=dm.Direction.ENTRY, crossed_at=now),
+        document=dm.DocumentData(doc_type=dm.DocumentType.PASSPORT, number="AB1234567", issuing_state="NER"),
+    ))
+    monkeypatch.setenv("BORDER_APP_PASSWORD", PASSWORD)
+    yield {"db": database, "admin": admin, "registration": registration, "agent": agent, "profile": prof}
+    database.dispose()
+
+
+def test_record_slip_prints_the_registration_signed_and_audited(world, tmp_path, capsys):
+    reg = world["registration"]
+    out = tmp_path / "slip.pdf"
+    rc = main(["--user", "agent", "slip", reg.crossing_id, "--kind", "registration", "--size", "80mm",
+               "--out", str(out)])
+    assert rc == 0, capsys.readouterr().err
+    text = text_of(out)
+    for item in ("Poste frontière de Makalondi", "NE006013", "ISSOUFOU Aïcha Françoise", "04/1990", "Niger",
+                 "AB1234567", reg.crossing_id):
+        assert item in text, item
+    assert "DÉMO" not in text and "DUPLICATA" not in text
+    public = Keystore.load(world["profile"].keystore).public_keys()
+    result = sp.verify_slip_text(qr_of(out, tmp_path),
+                                 {public.signing_key_id: (public.signing_public_key, "Makalondi")}.get)
+    assert result.signature == "valid"
+    assert result.raw["record_id"] == reg.crossing_id and result.raw["post_id"] == world["admin"].post_id
+
+    from db.services import AuditService
+
+    entries = AuditService(world["db"], world["admin"]).list(limit=50)
+    assert any(e.action == "print_registration_slip" and e.entity_id == reg.crossing_id for e in entries)
+
+
+def test_reprint_needs_the_reprint_right_and_is_marked(world, tmp_path, capsys):
+    reg = world["registration"]
+    out = tmp_path / "dup.pdf"
+    assert main(["--user", "agent", "slip", reg.crossing_id, "--duplicate", "--out", str(out)]) == 4
+    assert not out.exists()
+    assert main(["--user", "superviseur", "slip", reg.crossing_id, "--duplicate", "--size", "a6",
+                 "--out", str(out)]) == 0
+    assert "DUPLICATA" in text_of(out)
+    from db.services import AuditService
+
+    entries = AuditService(world["db"], world["admin"]).list(limit=50)
+    assert any(e.action == "reprint_registration_slip" for e in entries)
+
+
+def test_record_slip_errors(world, tmp_path, capsys):
+    reg = world["registration"]
+    out = tmp_path / "s.pdf"
+    assert main(["--user", "agent", "slip", "no-such-record", "--out", str(out)]) == 5
+    # no screening recorded: a clear refusal
+    assert main(["--user", "agent", "slip", reg.crossing_id, "--kind", "screening", "--out", str(out)]) == 2
+    assert "dépistage" in capsys.readouterr().err
+    # the administrator may not print slips
+    assert main(["--user", "chef", "slip", reg.crossing_id, "--out", str(out)]) == 4
+    assert not out.exists()
+
+
+def test_report_command(world, tmp_path, capsys):
+    today = datetime.now(timezone.utc).date()
+    out = tmp_path / "report.pdf"
+    rc = main(["--user", "superviseur", "report", "--from", (today - timedelta(days=3)).isoformat(),
+               "--to", (today + timedelta(days=1)).isoformat(), "--out", str(out), "--threshold", "5"])
+    assert rc == 0, capsys.readouterr().err
+    text = text_of(out)
+    assert "Rapport des passages" in text and "Poste frontière de Makalondi" in text
+    assert "<5" in text  # one crossing: suppressed
+    assert "ISSOUFOU" not in text  # no names in a report
+    # a border official may not see reports
+    assert main(["--user", "agent", "report", "--from", today.isoformat(), "--to", today.isoformat(),
+                 "--out", str(out)]) == 4
+    # bad dates
+    assert main(["--user", "superviseur", "report", "--from", "2025-13-01", "--to", "2025-12-01",
+                 "--out", str(out)]) == 2
+    assert main(["--user", "superviseur", "report", "--from", "2025-03-10", "--to", "2025-03-01",
+                 "--out", str(out)]) == 2
