@@ -90,7 +90,10 @@ def test_frame_with_several_codes_reports_all():
         frame[y : y + q.shape[0], x : x + q.shape[1]] = q[:, :, None]
     bar = _code128_array("NER-123456")
     frame[500 : 500 + bar.shape[0], 300 : 300 + bar.shape[1]] = bar.reshape(bar.shape[0], bar.shape[1], -1)[:, :, :1]
-    codes = decode_frame(frame)
+    live = {c.text for _ in range(3) for c in decode_frame(frame)}  # live mode: all formats within 3 frames
+    assert live == {"HC1:FIRST", "shc:/5676", "NER-123456"}
+    assert {"HC1:FIRST", "shc:/5676"} <= {c.text for c in decode_frame(frame)}  # QR in every frame
+    codes = decode_frame(frame, fast=False)
     assert {c.text for c in codes} == {"HC1:FIRST", "shc:/5676", "NER-123456"}
     formats = {c.text: c.format for c in codes}
     assert formats["HC1:FIRST"] == "QRCode" and formats["NER-123456"] == "Code128"

@@ -143,14 +143,32 @@ def decode_image(source, *, use_zbar: bool = True) -> list[Barcode]:
     return codes
 
 
+_frame_decoder = None
+
+
 def decode_frame(frame, *, fast: bool = True) -> list[Barcode]:
-    """Codes in one camera frame (numpy BGR or gray); ``fast`` = a single zxing-cpp pass."""
+    """Codes in one camera frame (numpy BGR or gray).
+
+    ``fast`` (live video): QR codes in every frame, the other formats in turn (one group per
+    call, see :class:`~border_app.barcodes._zxing.FrameDecoder`). ``fast=False``: every
+    format and every pass at once, as :func:`decode_image` (for a still capture).
+    """
+    global _frame_decoder
     from border_app.barcodes import _zxing
 
     gray = _to_gray(frame)
-    if fast:
-        return _zxing.decode_fast(gray)
-    return _zxing.decode_thorough(gray)
+    if not fast:
+        return _zxing.decode_thorough(gray)
+    if _frame_decoder is None:
+        _frame_decoder = _zxing.FrameDecoder()
+    return _frame_decoder.decode(gray)
+
+
+def frame_decoder():
+    """A new stateful live-video decoder (one per camera): ``frame_decoder().decode(gray)``."""
+    from border_app.barcodes import _zxing
+
+    return _zxing.FrameDecoder()
 
 
 def decode_plain_zxing(source) -> list[Barcode]:
