@@ -172,8 +172,8 @@ def _bulk_insert(conn, table, rows: list[dict]) -> None:
     names = [c.name for c in columns]
     converters = [_sqlite_value(c.type) for c in columns]
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
-    values = [tuple(conv(row.get(name)) if conv else row.get(name) for name, conv in zip(names, converters))
-              for row in rows]
+    plan = list(zip(names, converters))
+    values = [tuple([conv(row.get(name)) if conv else row.get(name) for name, conv in plan]) for row in rows]
     conn.exec_driver_sql(sql, values)
 
 
@@ -185,6 +185,8 @@ def _insert_batch(db: Database, post_id: str, recorder: str, drafts: list[Regist
     now = utcnow()
     with db.session(write=True) as s:
         conn = s.connection()
+        if conn.dialect.name == "sqlite":
+            conn.exec_driver_sql("PRAGMA cache_size = -131072")  # 128 MiB while bulk-loading
         known: dict[tuple, tuple[str, str]] = {}
         numbers = sorted({k[0] for k in keys})
         for i in range(0, len(numbers), 500):

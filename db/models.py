@@ -14,6 +14,7 @@ compare ``create_all()`` with ``upgrade head`` on SQLite and PostgreSQL.
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 from datetime import date, datetime, timezone
 from typing import Any
 
@@ -68,9 +69,13 @@ class UTCDateTime(TypeDecorator):
 
 
 def search_key(*parts: str | None) -> str:
+    return _search_key(" ".join(p for p in parts if p))
+
+
+@lru_cache(maxsize=65536)  # names repeat a lot: bulk loads and lists gain from the cache
+def _search_key(text: str) -> str:
     """Upper-case, accents stripped, punctuation to spaces; words framed by spaces so that
     ``LIKE '% WORD%'`` finds any word by its beginning, in any order."""
-    text = " ".join(p for p in parts if p)
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c))
     text = "".join(c if c.isalnum() else " " for c in text.upper())

@@ -1,0 +1,135 @@
+"""Document look-up ("already seen?") on a post database with a million documents.
+
+Creates, or re-uses, a SQLite demo database in ``$BENCH_DIR`` (default /tmp/border-bench)
+holding ``$BENCH_DOCUMENTS`` (default 1,000,000) stored documents, seeded with
+``db.demo.add_demo_travellers`` (fictitious travellers from ``border_app.demo``). Prints the
+seeding time, then median and p95 milliseconds of ``RegistrationService.find_document``
+for existing and missing numbers, next to the raw indexed SQL query, plus a name search
+and a day list for scale. Target: find_document median <= 5 ms.
+
+    python benchmarks/bench_lookup.py
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import string
+import sys
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+BENCH_DIR = Path(os.environ.get("BENCH_DIR", "/tmp/border-bench"))
+TARGET = int(os.environ.get("BENCH_DOCUMENTS", "1000000"))
+SAMPLES = int(os.environ.get("BENCH_SAMPLES", "1000"))
+CHUNK = 100_000
+
+RAW_SQL = (
+    "SELECT c.id, p.name, c.direction, c.crossed_at, c.voided FROM identity_documents d "
+    "JOIN crossings c ON c.document_id = d.id JOIN posts p ON p.id = c.post_id "
+    "WHERE d.number = ? ORDER BY c.crossed_at DESC LIMIT 50"
+)
+
+
+def ms(values: list[float]) -> str:
+    values = sorted(values)
+    p95 = values[min(len(values) - 1, int(round(0.95 * (len(values) - 1))))]
+    return f"median {statistics.median(values) * 1000:7.3f} ms   p95 {p95 * 1000:7.3f} ms   (n={len(values)})"
+
+
+def timed(fn, args_list) -> list[float]:
+    out = []
+    for args in args_list:
+        t = time.perf_counter()
+        fn(*args)
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def main() -> int:
+    os.environ["BORDER_APP_HOME"] = str(BENCH_DIR)
+    from border_app.keys import KdfParams
+    from border_app.paths import profile
+    from db import open_database
+    from db.demo import DEMO_ACCOUNTS, add_demo_travellers, counts, ensure_demo_accounts
+    from db.services import AuthService, RegistrationService
+
+    prof = profile(demo=True).ensure()
+    print(f"database: {prof.database}")
+    database = open_database(prof.database_url, profile=prof)
+    ensure_demo_accounts(database, kdf=KdfParams.TEST)
+    documents = counts(database)["documents"]
+    if documents < TARGET:
+        print(f"seeding: {documents:,} documents stored, target {TARGET:,}")
+        start = time.perf_counter()
+        seed = 1000 + documents // CHUNK
+        while documents < TARGET:
+            need = TARGET - documents
+            n = min(CHUNK, int(need * 1.2) + 10)  # about 1 traveller in 7 has no document
+            t = time.perf_counter()
+            add_demo_travellers(database, n, seed)
+            seed += 1
+            documents = counts(database)["documents"]
+            print(f"  {documents:>9,} documents  (+{n:,} travellers in {time.perf_counter() - t:5.1f} s)", flush=True)
+        print(f"seeding time: {time.perf_counter() - start:.1f} s")
+    else:
+        print("seeding time: 0 s (database re-used; delete the folder to re-seed)")
+    totals = counts(database)
+    print(f"stored: {totals['documents']:,} documents, {totals['persons']:,} persons, {totals['crossings']:,} crossings")
+    print(f"database size: {prof.database.stat().st_size / 1e6:.0f} MB")
+
+    agent = next(a for a in DEMO_ACCOUNTS if a["username"] == "agent")
+    actor = AuthService(database).login(agent["username"], agent["password"])
+    service = RegistrationService(database, actor)
+
+    rng = random.Random(42)
+    raw = database.engine.raw_connection()
+    cur = raw.cursor()
+    max_rowid = cur.execute("SELECT max(rowid) FROM identity_documents").fetchone()[0]
+    existing = []
+    while len(existing) < SAMPLES:
+        row = cur.execute("SELECT number, issuing_state FROM identity_documents WHERE rowid = ?",
+                          (rng.randint(1, max_rowid),)).fetchone()
+        if row:
+            existing.append(row)
+    missing = ["".join(rng.choices(string.ascii_uppercase, k=2)) + "".join(rng.choices(string.digits, k=7)) + "Q"
+               for _ in range(SAMPLES)]
+    plan = cur.execute("EXPLAIN QUERY PLAN " + RAW_SQL, (existing[0][0],)).fetchall()
+    print("query plan: " + " | ".join(str(r[-1]) for r in plan))
+
+    service.find_document(existing[0][0])  # warm up
+    print("find_document (service: role check, session, dataclasses)")
+    print("  existing number           ", ms(timed(service.find_document, [(n,) for n, _s in existing])))
+    print("  existing number + state   ", ms(timed(service.find_document, existing)))
+    print("  missing number            ", ms(timed(service.find_document, [(n,) for n in missing])))
+    print("raw indexed SQL (sqlite3 cursor, same query)")
+    print("  existing number           ", ms(timed(lambda n: cur.execute(RAW_SQL, (n,)).fetchall(),
+                                                  [(n,) for n, _s in existing])))
+    print("  missing number            ", ms(timed(lambda n: cur.execute(RAW_SQL, (n,)).fetchall(),
+                                                  [(n,) for n in missing])))
+    raw.close()
+
+    names = []
+    sample = service.find_document(existing[1][0])
+    if sample:
+        reg = service.get(sample[0].crossing_id)
+        names.append(reg.person.surname)
+        day = reg.crossing.crossed_at.date()
+    else:
+        day = date.today() - timedelta(days=1)
+    print("other look-ups")
+    if names:
+        print("  search by surname         ", ms(timed(service.search, [(names[0],)] * 5)))
+    print("  search by number prefix   ", ms(timed(service.search, [(n[:5],) for n, _s in existing[:20]])))
+    print("  list_day (up to 500 rows) ", ms(timed(lambda d: service.list_day(d), [(day,)] * 5)))
+    database.dispose()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
