@@ -74,30 +74,50 @@ def _plausible_start(s: str, i: int) -> bool:
     return len(state) == 3 and all(c.isalnum() for c in state)
 
 
+_FIRST_CHARS = {44: "PV", 30: "ACI", 36: "ACIV"}
+_MAX_JUNK = 12
+
+
 def _locate(glued: str) -> list[str] | None:
     """Find one MRZ in a string with all lines glued and junk around them."""
     n = len(glued)
     if n in _TOTALS:
         width = _TOTALS[n]
-        return [glued[k: k + width] for k in range(0, n, width)]
+        if glued[0] in _FIRST_CHARS[width]:
+            return [glued[k: k + width] for k in range(0, n, width)]
     best: tuple[int, int, int] | None = None
-    for i in range(min(n, 24)):
+    for i in range(min(n, _MAX_JUNK + 1)):
         if not _plausible_start(glued, i):
             continue
         for total, width in ((88, 44), (90, 30), (72, 36)):
             rest = n - i - total
-            if 0 <= rest <= 24:
-                junk = i + rest
-                if best is None or junk < best[0]:
-                    best = (junk, i, width)
-        if best is not None and best[0] == i:
-            break
+            if 0 <= rest and i + rest <= _MAX_JUNK and glued[i] in _FIRST_CHARS[width]:
+                if best is None or i + rest < best[0]:
+                    best = (i + rest, i, width)
     if best is None:
         return None
     _junk, start, width = best
     total = width * _LINE_LENGTHS[width]
     zone = glued[start: start + total]
     return [zone[k: k + width] for k in range(0, total, width)]
+
+
+def _trim_lines(lines: list[str]) -> list[str] | None:
+    """Lines given separately, with junk only before the first and after the last."""
+    count = len(lines)
+    for width in (44, 36, 30):
+        if _LINE_LENGTHS[width] != count:
+            continue
+        first, middle, last = lines[0], lines[1:-1], lines[-1]
+        if not (width <= len(first) <= width + _MAX_JUNK and width <= len(last) <= width + _MAX_JUNK):
+            continue
+        if any(len(x) != width for x in middle):
+            continue
+        first = first[len(first) - width:]
+        if first[0] not in _FIRST_CHARS[width] or not _plausible_start(first, 0):
+            continue
+        return [first, *middle, last[:width]]
+    return None
 
 
 def _unusable(detail: str | None = None) -> MrzInputError:
@@ -141,7 +161,15 @@ def normalise(text: str | list[str] | tuple[str, ...]) -> list[str]:
         width = len(lines[0])
         if width in _LINE_LENGTHS and len(lines) == _LINE_LENGTHS[width] and all(len(x) == width for x in lines):
             return lines
-    located = _locate("".join(lines))
+    if len(lines) == 1:
+        located = _locate(lines[0])
+    else:
+        located = _trim_lines(lines)
+        if located is None:
+            # junk lines around the zone (a reader's header or trailer line)
+            zone = [x for x in lines if len(x) in _LINE_LENGTHS]
+            if len(zone) != len(lines) and len(zone) in (2, 3):
+                located = _trim_lines(zone)
     if located is None:
         lengths = ", ".join(str(len(x)) for x in lines[:6])
         if len(lines) in (2, 3) and all(10 <= len(x) <= 50 for x in lines):

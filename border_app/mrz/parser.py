@@ -132,14 +132,14 @@ class _Work:
         self.problems.append(Problem("country", sp[0] + 1, field, value=raw))
         return code
 
-    def passes(self, segments, cd, allow_empty: bool = False) -> bool:
+    def passes(self, segments, cd, allow_empty: bool = False, veto=None) -> bool:
         value = "".join(self.ls[ln][s:e] for ln, s, e in segments)
         found = self.ls[cd[0]][cd[1]]
         if found == "<" and allow_empty and value.strip("<") == "":
             return True
         return digit_of(value) == found
 
-    def try_correct(self, segments, cd_line: int, cd_pos: int, correctable, field: str) -> bool:
+    def try_correct(self, segments, cd_line: int, cd_pos: int, correctable, field: str, veto=None) -> bool:
         """Try look-alike alternatives in ``correctable`` spans; apply the unique fix."""
         found = self.ls[cd_line][cd_pos]
         if not found.isdigit():
@@ -160,16 +160,23 @@ class _Work:
                 trial[ln] = t[:p] + ch + t[p + 1:]
             value = "".join(trial[ln][s:e] for ln, s, e in segments)
             if digit_of(value) == found:
-                solutions.append(combo)
+                solutions.append((combo, trial))
+        if solutions and veto is not None:
+            # the composite covers this field too: a correction that breaks it is refused
+            # (typically the check digit itself was misread, not the field)
+            veto_segments, (vl, vp) = veto
+            expected = lines[vl][vp]
+            solutions = [(combo, trial) for combo, trial in solutions
+                         if digit_of("".join(trial[ln][s:e] for ln, s, e in veto_segments)) == expected]
         if len(solutions) != 1:
             return False  # none, or ambiguous: never correct into validity by guessing
-        solution = solutions[0]
+        solution = solutions[0][0]
         for (ln, p), old, new in zip(positions, original, solution):
             if old != new:
                 self.set_char(ln, p, new, field)
         return True
 
-    def check(self, segments, cd, field: str, correctable=None, allow_empty: bool = False) -> bool:
+    def check(self, segments, cd, field: str, correctable=None, allow_empty: bool = False, veto=None) -> bool:
         ls = self.ls
         value = "".join(ls[ln][s:e] for ln, s, e in segments)
         found = ls[cd[0]][cd[1]]
@@ -181,7 +188,8 @@ class _Work:
             expected = "?"
         if found == expected:
             return True
-        if correctable and self.try_correct(segments, cd[0], cd[1], correctable, field):
+        fix_field = "optional_data" if field == "composite" else field  # composite: optional data only
+        if correctable and self.try_correct(segments, cd[0], cd[1], correctable, fix_field, veto):
             return True
         if correctable:
             value = "".join(self.ls[ln][s:e] for ln, s, e in segments)
@@ -437,9 +445,10 @@ def parse(text_or_lines, *, today: date | None = None, correct: bool = True) -> 
     birth = _birth_date(work, lay.birth, today_iso, today.year)
     expiry = _expiry_date(work, lay.expiry, today.year - 80)
 
-    # 6. document number, personal number, composite. (The composite cannot settle an
-    # ambiguous correction of a field with its own check digit: Doc 9303 aligns their
-    # weights, so every candidate gives the same composite.)
+    # 6. document number, personal number, composite. The composite cannot settle an
+    # ambiguous correction of a field with its own check digit (Doc 9303 aligns their
+    # weights, so every candidate gives the same composite) but it vetoes a "correction"
+    # of the field when in fact its check digit was misread.
     composite = (lay.composite, lay.composite_cd) if lay.composite is not None else None
     personal_ok = True
     if lay.optional_cd is not None:
@@ -448,10 +457,10 @@ def parse(text_or_lines, *, today: date | None = None, correct: bool = True) -> 
         number_ok = False
     else:
         number_ok = work.check(number_segments, number_cd, "document_number",
-                               number_segments if correct else None)
+                               number_segments if correct else None, veto=composite)
     if lay.optional_cd is not None and not personal_ok:
         personal_ok = work.check((lay.optional,), lay.optional_cd, "personal_number",
-                                 (lay.optional,) if correct else None, allow_empty=True)
+                                 (lay.optional,) if correct else None, allow_empty=True, veto=composite)
     checks: dict[str, bool] = {"document_number": number_ok, "birth_date": birth_ok, "expiry_date": expiry_ok}
     if lay.optional_cd is not None:
         checks["personal_number"] = personal_ok
