@@ -336,6 +336,7 @@ def _bar_chart_days(data: ReportData, lang: str, width: float):
     chart.bars[0].fillColor = colors.HexColor("#1f4e79")
     chart.bars[1].fillColor = colors.HexColor("#9dc3e6")
     chart.bars.strokeWidth = 0
+    chart.bars.strokeColor = None
     chart.barSpacing = 0.5
     d.add(chart)
     legend = Legend()
@@ -378,11 +379,16 @@ def _hbar_chart(labels: list[str], values: list[int], width: float, color: str):
     chart.valueAxis.valueStep = _nice_step(peak)
     chart.bars[0].fillColor = colors.HexColor(color)
     chart.bars.strokeWidth = 0
+    chart.bars.strokeColor = None
     d.add(chart)
     return d
 
 
-def _pie(labels: list[str], values: list[int], width: float):
+OUTCOME_COLOURS = {"cleared": "#2e7d32", "secondary": "#f9a825", "referral": "#ef6c00", "isolation": "#c62828",
+                   NOT_SCREENED: "#9e9e9e"}
+
+
+def _pie(labels: list[str], values: list[int], width: float, keys: list[str] | None = None):
     from reportlab.graphics.charts.legends import Legend
     from reportlab.graphics.charts.piecharts import Pie
     from reportlab.graphics.shapes import Drawing, String
@@ -399,15 +405,17 @@ def _pie(labels: list[str], values: list[int], width: float):
     pie.labels = None
     pie.slices.strokeWidth = 0.5
     pie.slices.strokeColor = colors.white
+    keys = keys or [""] * len(values)
+    fills = [OUTCOME_COLOURS.get(keys[i]) or palette[i % len(palette)] for i in range(len(values))]
     for i in range(len(values)):
-        pie.slices[i].fillColor = colors.HexColor(palette[i % len(palette)])
+        pie.slices[i].fillColor = colors.HexColor(fills[i])
     d.add(pie)
     legend = Legend()
     legend.x, legend.y = 140, 110
     legend.fontName, legend.fontSize = REGULAR, 8
+    legend.alignment = "right"
     legend.columnMaximum = 10
-    legend.colorNamePairs = [(colors.HexColor(palette[i % len(palette)]), fonts.printable(labels[i])[0])
-                             for i in range(len(values))]
+    legend.colorNamePairs = [(colors.HexColor(fills[i]), fonts.printable(labels[i])[0]) for i in range(len(values))]
     d.add(legend)
     return d
 
@@ -485,18 +493,22 @@ def render_report(data: ReportData, *, language: str = "fr", post: Any, demo: bo
     out_labels = [_label_outcome(c.key, language) for c in data.by_outcome]
     story.append(KeepTogether([
         _p(L(N_("Health screening outcomes")), st["h2"]),
-        _pie(out_labels, [c.plotted for c in data.by_outcome], width),
+        _pie(out_labels, [c.plotted for c in data.by_outcome], width, [c.key for c in data.by_outcome]),
         _table([[L(N_("Outcome")), L(N_("Count"))]] +
                [[label, c.text] for label, c in zip(out_labels, data.by_outcome)], [width * 0.6, width * 0.2]),
     ]))
 
-    ref_rows = [[L(N_("Referrals")), L(N_("Count"))]]
-    ref_rows += [[_label_direction(c.key, language), c.text] for c in data.referrals_by_direction]
-    ref_rows += [[age_labels[i], c.text] for i, c in enumerate(data.referrals_by_age_group)]
-    ref_rows.append([L(N_("Total")), data.referrals.text])
+    dir_rows = [[L(N_("Direction")), L(N_("Referrals"))]]
+    dir_rows += [[_label_direction(c.key, language), c.text] for c in data.referrals_by_direction]
+    dir_rows.append([L(N_("Total")), data.referrals.text])
+    age_rows = [[L(N_("Age group")), L(N_("Referrals"))]]
+    age_rows += [[age_labels[i], c.text] for i, c in enumerate(data.referrals_by_age_group)]
+    age_rows.append([L(N_("Total")), data.referrals.text])
     story.append(KeepTogether([
         _p(L(N_("Referrals (referral to a health facility or isolation)")), st["h2"]),
-        _table(ref_rows, [width * 0.6, width * 0.2], total_row=True),
+        _table(dir_rows, [width * 0.6, width * 0.2], total_row=True),
+        Spacer(1, 6),
+        _table(age_rows, [width * 0.6, width * 0.2], total_row=True),
     ]))
 
     footer_text = fonts.printable(post_name)[0]
