@@ -343,15 +343,26 @@ def test_personal_number_correction():
         assert not result.valid and result.corrections == []
 
 
-def test_td1_optional_data_corrected_through_the_composite():
+def test_td1_optional_data_is_not_corrected_through_the_composite(english):
+    # Only the composite covers it: a misread composite digit and a misread character
+    # cannot be told apart, so the problem is reported and nothing is changed.
     lines = mrz.build_td1(surname="ERIKSSON", given_names="ANNA", document_number="D23145890",
                           issuing_state="UTO", birth_date="1974-08-12", sex="F", expiry_date="2012-04-15",
                           optional_data="XY0K")
     damaged = [lines[0].replace("XY0K", "XYOK"), lines[1], lines[2]]
     result = mrz.parse(damaged, today=OLD)
-    assert result.valid, result.errors
-    assert result.optional_data == "XY0K"
-    assert [(c.line, c.position, c.field) for c in result.corrections] == [(1, 18, "optional_data")]
+    assert not result.valid and result.corrections == []
+    assert result.optional_data == "XYOK"
+    assert result.checks == {"document_number": True, "birth_date": True, "expiry_date": True, "composite": False}
+    assert result.errors[0].startswith("Line 2, composite check digit: the check digit does not match")
+
+
+def test_misread_check_digit_is_not_fixed_by_changing_the_field(english):
+    # L898902C3 has the check digit 6; read as 9, some look-alike combination of the
+    # number gives 9 too, but the composite proves the number was right.
+    result = mrz.parse([TD3[0], TD3[1][:9] + "9" + TD3[1][10:]], today=OLD)
+    assert result.corrections == [] and result.document_number == "L898902C3"
+    assert result.checks["document_number"] is False and result.checks["composite"] is False
 
 
 def test_corrections_never_make_an_ambiguous_td1_valid():

@@ -80,7 +80,8 @@ def format_name(surname: str, given_names: str, width: int) -> tuple[str, bool]:
 
     Truncation (Doc 9303 Part 3 §4.6): the secondary identifier is cut first; when the
     primary identifier alone is too long it is shortened to leave ``<<`` and the initial of
-    the secondary identifier. A truncated field ends with a letter where possible.
+    the secondary identifier. A truncated field is full and ends with a letter, so that a
+    reader flags it as possibly truncated.
     """
     primary = _name_part(surname)
     secondary = _name_part(given_names)
@@ -90,12 +91,21 @@ def format_name(surname: str, given_names: str, width: int) -> tuple[str, bool]:
     if len(full) <= width:
         return full.ljust(width, "<"), False
     if secondary and len(primary) + 3 <= width:
-        cut = full[:width].rstrip("<")
+        cut = _cut(full, width)
     elif secondary:
-        cut = primary[: width - 3].rstrip("<") + "<<" + secondary[0]
+        cut = _cut(primary, width - 3) + "<<" + secondary[0]
     else:
-        cut = primary[:width].rstrip("<")
-    return cut.ljust(width, "<"), True
+        cut = _cut(primary, width)
+    return cut, True
+
+
+def _cut(text: str, n: int) -> str:
+    """``text`` cut to ``n`` characters ending with a letter (``len(text) > n``): a cut on a
+    filler shortens the component before it by one letter and keeps the next initial."""
+    cut = text[:n]
+    if cut[-1] == "<":
+        cut = cut[:-2] + "<" + text[n]
+    return cut
 
 
 def mrz_date(value, *, partial: bool = False) -> str:

@@ -188,8 +188,7 @@ class _Work:
             expected = "?"
         if found == expected:
             return True
-        fix_field = "optional_data" if field == "composite" else field  # composite: optional data only
-        if correctable and self.try_correct(segments, cd[0], cd[1], correctable, fix_field, veto):
+        if correctable and self.try_correct(segments, cd[0], cd[1], correctable, field, veto):
             return True
         if correctable:
             value = "".join(self.ls[ln][s:e] for ln, s, e in segments)
@@ -465,14 +464,9 @@ def parse(text_or_lines, *, today: date | None = None, correct: bool = True) -> 
     if lay.optional_cd is not None:
         checks["personal_number"] = personal_ok
     if composite is not None:
-        correctable = None
-        if correct and all(checks.values()):
-            correctable = []
-            if opt_from < opt_end and lay.name != "TD3":
-                correctable.append((opt_line, opt_from, opt_end))
-            if lay.optional2 is not None:
-                correctable.append(lay.optional2)
-        checks["composite"] = work.check(lay.composite, lay.composite_cd, "composite", correctable)
+        # Optional data covered only by the composite is never corrected: nothing could
+        # tell a misread composite digit from a misread character (a 1-in-10 false fix).
+        checks["composite"] = work.check(lay.composite, lay.composite_cd, "composite")
     document_number = "".join(ls[ln][s:e] for ln, s, e in number_segments).rstrip("<")
     if not document_number:
         work.problems.append(Problem("number_empty", nl + 1, "document_number"))
