@@ -328,7 +328,7 @@ def is_valid_code(code: str | None) -> bool:
     """True for an ICAO code as written in an MRZ field (``NER``, ``D<<``) or bare (``D``)."""
     if not code:
         return False
-    return code in _VALID_FIELDS or normalise_code(code) in CODES
+    return code in _VALID_FIELDS or code.strip().upper() in _VALID_FIELDS
 
 
 def is_state(code: str) -> bool:
