@@ -27,9 +27,13 @@ def register_fonts() -> None:
     """Register the shipped fonts with reportlab (once per process; thread-safe)."""
     if len(_coverage) == len(_FILES):
         return
+    from reportlab import rl_config
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFont
 
+    # Binary (Flate-only) streams: ASCII85 makes files 25 % larger and, without the
+    # optional rl_accel C extension, costs several ms per slip. Only printing/ uses reportlab.
+    rl_config.useA85 = 0
     with _lock:
         for name, filename in _FILES.items():
             if name in _coverage:

@@ -310,6 +310,8 @@ class _Ops:
         self.ops.append(("qr", matrix, x, y, module))
 
     def draw(self, c, page_h: float) -> None:
+        import numpy
+
         for op in self.ops:
             kind = op[0]
             if kind == "text":
@@ -342,22 +344,19 @@ class _Ops:
                 parts = ["q 0 g"]
                 top = page_h - y
                 for r, row in enumerate(matrix):
-                    start = None
-                    for col in range(len(row) + 1):
-                        dark = col < len(row) and row[col]
-                        if dark and start is None:
-                            start = col
-                        elif not dark and start is not None:
-                            parts.append("%.3f %.3f %.3f %.3f re" % (x + start * module, top - (r + 1) * module,
-                                                                    (col - start) * module, module))
-                            start = None
+                    edges = numpy.flatnonzero(numpy.diff(numpy.concatenate(([0], row.view(numpy.int8), [0]))))
+                    row_y = top - (r + 1) * module
+                    for start, end in zip(edges[::2].tolist(), edges[1::2].tolist()):
+                        parts.append("%.3f %.3f %.3f %.3f re" % (x + start * module, row_y,
+                                                                (end - start) * module, module))
                 parts.append("f Q")
                 c.addLiteral("\n".join(parts))
         c.setFillColorRGB(0, 0, 0)
 
 
-def _qr_matrix(qr_text: str) -> list[list[bool]]:
-    """The QR modules (True = dark), error correction level M, no quiet zone.
+def _qr_matrix(qr_text: str):
+    """The QR modules as a square numpy bool array (True = dark), error correction level M,
+    no quiet zone.
 
     zxing-cpp's writer (C++, about 1 ms) when available, else segno (pure Python, about
     40 ms because it scores the eight masks)."""
@@ -369,8 +368,7 @@ def _qr_matrix(qr_text: str) -> list[list[bool]]:
         code = zxingcpp.create_barcode(qr_text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
         import numpy
 
-        modules = numpy.asarray(code.to_image(scale=1, add_quiet_zones=False)) < 128
-        return [list(map(bool, row)) for row in modules]
+        return numpy.ascontiguousarray(numpy.asarray(code.to_image(scale=1, add_quiet_zones=False)) < 128)
     except (ImportError, AttributeError, TypeError):  # older zxing-cpp without a writer
         pass
     except Exception as exc:
@@ -381,7 +379,9 @@ def _qr_matrix(qr_text: str) -> list[list[bool]]:
         code = segno.make(qr_text, error="m", micro=False, boost_error=False)
     except Exception as exc:  # segno.DataOverflowError and friends
         raise InvalidInput(_("The slip code is too long for a QR code.")) from exc
-    return [[bool(v) for v in row] for row in code.matrix]
+    import numpy
+
+    return numpy.array([[bool(v) for v in row] for row in code.matrix], dtype=bool)
 
 
 # ---------------------------------------------------------------------------- shared blocks
