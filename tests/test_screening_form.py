@@ -1,0 +1,203 @@
+"""The screener's screen (pytest-qt, offscreen): keyboard entry, live outcome, referral."""
+
+from __future__ import annotations
+
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("PySide6")
+from PySide6.QtCore import Qt  # noqa: E402
+from PySide6.QtTest import QTest  # noqa: E402
+from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLabel, QLineEdit  # noqa: E402
+
+from border_app.screening import Outcome, ScreeningSettings, Traveller, build_form, load_protocols  # noqa: E402
+
+pytestmark = pytest.mark.gui
+
+
+def _guard_pyside_none_refcount() -> None:
+    """PySide6/shiboken6 6.12.0 on CPython 3.11 drops a reference to None on every call
+    that returns None (it assumes None is immortal, true only from 3.12): after a few
+    thousand Qt calls CPython aborts with "deallocating None", in a later, unrelated test.
+    Detect it and make None effectively immortal for this process (reported to the lead:
+    the application needs the same guard, or Python >= 3.12, or another PySide6)."""
+    import ctypes
+
+    if sys.version_info >= (3, 12):
+        return
+    from PySide6.QtCore import QObject
+
+    probe = QObject()
+    before = sys.getrefcount(None)
+    for _ in range(100):
+        probe.setObjectName("probe")
+    if sys.getrefcount(None) < before - 50:
+        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
+
+
+_guard_pyside_none_refcount()
+AT = datetime(2025, 6, 10, 9, 0, tzinfo=timezone.utc)
+ALL = ["general", "ebola_marburg", "cholera", "mpox", "meningitis", "covid19", "yellow_fever"]
+
+
+@pytest.fixture
+def form(qtbot):
+    from PySide6.QtCore import QLocale
+
+    from ui.screening_form import ScreeningForm
+
+    previous = QLocale()
+    QLocale.setDefault(QLocale(QLocale.Language.French, QLocale.Country.Niger))  # as the app does
+
+    spec = build_form(load_protocols().select(ALL), Traveller("1990-04-02", "F"), AT,
+                      ScreeningSettings(affected_areas={"ebola_marburg": ["COD"]}))
+    w = ScreeningForm(spec, facilities=["CSI Gaya", "Hôpital de district de Dosso"])
+    qtbot.addWidget(w)
+    w.resize(1280, 860)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    QLocale.setDefault(previous)
+
+
+def _focus(qtbot, widget):
+    widget.setFocus(Qt.FocusReason.TabFocusReason)
+    qtbot.waitUntil(lambda: QApplication.focusWidget() in (widget, widget.findChild(QLineEdit)))
+    return QApplication.focusWidget()
+
+
+def _type_temperature(qtbot, form, text):
+    spin = form.findChild(object, "q_temperature")
+    target = _focus(qtbot, spin)
+    QTest.keyClick(target, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+    QTest.keyClicks(target, text)
+    QTest.keyClick(target, Qt.Key.Key_Return)
+
+
+def _shown_outcome(form) -> str:
+    return form.findChild(QLabel, "outcomeLabel").text()
+
+
+def _visible_reasons(form) -> list[str]:
+    return [lbl.text() for lbl in form.findChildren(QLabel, "reasonItem") if lbl.isVisibleTo(form)]
+
+
+def test_keyboard_screening_to_referral_and_submit(qtbot, form):
+    decisions = []
+    form.decisionChanged.connect(decisions.append)
+    assert "AUTORISÉ" in _shown_outcome(form)
+
+    _type_temperature(qtbot, form, "39,1")
+    # Enter moved on to the measurement method
+    method = form.findChild(QComboBox, "q_temperature_method")
+    assert QApplication.focusWidget() is method
+    QTest.keyClicks(method, "B")              # "Buccale"
+    assert method.currentData() == "oral"
+    assert form.answers()["temperature"] == 39.1
+    assert decisions and decisions[-1].outcome is Outcome.SECONDARY
+    assert "DÉPISTAGE SECONDAIRE" in _shown_outcome(form)
+
+    neck = form.findChild(QCheckBox, "q_symptoms_stiff_neck")
+    QTest.keyClick(_focus(qtbot, neck), Qt.Key.Key_Space)
+    assert neck.isChecked()
+    d = form.decision()
+    assert d.outcome is Outcome.REFERRAL and d.needs_referral
+    assert "ORIENTATION VERS UNE FORMATION SANITAIRE" in _shown_outcome(form)
+    reasons = _visible_reasons(form)
+    assert any("méningite" in r for r in reasons) and any("Fièvre mesurée" in r for r in reasons)
+    assert any("Évacuation urgente" in r for r in reasons)   # the actions are listed too
+
+    referral = form.findChild(object, "referralBox")
+    assert referral.isVisibleTo(form)
+    # the referral must name a destination before the screening can be recorded
+    with qtbot.assertNotEmitted(form.submitted):
+        QTest.mouseClick(form.submit_button, Qt.MouseButton.LeftButton)
+    assert form.referral_error.isVisibleTo(form) and "formation sanitaire" in form.referral_error.text()
+
+    dest = form.findChild(QComboBox, "referralDestination")
+    target = _focus(qtbot, dest)
+    QTest.keyClicks(target, "CSI Gaya")
+    QTest.keyClick(target, Qt.Key.Key_Return)            # Enter moves on to the notes
+    assert QApplication.focusWidget() is form.findChild(object, "referralNotes")
+    QTest.keyClicks(QApplication.focusWidget(), "Raideur de la nuque")  # QTest types ASCII only
+    form.notes.insertPlainText(", fièvre 39,1")
+    with qtbot.waitSignal(form.submitted, timeout=2000) as blocker:
+        QTest.mouseClick(form.submit_button, Qt.MouseButton.LeftButton)
+    payload = blocker.args[0]
+    assert payload["outcome"] == "referral"
+    assert payload["referral"] == {"destination": "CSI Gaya", "notes": "Raideur de la nuque, fièvre 39,1"}
+    assert payload["temperature"] == 39.1 and payload["temperature_method"] == "oral"
+    assert payload["answers"]["symptoms"] == ["stiff_neck"]
+    assert payload["protocol_versions"]["meningitis"] == 1
+    rules = {(f["protocol"], f["rule"]) for f in payload["decision_record"]["fired"]}
+    assert ("meningitis", "suspect") in rules and ("general", "fever") in rules
+    assert payload["decision"].outcome is Outcome.REFERRAL
+
+    if os.environ.get("SCREENING_SCREENSHOT"):
+        form.grab().save(str(Path(__file__).resolve().parents[1] / "docs" / "screening-referral.png"))
+
+
+def test_impossible_temperature_is_refused_inline(qtbot, form):
+    _type_temperature(qtbot, form, "46")
+    err = form.findChild(QLabel, "error_temperature")
+    assert err.isVisibleTo(form)
+    assert "46" in err.text() and "30" in err.text() and "45" in err.text()
+    assert "temperature" not in form.answers()
+    with qtbot.assertNotEmitted(form.submitted):
+        assert form.submit() is False
+    _type_temperature(qtbot, form, "29.5")
+    assert "29" in err.text() and err.isVisibleTo(form)
+    _type_temperature(qtbot, form, "37.2")
+    assert not err.isVisibleTo(form) and form.answers()["temperature"] == 37.2
+    # "385" typed without the decimal point is not silently taken as 38.5 or 38
+    _type_temperature(qtbot, form, "385")
+    assert err.isVisibleTo(form) and "temperature" not in form.answers()
+
+
+def test_questions_follow_the_answers(qtbot, form):
+    date_edit = form.findChild(QLineEdit, "q_ebola_contact_date")
+    assert not date_edit.isVisibleTo(form)
+    contact = form.findChild(QComboBox, "q_ebola_contact")
+    QTest.keyClicks(_focus(qtbot, contact), "O")           # Oui
+    assert contact.currentData() is True and date_edit.isVisibleTo(form)
+    assert form.decision().outcome is Outcome.REFERRAL   # Ebola contact without a date: follow-up, no travel
+    target = _focus(qtbot, date_edit)
+    QTest.keyClicks(target, "01/01/2031")
+    QTest.keyClick(target, Qt.Key.Key_Return)
+    assert "futur" in form.field_error("ebola_contact_date")
+    date_edit.clear()
+    QTest.keyClicks(target, "19/05/2025")                  # day 22: outside the window
+    QTest.keyClick(target, Qt.Key.Key_Return)
+    assert form.field_error("ebola_contact_date") == ""
+    assert form.decision().outcome is Outcome.CLEARED
+    # the pregnancy question appears only for a woman without a yellow card
+    pregnant = form.findChild(QComboBox, "q_pregnant")
+    assert not pregnant.isVisibleTo(form)
+    form.set_answer("yf_card", False)
+    assert pregnant.isVisibleTo(form)
+    assert any("fièvre jaune" in r for r in _visible_reasons(form))
+
+
+def test_infant_form_has_no_yellow_fever_questions(qtbot):
+    from ui.screening_form import ScreeningForm
+
+    spec = build_form(load_protocols().select(ALL), Traveller("2025-01-02", "M"), AT)
+    w = ScreeningForm(spec)
+    qtbot.addWidget(w)
+    assert w.findChild(QComboBox, "q_yf_card") is None
+    assert w.findChild(QComboBox, "q_bulging_fontanelle") is not None
+    assert w.findChild(QComboBox, "q_pregnant") is None
+
+
+def test_english_labels_follow_the_language(qtbot, form):
+    from border_app import i18n
+
+    i18n.set_language("en")
+    assert "SECONDARY" in _shown_outcome(form) or "CLEARED" in _shown_outcome(form)
+    assert form.submit_button.text() == "Record the screening"
+    method = form.findChild(QComboBox, "q_temperature_method")
+    assert method.itemText(1).startswith("Infrared")

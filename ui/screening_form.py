@@ -1,0 +1,534 @@
+"""The screener's screen, generated from a :class:`border_app.screening.FormSpec`.
+
+Keyboard first: every field is reachable with Tab in reading order, Enter moves to the
+next field, the temperature is a spin box (``38,5`` or ``38.5``) next to the measurement
+method. Every change re-evaluates the active protocols (``evaluate``) and shows the outcome
+with its reasons and actions; questions appear and disappear with the answers
+(``applicable_questions``). An impossible temperature is refused inline. When the outcome
+asks for a referral, a referral section (destination facility, notes) appears and must
+be filled before the screening can be recorded.
+
+Signals: ``decisionChanged(Decision)`` after every evaluation; ``submitted(dict)`` with
+``answers`` (JSON-friendly), ``decision`` (the Decision), ``decision_record``
+(``Decision.as_dict()``), ``referral`` (``{"destination", "notes"}`` or ``None``),
+``temperature``, ``temperature_method``, ``at``, ``protocol_versions``. No database here:
+the caller stores the record.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Callable, Sequence
+
+from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame, QGridLayout, QGroupBox,
+    QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QSpinBox,
+    QVBoxLayout, QWidget,
+)
+
+from border_app.errors import InvalidInput
+from border_app.i18n import N_, _, current_language
+from border_app.screening import (
+    Decision, FormField, FormSpec, Outcome, action_label, answers_for_record, applicable_questions, evaluate,
+    validate_answer,
+)
+
+from .i18n import Retranslatable
+
+OUTCOME_COLOURS = {
+    Outcome.CLEARED: ("#e8f5e9", "#1b5e20"),
+    Outcome.SECONDARY: ("#fff8e1", "#8d5300"),
+    Outcome.REFERRAL: ("#fff3e0", "#bf360c"),
+    Outcome.ISOLATION: ("#ffebee", "#b71c1c"),
+}
+ERROR_STYLE = "color:#b71c1c;font-weight:bold;"
+EMPTY = "—"
+
+
+class _DecimalSpin(QDoubleSpinBox):
+    """A spin box that takes both decimal separators (``38,5`` and ``38.5``)."""
+
+    def _norm(self, text: str) -> str:
+        point = self.locale().decimalPoint()
+        return text.replace(".", point).replace(",", point)
+
+    def validate(self, text, pos):  # noqa: D401 - Qt override
+        return super().validate(self._norm(text), pos)
+
+    def valueFromText(self, text):  # noqa: N802 - Qt override
+        return super().valueFromText(self._norm(text))
+
+
+class _EnterMovesOn(QObject):
+    """Enter / Return in a field moves the focus to the next field (like Tab)."""
+
+    def eventFilter(self, obj, event):  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.KeyPress and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if isinstance(obj, QComboBox) and obj.view().isVisible():
+                return False
+            if isinstance(obj, QAbstractSpinBox):
+                obj.interpretText()
+            if isinstance(obj, QLineEdit):
+                obj.editingFinished.emit()
+            _focus_next(obj)
+            return True
+        return False
+
+
+def _focus_next(widget: QWidget) -> None:
+    owner = widget.parentWidget() if isinstance(widget.parentWidget(), QAbstractSpinBox) else widget
+    nxt = owner.nextInFocusChain()
+    tab = Qt.FocusPolicy.TabFocus.value
+    for _i in range(500):
+        if nxt is None or nxt is owner:
+            return
+        if (nxt.isVisible() and nxt.isEnabled() and not owner.isAncestorOf(nxt)
+                and (nxt.focusPolicy().value & tab) and not isinstance(nxt.focusProxy(), QWidget)):
+            nxt.setFocus(Qt.FocusReason.TabFocusReason)
+            return
+        nxt = nxt.nextInFocusChain()
+
+
+class _Field:
+    """One question's editor: ``value()`` (raw), ``set_value``, ``focus_widgets``."""
+
+    def __init__(self, ff: FormField, editor: QWidget, getter: Callable[[], Any], setter: Callable[[Any], None],
+                 focus: list[QWidget]):
+        self.ff, self.editor, self.getter, self.setter, self.focus = ff, editor, getter, setter, focus
+        self.label = QLabel()
+        self.label.setWordWrap(True)
+        self.label.setTextFormat(Qt.TextFormat.PlainText)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setObjectName(f"error_{ff.id}")
+        self.error.hide()
+        self.container = QWidget()
+        box = QVBoxLayout(self.container)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.setSpacing(2)
+        box.addWidget(editor)
+        box.addWidget(self.error)
+        self.group: QFormLayout | None = None
+
+    @property
+    def id(self) -> str:
+        return self.ff.id
+
+
+class ScreeningForm(QWidget, Retranslatable):
+    decisionChanged = Signal(object)
+    submitted = Signal(dict)
+
+    def __init__(self, spec: FormSpec, parent: QWidget | None = None, *, facilities: Sequence[str] = ()):
+        super().__init__(parent)
+        self.setObjectName("screeningForm")
+        self.spec = spec
+        self._fields: dict[str, _Field] = {}
+        self._errors: dict[str, str] = {}
+        self._decision: Decision | None = None
+        self._enter = _EnterMovesOn(self)
+        self._groups: list[tuple[QGroupBox, Any]] = []
+        self._updating = False
+
+        outer = QHBoxLayout(self)
+        outer.setContentsMargins(8, 8, 8, 8)
+        outer.setSpacing(10)
+
+        # left: the questions
+        scroll = QScrollArea(self)
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        body = QWidget()
+        self._body = QVBoxLayout(body)
+        self._body.setSpacing(8)
+        for section in spec.sections:
+            group = QGroupBox()
+            group.setObjectName(f"section_{section.section.value}")
+            group.setStyleSheet("QGroupBox{font-weight:bold;} QGroupBox QLabel, QGroupBox QCheckBox{font-weight:normal;}")
+            form = QFormLayout(group)
+            form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+            form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
+            form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            self._groups.append((group, section))
+            for ff in section.fields:
+                field = self._make_field(ff)
+                field.group = form
+                field.label.setMinimumWidth(230)
+                field.label.setMaximumWidth(330)
+                form.addRow(field.label, field.container)
+                self._fields[ff.id] = field
+            self._body.addWidget(group)
+        self._body.addStretch(1)
+        scroll.setWidget(body)
+        outer.addWidget(scroll, 3)
+
+        # right: the live outcome, the referral, the submit button
+        side = QVBoxLayout()
+        side.setSpacing(8)
+        self.outcome_box = QFrame(self)
+        self.outcome_box.setObjectName("outcomeBox")
+        ob = QVBoxLayout(self.outcome_box)
+        self.outcome_title = QLabel()
+        self.outcome_label = QLabel()
+        self.outcome_label.setObjectName("outcomeLabel")
+        self.outcome_label.setWordWrap(True)
+        self.advice_label = QLabel()
+        self.advice_label.setWordWrap(True)
+        self.reasons_title, self.actions_title = QLabel(), QLabel()
+        for t in (self.reasons_title, self.actions_title):
+            t.setStyleSheet("font-weight:bold;margin-top:4px;")
+        self.reasons_list = QVBoxLayout()
+        self.reasons_list.setSpacing(3)
+        self.actions_list = QVBoxLayout()
+        self.actions_list.setSpacing(3)
+        self.missing_label = QLabel()
+        self.missing_label.setWordWrap(True)
+        self.missing_label.setStyleSheet("color:#555;")
+        for w in (self.outcome_title, self.outcome_label, self.advice_label, self.reasons_title):
+            ob.addWidget(w)
+        ob.addLayout(self.reasons_list)
+        ob.addWidget(self.actions_title)
+        ob.addLayout(self.actions_list)
+        ob.addWidget(self.missing_label)
+        side.addWidget(self.outcome_box)
+
+        self.referral_box = QGroupBox(self)
+        self.referral_box.setObjectName("referralBox")
+        self.referral_box.setStyleSheet("QGroupBox{font-weight:bold;} QGroupBox QLabel{font-weight:normal;}")
+        rf = QFormLayout(self.referral_box)
+        rf.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
+        self.destination = QComboBox(self.referral_box)
+        self.destination.setObjectName("referralDestination")
+        self.destination.setEditable(True)
+        self.destination.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.destination.addItem("")
+        self.destination.addItems(list(facilities))
+        self.destination.lineEdit().textChanged.connect(lambda _t: self._clear_referral_error())
+        self.destination.installEventFilter(self._enter)
+        self.notes = QPlainTextEdit(self.referral_box)
+        self.notes.setObjectName("referralNotes")
+        self.notes.setTabChangesFocus(True)
+        self.notes.setFixedHeight(64)
+        self.referral_error = QLabel(self.referral_box)
+        self.referral_error.setStyleSheet(ERROR_STYLE)
+        self.referral_error.setWordWrap(True)
+        self.referral_error.hide()
+        self.destination_label, self.notes_label = QLabel(), QLabel()
+        rf.addRow(self.destination_label, self.destination)
+        rf.addRow(self.notes_label, self.notes)
+        rf.addRow(self.referral_error)
+        side.addWidget(self.referral_box)
+        side.addStretch(1)
+        self.submit_button = QPushButton(self)
+        self.submit_button.setObjectName("submitScreening")
+        self.submit_button.setAutoDefault(True)
+        self.submit_button.setMinimumHeight(36)
+        self.submit_button.clicked.connect(self.submit)
+        side.addWidget(self.submit_button)
+        side_widget = QWidget(self)
+        side_widget.setLayout(side)
+        side_widget.setMinimumWidth(340)
+        side_widget.setMaximumWidth(440)
+        outer.addWidget(side_widget, 2)
+
+        self.bind(self.outcome_title.setText, N_("Outcome of the screening"))
+        self.bind(self.reasons_title.setText, N_("Reasons"))
+        self.bind(self.actions_title.setText, N_("What to do"))
+        self.bind(self.referral_box.setTitle, N_("Referral"))
+        self.bind(self.destination_label.setText, N_("Destination facility"))
+        self.bind(self.notes_label.setText, N_("Notes"))
+        self.bind(self.submit_button.setText, N_("Record the screening"))
+        self.bind(self.destination.lineEdit().setPlaceholderText, N_("Health centre or hospital"))
+        self._set_tab_order()
+        self.on_retranslate()
+        self._refresh()
+
+    # -- building -----------------------------------------------------------------------------
+
+    def _make_field(self, ff: FormField) -> _Field:
+        q = ff.question
+        w = ff.widget
+        if w in ("temperature", "number"):
+            spin: QAbstractSpinBox
+            if w == "temperature" or q.decimals:
+                spin = _DecimalSpin()
+                spin.setDecimals(max(1, q.decimals))
+                spin.setSingleStep(0.1 if q.decimals else 1)
+                spin.setRange(0.0, 999.9)
+                spin.setSpecialValueText(EMPTY)
+                if q.unit:
+                    spin.setSuffix(" " + q.unit)
+            else:
+                spin = QSpinBox()
+                spin.setRange(-1, 9999)
+                spin.setSpecialValueText(EMPTY)
+                spin.setValue(-1)
+                if q.unit:
+                    spin.setSuffix(" " + q.unit)
+            spin.setKeyboardTracking(False)
+            spin.setAccelerated(True)
+            spin.setMaximumWidth(140)
+            spin.setObjectName(f"q_{q.id}")
+            if w == "temperature":
+                font = spin.font()
+                font.setPointSize(font.pointSize() + 3)
+                font.setBold(True)
+                spin.setFont(font)
+                spin.setMinimumHeight(32)
+
+            def get(spin=spin):
+                v = spin.value()
+                return None if v == spin.minimum() else v
+
+            def put(v, spin=spin):
+                spin.setValue(spin.minimum() if v is None else float(v) if isinstance(spin, QDoubleSpinBox) else int(v))
+            spin.valueChanged.connect(lambda _v, qid=q.id: self._changed(qid))
+            spin.installEventFilter(self._enter)
+            spin.findChild(QLineEdit).installEventFilter(self._enter)
+            return _Field(ff, spin, get, put, [spin])
+        if w in ("yes_no", "choice"):
+            combo = QComboBox()
+            combo.setObjectName(f"q_{q.id}")
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            combo.setMaximumWidth(420)
+            combo.currentIndexChanged.connect(lambda _i, qid=q.id: self._changed(qid))
+            combo.installEventFilter(self._enter)
+
+            def put(v, combo=combo):
+                i = combo.findData(v)
+                combo.setCurrentIndex(i if i >= 0 else 0)
+            return _Field(ff, combo, combo.currentData, put, [combo])
+        if w == "checklist":
+            box = QWidget()
+            box.setObjectName(f"q_{q.id}")
+            grid = QGridLayout(box)
+            grid.setContentsMargins(0, 0, 0, 0)
+            grid.setHorizontalSpacing(16)
+            grid.setVerticalSpacing(2)
+            checks: list[tuple[str, QCheckBox]] = []
+            for i, choice in enumerate(q.choices):
+                cb = QCheckBox()
+                cb.setObjectName(f"q_{q.id}_{choice.value}")
+                cb.toggled.connect(lambda _c, qid=q.id: self._changed(qid))
+                cb.installEventFilter(self._enter)
+                grid.addWidget(cb, i // 2, i % 2)
+                checks.append((choice.value, cb))
+            box._checks = checks  # type: ignore[attr-defined]
+
+            def get(checks=checks):
+                return [v for v, cb in checks if cb.isChecked()]
+
+            def put(v, checks=checks):
+                chosen = set(v or ())
+                for value, cb in checks:
+                    cb.setChecked(value in chosen)
+            return _Field(ff, box, get, put, [cb for _v, cb in checks])
+        # date, areas: line edits validated when the field is left
+        edit = QLineEdit()
+        edit.setObjectName(f"q_{q.id}")
+        edit.setMaximumWidth(200 if w == "date" else 320)
+        edit.setMaxLength(20 if w == "date" else 300)
+        edit.editingFinished.connect(lambda qid=q.id: self._changed(qid))
+        edit.installEventFilter(self._enter)
+
+        def get_text(edit=edit, w=w):
+            text = edit.text().strip()
+            if w == "areas":
+                return text          # empty: no area declared
+            return text or None
+
+        def put_text(v, edit=edit):
+            if isinstance(v, date):
+                v = v.strftime("%d/%m/%Y")
+            elif isinstance(v, (list, tuple)):
+                v = ", ".join(v)
+            edit.setText("" if v is None else str(v))
+        return _Field(ff, edit, get_text, put_text, [edit])
+
+    def _set_tab_order(self) -> None:
+        chain: list[QWidget] = []
+        for field in self._fields.values():
+            chain.extend(field.focus)
+        chain += [self.destination, self.notes, self.submit_button]
+        for a, b in zip(chain, chain[1:]):
+            QWidget.setTabOrder(a, b)
+
+    def on_retranslate(self) -> None:
+        lang = current_language()
+        self._updating = True
+        try:
+            for group, section in self._groups:
+                group.setTitle(section.title)
+            for field in self._fields.values():
+                q = field.ff.question
+                label = q.label.get(lang)
+                field.label.setText(label + (" *" if q.required else ""))
+                if q.help is not None:
+                    field.label.setToolTip(q.help.get(lang))
+                    field.editor.setToolTip(q.help.get(lang))
+                if isinstance(field.editor, QComboBox):
+                    combo = field.editor
+                    current = combo.currentData()
+                    combo.blockSignals(True)
+                    combo.clear()
+                    combo.addItem(EMPTY, None)
+                    if field.ff.widget == "yes_no":
+                        combo.addItem(_("Yes"), True)
+                        combo.addItem(_("No"), False)
+                    else:
+                        for c in q.choices:
+                            combo.addItem(c.label.get(lang), c.value)
+                    i = combo.findData(current)
+                    combo.setCurrentIndex(i if i >= 0 else 0)
+                    combo.blockSignals(False)
+                elif field.ff.widget == "checklist":
+                    for value, cb in field.editor._checks:  # type: ignore[attr-defined]
+                        cb.setText(q.choice_label(value, lang))
+                elif field.ff.widget == "date":
+                    field.editor.setPlaceholderText(_("DD/MM/YYYY"))
+                elif field.ff.widget == "areas":
+                    field.editor.setPlaceholderText(_("codes separated by commas, e.g. NGA, MLI"))
+        finally:
+            self._updating = False
+        self._refresh()
+
+    # -- state ---------------------------------------------------------------------------------
+
+    def _changed(self, qid: str) -> None:
+        if self._updating:
+            return
+        self._refresh()
+
+    def raw_answers(self) -> dict[str, Any]:
+        return {qid: f.getter() for qid, f in self._fields.items()}
+
+    def answers(self) -> dict[str, Any]:
+        """The valid answers to the questions shown (normal form: floats, dates, tuples)."""
+        return dict(self._answers)
+
+    def decision(self) -> Decision | None:
+        return self._decision
+
+    def field_error(self, qid: str) -> str:
+        return self._errors.get(qid, "")
+
+    def set_answer(self, qid: str, value: Any) -> None:
+        """Fill a field from outside (e.g. a scanned vaccination certificate)."""
+        self._fields[qid].setter(value)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        spec = self.spec
+        answers: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        for qid, field in self._fields.items():
+            raw = field.getter()
+            try:
+                v = validate_answer(field.ff.question, raw, at=spec.at)
+            except InvalidInput as exc:
+                errors[qid] = exc.message
+                continue
+            if v is not None:
+                answers[qid] = v
+        shown = {q.id for q in applicable_questions(spec.protocols, spec.traveller, spec.at, answers, spec.settings)}
+        for qid, field in self._fields.items():
+            visible = qid in shown
+            if field.group is not None:
+                field.group.setRowVisible(field.label, visible)
+            if not visible:
+                answers.pop(qid, None)
+                errors.pop(qid, None)
+            if qid in errors:
+                field.error.setText(errors[qid])
+                field.error.show()
+            else:
+                field.error.hide()
+        for group, section in self._groups:
+            group.setVisible(any(f.id in shown for f in section.fields))
+        self._answers = answers
+        self._errors = errors
+        self._decision = evaluate(spec.protocols, spec.traveller, spec.at, answers, spec.settings, strict=False)
+        self._show_decision(self._decision)
+        self.decisionChanged.emit(self._decision)
+
+    def _show_decision(self, d: Decision) -> None:
+        lang = current_language()
+        bg, fg = OUTCOME_COLOURS[d.outcome]
+        self.outcome_box.setStyleSheet(
+            f"QFrame#outcomeBox{{background:{bg};border:2px solid {fg};border-radius:6px;}}"
+            f"QFrame#outcomeBox QLabel{{color:#212121;border:none;background:transparent;}}")
+        self.outcome_label.setText(d.outcome.label.upper())
+        self.outcome_label.setStyleSheet(f"color:{fg};font-size:20px;font-weight:bold;border:none;")
+        self.outcome_label.setProperty("outcome", d.outcome.value)
+        self.advice_label.setText(d.outcome.advice)
+        _fill(self.reasons_list, [(f.reason_text(lang), f.outcome) for f in d.fired])
+        self.reasons_title.setVisible(bool(d.fired))
+        _fill(self.actions_list, [(action_label(a, self.spec.protocols, lang), None) for a in d.actions])
+        self.actions_title.setVisible(bool(d.actions))
+        pending = len(d.missing) + len(self._errors)
+        if pending:
+            self.missing_label.setText(_("{n} question(s) still without a valid answer").format(n=pending))
+            self.missing_label.show()
+        else:
+            self.missing_label.hide()
+        self.referral_box.setVisible(d.needs_referral)
+
+    def _clear_referral_error(self) -> None:
+        self.referral_error.hide()
+
+    def referral(self) -> dict[str, str] | None:
+        if not (self._decision and self._decision.needs_referral):
+            return None
+        return {"destination": self.destination.currentText().strip(), "notes": self.notes.toPlainText().strip()}
+
+    def submit(self) -> bool:
+        """Emit ``submitted`` with the record, or show what is missing and return False."""
+        self._refresh()
+        if self._errors:
+            qid = next(iter(self._errors))
+            self._fields[qid].focus[0].setFocus()
+            return False
+        d = self._decision
+        referral = self.referral()
+        if referral is not None and not referral["destination"]:
+            self.referral_error.setText(_("Give the destination facility of the referral."))
+            self.referral_error.show()
+            self.destination.setFocus()
+            return False
+        payload = {
+            "answers": answers_for_record(self.spec.protocols, self._answers),
+            "decision": d,
+            "decision_record": d.as_dict(),
+            "outcome": d.outcome.value,
+            "protocol_versions": dict(d.protocol_versions),
+            "referral": referral,
+            "temperature": self._answers.get("temperature"),
+            "temperature_method": self._answers.get("temperature_method"),
+            "at": self.spec.at,
+        }
+        self.submitted.emit(payload)
+        return True
+
+
+def _fill(layout: QVBoxLayout, items: list[tuple[str, Outcome | None]]) -> None:
+    """Show ``items`` as word-wrapped bullet labels (reused, so no flicker or leak)."""
+    while layout.count() > len(items):
+        w = layout.takeAt(layout.count() - 1).widget()
+        if w is not None:
+            w.deleteLater()
+    for i, (text, outcome) in enumerate(items):
+        if i < layout.count():
+            label = layout.itemAt(i).widget()
+        else:
+            label = QLabel()
+            label.setWordWrap(True)
+            label.setTextFormat(Qt.TextFormat.PlainText)
+            label.setObjectName("reasonItem")
+            layout.addWidget(label)
+            label.show()
+        label.setText("• " + text)
+        colour = OUTCOME_COLOURS[outcome][1] if outcome is not None and outcome is not Outcome.CLEARED else "#212121"
+        label.setStyleSheet(f"color:{colour};border:none;background:transparent;")
+        label.setProperty("outcome", outcome.value if outcome is not None else "")
