@@ -42,7 +42,10 @@ OUTCOME_COLOURS = {
     Outcome.REFERRAL: ("#fff3e0", "#bf360c"),
     Outcome.ISOLATION: ("#ffebee", "#b71c1c"),
 }
-ERROR_STYLE = "color:#b71c1c;font-weight:bold;"
+FORM_STYLE = (
+    "QGroupBox{font-weight:bold;} QGroupBox QLabel, QGroupBox QCheckBox{font-weight:normal;}"
+    "QLabel[role=\"error\"]{color:#b71c1c;font-weight:bold;}"
+)
 EMPTY = "—"
 
 
@@ -93,19 +96,19 @@ def _focus_next(widget: QWidget) -> None:
 class _Field:
     """One question's editor: ``value()`` (raw), ``set_value``, ``focus_widgets``."""
 
-    def __init__(self, ff: FormField, editor: QWidget, getter: Callable[[], Any], setter: Callable[[Any], None],
-                 focus: list[QWidget]):
+    def __init__(self, ff: FormField, container: QWidget, editor: QWidget, getter: Callable[[], Any],
+                 setter: Callable[[Any], None], focus: list[QWidget]):
         self.ff, self.editor, self.getter, self.setter, self.focus = ff, editor, getter, setter, focus
-        self.label = QLabel()
+        self.container = container
+        self.label = QLabel(container.parentWidget())
         self.label.setWordWrap(True)
         self.label.setTextFormat(Qt.TextFormat.PlainText)
-        self.error = QLabel()
+        self.error = QLabel(container)
         self.error.setWordWrap(True)
-        self.error.setStyleSheet(ERROR_STYLE)
+        self.error.setProperty("role", "error")
         self.error.setObjectName(f"error_{ff.id}")
         self.error.hide()
-        self.container = QWidget()
-        box = QVBoxLayout(self.container)
+        box = QVBoxLayout(container)
         box.setContentsMargins(0, 0, 0, 0)
         box.setSpacing(2)
         box.addWidget(editor)
@@ -144,16 +147,15 @@ class ScreeningForm(QWidget, Retranslatable):
         self._body = QVBoxLayout(body)
         self._body.setSpacing(8)
         for section in spec.sections:
-            group = QGroupBox()
+            group = QGroupBox(body)
             group.setObjectName(f"section_{section.section.value}")
-            group.setStyleSheet("QGroupBox{font-weight:bold;} QGroupBox QLabel, QGroupBox QCheckBox{font-weight:normal;}")
             form = QFormLayout(group)
             form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
             form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
             form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
             self._groups.append((group, section))
             for ff in section.fields:
-                field = self._make_field(ff)
+                field = self._make_field(ff, QWidget(group))
                 field.group = form
                 field.label.setMinimumWidth(230)
                 field.label.setMaximumWidth(330)
@@ -161,6 +163,7 @@ class ScreeningForm(QWidget, Retranslatable):
                 self._fields[ff.id] = field
             self._body.addWidget(group)
         self._body.addStretch(1)
+        self.setStyleSheet(FORM_STYLE)
         scroll.setWidget(body)
         outer.addWidget(scroll, 3)
 
@@ -196,7 +199,6 @@ class ScreeningForm(QWidget, Retranslatable):
 
         self.referral_box = QGroupBox(self)
         self.referral_box.setObjectName("referralBox")
-        self.referral_box.setStyleSheet("QGroupBox{font-weight:bold;} QGroupBox QLabel{font-weight:normal;}")
         rf = QFormLayout(self.referral_box)
         rf.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self.destination = QComboBox(self.referral_box)
@@ -206,13 +208,12 @@ class ScreeningForm(QWidget, Retranslatable):
         self.destination.addItem("")
         self.destination.addItems(list(facilities))
         self.destination.lineEdit().textChanged.connect(lambda _t: self._clear_referral_error())
-        self.destination.installEventFilter(self._enter)
         self.notes = QPlainTextEdit(self.referral_box)
         self.notes.setObjectName("referralNotes")
         self.notes.setTabChangesFocus(True)
         self.notes.setFixedHeight(64)
         self.referral_error = QLabel(self.referral_box)
-        self.referral_error.setStyleSheet(ERROR_STYLE)
+        self.referral_error.setProperty("role", "error")
         self.referral_error.setWordWrap(True)
         self.referral_error.hide()
         self.destination_label, self.notes_label = QLabel(), QLabel()
@@ -247,13 +248,13 @@ class ScreeningForm(QWidget, Retranslatable):
 
     # -- building -----------------------------------------------------------------------------
 
-    def _make_field(self, ff: FormField) -> _Field:
+    def _make_field(self, ff: FormField, container: QWidget) -> _Field:
         q = ff.question
         w = ff.widget
         if w in ("temperature", "number"):
             spin: QAbstractSpinBox
             if w == "temperature" or q.decimals:
-                spin = _DecimalSpin()
+                spin = _DecimalSpin(container)
                 spin.setDecimals(max(1, q.decimals))
                 spin.setSingleStep(0.1 if q.decimals else 1)
                 spin.setRange(0.0, 999.9)
@@ -261,7 +262,7 @@ class ScreeningForm(QWidget, Retranslatable):
                 if q.unit:
                     spin.setSuffix(" " + q.unit)
             else:
-                spin = QSpinBox()
+                spin = QSpinBox(container)
                 spin.setRange(-1, 9999)
                 spin.setSpecialValueText(EMPTY)
                 spin.setValue(-1)
@@ -285,23 +286,20 @@ class ScreeningForm(QWidget, Retranslatable):
             def put(v, spin=spin):
                 spin.setValue(spin.minimum() if v is None else float(v) if isinstance(spin, QDoubleSpinBox) else int(v))
             spin.valueChanged.connect(lambda _v, qid=q.id: self._changed(qid))
-            spin.installEventFilter(self._enter)
-            spin.findChild(QLineEdit).installEventFilter(self._enter)
-            return _Field(ff, spin, get, put, [spin])
+            return _Field(ff, container, spin, get, put, [spin])
         if w in ("yes_no", "choice"):
-            combo = QComboBox()
+            combo = QComboBox(container)
             combo.setObjectName(f"q_{q.id}")
             combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
             combo.setMaximumWidth(420)
             combo.currentIndexChanged.connect(lambda _i, qid=q.id: self._changed(qid))
-            combo.installEventFilter(self._enter)
 
             def put(v, combo=combo):
                 i = combo.findData(v)
                 combo.setCurrentIndex(i if i >= 0 else 0)
-            return _Field(ff, combo, combo.currentData, put, [combo])
+            return _Field(ff, container, combo, combo.currentData, put, [combo])
         if w == "checklist":
-            box = QWidget()
+            box = QWidget(container)
             box.setObjectName(f"q_{q.id}")
             grid = QGridLayout(box)
             grid.setContentsMargins(0, 0, 0, 0)
@@ -309,10 +307,9 @@ class ScreeningForm(QWidget, Retranslatable):
             grid.setVerticalSpacing(2)
             checks: list[tuple[str, QCheckBox]] = []
             for i, choice in enumerate(q.choices):
-                cb = QCheckBox()
+                cb = QCheckBox(box)
                 cb.setObjectName(f"q_{q.id}_{choice.value}")
                 cb.toggled.connect(lambda _c, qid=q.id: self._changed(qid))
-                cb.installEventFilter(self._enter)
                 grid.addWidget(cb, i // 2, i % 2)
                 checks.append((choice.value, cb))
             box._checks = checks  # type: ignore[attr-defined]
@@ -324,14 +321,13 @@ class ScreeningForm(QWidget, Retranslatable):
                 chosen = set(v or ())
                 for value, cb in checks:
                     cb.setChecked(value in chosen)
-            return _Field(ff, box, get, put, [cb for _v, cb in checks])
+            return _Field(ff, container, box, get, put, [cb for _v, cb in checks])
         # date, areas: line edits validated when the field is left
-        edit = QLineEdit()
+        edit = QLineEdit(container)
         edit.setObjectName(f"q_{q.id}")
         edit.setMaximumWidth(200 if w == "date" else 320)
         edit.setMaxLength(20 if w == "date" else 300)
         edit.editingFinished.connect(lambda qid=q.id: self._changed(qid))
-        edit.installEventFilter(self._enter)
 
         def get_text(edit=edit, w=w):
             text = edit.text().strip()
@@ -345,7 +341,7 @@ class ScreeningForm(QWidget, Retranslatable):
             elif isinstance(v, (list, tuple)):
                 v = ", ".join(v)
             edit.setText("" if v is None else str(v))
-        return _Field(ff, edit, get_text, put_text, [edit])
+        return _Field(ff, container, edit, get_text, put_text, [edit])
 
     def _set_tab_order(self) -> None:
         chain: list[QWidget] = []
@@ -354,6 +350,11 @@ class ScreeningForm(QWidget, Retranslatable):
         chain += [self.destination, self.notes, self.submit_button]
         for a, b in zip(chain, chain[1:]):
             QWidget.setTabOrder(a, b)
+        # installed last, so that building the form does not run the filter on every child event
+        for w in chain[:-2]:
+            w.installEventFilter(self._enter)
+            if isinstance(w, QAbstractSpinBox):
+                w.findChild(QLineEdit).installEventFilter(self._enter)
 
     def on_retranslate(self) -> None:
         lang = current_language()
@@ -522,7 +523,7 @@ def _fill(layout: QVBoxLayout, items: list[tuple[str, Outcome | None]]) -> None:
         if i < layout.count():
             label = layout.itemAt(i).widget()
         else:
-            label = QLabel()
+            label = QLabel(layout.parentWidget())
             label.setWordWrap(True)
             label.setTextFormat(Qt.TextFormat.PlainText)
             label.setObjectName("reasonItem")

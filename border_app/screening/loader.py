@@ -105,6 +105,24 @@ def _construct_sequence(loader, node):
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
+if getattr(yaml, "__with_libyaml__", False):
+    class _FastLoader(yaml.CSafeLoader):
+        """libyaml parser (about 5x faster); anchors are refused by a first pass over events."""
+
+    _FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+else:  # pragma: no cover
+    _FastLoader = None
+
+
+def _load(text: str):
+    if _FastLoader is None:  # pragma: no cover
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise _YamlRefused(event.start_mark.line + 1, _("YAML anchors and aliases are not allowed"))
+    return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - CSafeLoader subclass
+
 
 def _parse_yaml(name: str, data: bytes):
     if len(data) > MAX_FILE_BYTES:
@@ -115,7 +133,7 @@ def _parse_yaml(name: str, data: bytes):
         line = data[: exc.start].count(b"\n") + 1
         raise ProtocolError(name, line, _("the file is not UTF-8 text")) from None
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - our SafeLoader subclass
+        return _load(text)
     except _YamlRefused as exc:
         raise ProtocolError(name, exc.line, exc.reason) from None
     except yaml.MarkedYAMLError as exc:
