@@ -233,20 +233,24 @@ def _mrz_form(name: str) -> str:
     return form
 
 
-def _document_number(rng: random.Random, fmt: str, nationality: str) -> str:
+def _document_number(rng: random.Random, fmt: str, nationality: str, serial: int) -> str:
+    """A fictitious number, unique within one run: the digits are a bijection of ``serial``
+    (multiplying by a number prime to 10 permutes the residues), so a million documents
+    never share a number and the database never merges two different travellers."""
     r = rng.random
+    mixed = serial * 7_919_131 + 4_057
     if fmt == "TD3":
-        # two letters then seven digits, or one letter then eight digits (fictitious series)
+        # one or two series letters then digits (fictitious series)
         if r() < 0.5:
-            return _LETTERS[int(r() * 23)] + _LETTERS[int(r() * 23)] + str(1000000 + int(r() * 8999999))
-        return _LETTERS[int(r() * 23)] + str(10000000 + int(r() * 89999999))
+            return _LETTERS[int(r() * 23)] + _LETTERS[int(r() * 23)] + f"{mixed % 10_000_000:07d}"
+        return _LETTERS[int(r() * 23)] + f"{mixed % 100_000_000:08d}"
     if fmt in ("MRVA", "MRVB"):
-        return "V" + str(10000000 + int(r() * 89999999))
+        return "V" + f"{mixed % 100_000_000:08d}"
     if nationality == "NGA" and fmt == "TD1" and r() < 0.6:
-        return str(10000000000 + int(r() * 89999999999))  # 11 digits: the long-number rule
+        return "9" + f"{mixed % 10_000_000_000:010d}"  # 11 digits: the long-number rule
     if r() < 0.1:
-        return _LETTERS[int(r() * 23)] + str(1000000000 + int(r() * 8999999999))  # 11 characters
-    return str(100000000 + int(r() * 899999999))
+        return _LETTERS[int(r() * 23)] + f"{mixed % 10_000_000_000:010d}"  # 11 characters
+    return f"{mixed % 1_000_000_000:09d}"
 
 
 def generate_travellers(n: int, *, seed: int = 0, end: datetime | None = None, weeks: int = 6,
@@ -270,6 +274,7 @@ def generate_travellers(n: int, *, seed: int = 0, end: datetime | None = None, w
         today = end.date()
     rng = random.Random(seed)
     r = rng.random
+    serial_base = rng.randrange(1_000_000)
     days = weeks * 7
     first_day = end.date() - timedelta(days=days - 1)
     this_year = today.year
@@ -358,7 +363,7 @@ def generate_travellers(n: int, *, seed: int = 0, end: datetime | None = None, w
             else:
                 expiry = day + timedelta(days=30 + int(r() * 3600))
             expiry = date(expiry.year, expiry.month, min(expiry.day, 28))
-            number = _document_number(rng, fmt, nationality)
+            number = _document_number(rng, fmt, nationality, produced + serial_base)
             issuing = nationality
             if fmt in ("MRVA", "MRVB"):
                 issuing = "NER" if r() < 0.7 else ("DZA" if r() < 0.5 else "NGA")

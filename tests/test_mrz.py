@@ -92,7 +92,7 @@ def test_specimens_parse_to_published_values(lines, fmt, number, birth, expiry, 
 
 def test_specimen_checks_names():
     assert set(mrz.parse(TD3, today=OLD).checks) == {
-        "document_number", "birth_date", "expiry_date", "personal_number", "composite"}
+        "document_number", "birth_date", "expiry_date", "optional_data", "composite"}
     assert set(mrz.parse(TD1, today=OLD).checks) == {"document_number", "birth_date", "expiry_date", "composite"}
     assert set(mrz.parse(MRVB, today=OLD).checks) == {"document_number", "birth_date", "expiry_date"}
 
@@ -232,7 +232,7 @@ def _replace(line: str, pos: int, ch: str) -> str:
     (9, "document_number", "document number"),
     (19, "birth_date", "birth date"),
     (27, "expiry_date", "expiry date"),
-    (42, "personal_number", "personal number"),
+    (42, "optional_data", "personal number"),
     (43, "composite", "composite check digit"),
 ])
 def test_corrupted_td3_check_digits_are_caught_and_named(english, pos, field, label):
@@ -338,7 +338,7 @@ def test_personal_number_correction():
     solutions = [c for c in ("AK7350", "AK73SO", "AK735O") if mrz.check_digit(c.ljust(14, "<")) == lines[1][42]]
     if solutions == ["AK7350"]:
         assert result.valid and result.optional_data == "AK7350"
-        assert [(c.from_, c.to, c.field) for c in result.corrections] == [("S", "5", "personal_number")]
+        assert [(c.from_, c.to, c.field) for c in result.corrections] == [("S", "5", "optional_data")]
     else:  # pragma: no cover - depends on the digits; then it must stay uncorrected
         assert not result.valid and result.corrections == []
 

@@ -39,7 +39,7 @@ def test_json_output_has_the_agreed_keys(capsys, home):
     assert data["valid"] is True and data["format"] == "TD3"
     assert data["birth_date"] == "1974-08-12" and data["expiry_date"] == "2012-04-15"
     assert data["checks"] == {"document_number": True, "birth_date": True, "expiry_date": True,
-                              "personal_number": True, "composite": True}
+                              "optional_data": True, "composite": True}
 
 
 def test_invalid_mrz_exits_1_and_names_the_field(capsys, home):

@@ -96,8 +96,8 @@ def describe(result) -> str:
         (_("Sex"), sexes.get(result.sex or "", _("not stated"))),
         (_("Expiry date"), expiry + check("expiry_date")),
     ]
-    optional_label = _("Personal number") if "personal_number" in result.checks else _("Optional data")
-    rows.append((optional_label, (result.optional_data or "-") + check("personal_number")))
+    optional_label = _("Personal number") if result.format == "TD3" else _("Optional data")
+    rows.append((optional_label, (result.optional_data or "-") + check("optional_data")))
     if result.format == "TD1":
         rows.append((_("Optional data (line 2)"), result.optional_data_2 or "-"))
     if "composite" in result.checks:

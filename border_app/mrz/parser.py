@@ -176,7 +176,8 @@ class _Work:
                 self.set_char(ln, p, new, field)
         return True
 
-    def check(self, segments, cd, field: str, correctable=None, allow_empty: bool = False, veto=None) -> bool:
+    def check(self, segments, cd, field: str, correctable=None, allow_empty: bool = False, veto=None,
+              fix_field: str | None = None) -> bool:
         ls = self.ls
         value = "".join(ls[ln][s:e] for ln, s, e in segments)
         found = ls[cd[0]][cd[1]]
@@ -188,7 +189,7 @@ class _Work:
             expected = "?"
         if found == expected:
             return True
-        if correctable and self.try_correct(segments, cd[0], cd[1], correctable, field, veto):
+        if correctable and self.try_correct(segments, cd[0], cd[1], correctable, fix_field or field, veto):
             return True
         if correctable:
             value = "".join(self.ls[ln][s:e] for ln, s, e in segments)
@@ -313,7 +314,7 @@ def _fast(lines: list[str], lay: _Layout, today_iso: str, base_year: int) -> Mrz
             if _DIGITS[sum(map(mul, v[:10] + v[13:20] + v[21:43], _W)) % 10] != l2[43]:
                 return None
             checks = {"document_number": True, "birth_date": True, "expiry_date": True,
-                      "personal_number": True, "composite": True}
+                      "optional_data": True, "composite": True}
             optional = l2[28:42].rstrip("<")
         elif name == "TD2":
             if _DIGITS[sum(map(mul, v[:10] + v[13:20] + v[21:35], _W)) % 10] != l2[35]:
@@ -394,7 +395,7 @@ def parse(text_or_lines, *, today: date | None = None, correct: bool = True) -> 
             if not work.span(sp).isdigit():
                 work.numeric(sp[0], sp[1], sp[2], field)
         for cd, field in ((lay.number_cd, "document_number"), (lay.birth_cd, "birth_date"),
-                          (lay.expiry_cd, "expiry_date"), (lay.optional_cd, "personal_number"),
+                          (lay.expiry_cd, "expiry_date"), (lay.optional_cd, "optional_data"),
                           (lay.composite_cd, "composite")):
             if cd is not None and not ls[cd[0]][cd[1]].isdigit():
                 work.numeric(cd[0], cd[1], cd[1] + 1, field)
@@ -459,10 +460,11 @@ def parse(text_or_lines, *, today: date | None = None, correct: bool = True) -> 
                                number_segments if correct else None, veto=composite)
     if lay.optional_cd is not None and not personal_ok:
         personal_ok = work.check((lay.optional,), lay.optional_cd, "personal_number",
-                                 (lay.optional,) if correct else None, allow_empty=True, veto=composite)
+                                 (lay.optional,) if correct else None, allow_empty=True, veto=composite,
+                                 fix_field="optional_data")
     checks: dict[str, bool] = {"document_number": number_ok, "birth_date": birth_ok, "expiry_date": expiry_ok}
     if lay.optional_cd is not None:
-        checks["personal_number"] = personal_ok
+        checks["optional_data"] = personal_ok  # TD3: the personal number
     if composite is not None:
         # Optional data covered only by the composite is never corrected: nothing could
         # tell a misread composite digit from a misread character (a 1-in-10 false fix).

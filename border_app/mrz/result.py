@@ -126,7 +126,7 @@ class MrzResult:
         return [p.message() for p in self.notes]
 
     @property
-    def personal_number(self) -> str:
+    def personal_number(self) -> str:  # checks["optional_data"] is its check digit (TD3)
         """TD3 personal number (optional data of line 2); the optional data otherwise."""
         return self.optional_data
 
