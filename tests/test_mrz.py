@@ -532,3 +532,50 @@ def test_hostile_input_costs_bounded_time():
     worst = ["P<UTO" + "O" * 39, "OOOOOOOOOO" + "UTO" + "OOOOOO" + "O" + "F" + "OOOOOOO" + "0O0O0O0O0O0O0O" + "OO"]
     mrz.parse(worst)
     assert time.perf_counter() - start < 5
+
+
+# -- line order from OCR engines -----------------------------------------------------------
+
+@pytest.mark.parametrize("order", [(1, 0), ])
+def test_two_lines_in_the_wrong_order(order):
+    assert mrz.normalise([TD3[i] for i in order]) == TD3
+
+
+@pytest.mark.parametrize("order", [(2, 1, 0), (1, 2, 0), (0, 2, 1), (2, 0, 1), (1, 0, 2)])
+def test_three_lines_in_any_order(order):
+    result = mrz.parse([TD1[i] for i in order], today=OLD)
+    assert result.valid and result.lines == TD1
+
+
+# -- real crops from the web (DoubangoTelecom/tesseractMRZ ground truth) -------------------
+
+def test_real_world_ground_truth_lines(shared_data, english):
+    """Group the ground-truth lines of each document and parse them. The crops are
+    numbered in no particular order and some ground truths are wrong upstream, so this
+    checks robustness (no crash, bounded time) and a floor on what parses valid."""
+    from collections import defaultdict
+
+    folder = shared_data / "mrz-lines"
+    if not folder.is_dir():
+        pytest.skip(f"{folder} not found")
+    groups: dict[str, dict[int, str]] = defaultdict(dict)
+    for path in folder.glob("*.gt.txt"):
+        stem, _sep, index = path.name[: -len(".gt.txt")].rpartition("-")
+        groups[stem][int(index)] = path.read_text(encoding="utf-8", errors="replace").strip()
+    valid = unusable = 0
+    start = time.perf_counter()
+    for lines in groups.values():
+        try:
+            result = mrz.parse([lines[i] for i in sorted(lines)], today=date(2026, 11, 29))
+        except mrz.MrzInputError as exc:
+            assert exc.message
+            unusable += 1
+            continue
+        if result.valid:
+            valid += 1
+            assert all(result.checks.values()) and not result.errors
+        else:
+            assert result.errors and all(e.startswith("Line ") for e in result.errors)
+    assert len(groups) > 700
+    assert valid >= 280, (valid, unusable, len(groups))
+    assert time.perf_counter() - start < 20

@@ -120,6 +120,36 @@ def _trim_lines(lines: list[str]) -> list[str] | None:
     return None
 
 
+def _shape_score(lines: list[str]) -> int:
+    """How much ``lines`` look like an MRZ in this order (first line, dates, name line)."""
+    score = 0
+    first = lines[0]
+    if first[0] in _FIRST_CHARS[len(first)] and _plausible_start(first, 0):
+        score += 4
+    if len(lines) == 3:
+        score += sum(c.isdigit() for c in lines[1][:6]) >= 5
+        score += 2 * (lines[2].replace("<", "").isalpha() and not _plausible_start(lines[2], 0))
+    else:
+        score += sum(c.isdigit() for c in lines[1][13:19]) >= 5
+    return score
+
+
+def _reorder(lines: list[str]) -> list[str]:
+    """Lines from an OCR engine may come in any order: put them in the order that makes
+    a well-formed MRZ (the check digits then confirm or refute it)."""
+    from itertools import permutations
+
+    best, best_score = lines, _shape_score(lines)
+    if best_score >= (7 if len(lines) == 3 else 5):
+        return lines
+    for order in permutations(lines):
+        candidate = list(order)
+        score = _shape_score(candidate)
+        if score > best_score:
+            best, best_score = candidate, score
+    return best
+
+
 def _unusable(detail: str | None = None) -> MrzInputError:
     return MrzInputError(
         _("No machine readable zone found: expected 2 lines of 44 or 36 characters, "
@@ -146,7 +176,10 @@ def normalise(text: str | list[str] | tuple[str, ...]) -> list[str]:
         lines = text.split("\n")
         width = len(lines[0])
         if _LINE_LENGTHS.get(width) == len(lines) and all(len(x) == width for x in lines):
-            return lines
+            if (lines[0][0] in _FIRST_CHARS[width] and lines[0][2:5].rstrip("<") in CODES
+                    and (width != 30 or lines[1][0] in "0123456789<")):
+                return lines
+            return _reorder(lines)
     if _AZERTY_MARKERS.intersection(text) and not any(c.isdigit() for c in text):
         text = text.translate(_AZERTY_DIGITS)
     if text.startswith("]") or "\n]" in text:
@@ -160,7 +193,7 @@ def normalise(text: str | list[str] | tuple[str, ...]) -> list[str]:
     if len(lines) in (2, 3):
         width = len(lines[0])
         if width in _LINE_LENGTHS and len(lines) == _LINE_LENGTHS[width] and all(len(x) == width for x in lines):
-            return lines
+            return _reorder(lines)
     if len(lines) == 1:
         located = _locate(lines[0])
     else:
