@@ -31,8 +31,12 @@ def register(subparsers) -> None:
 
 
 def _read_stdin(limit: int) -> str:
-    data = sys.stdin.read(limit + 1)
-    return data
+    if sys.stdin is None:
+        return ""
+    if sys.stdin.isatty():
+        print(_("Scan or type the MRZ lines, then press Ctrl+D (Ctrl+Z then Enter on Windows)."),
+              file=sys.stderr)
+    return sys.stdin.read(limit + 1)  # bounded: longer input is refused by the parser
 
 
 def run(args, ctx) -> int:

@@ -132,7 +132,7 @@ class _Work:
         self.problems.append(Problem("country", sp[0] + 1, field, value=raw))
         return code
 
-    def passes(self, segments, cd, allow_empty: bool = False, veto=None) -> bool:
+    def passes(self, segments, cd, allow_empty: bool = False) -> bool:
         value = "".join(self.ls[ln][s:e] for ln, s, e in segments)
         found = self.ls[cd[0]][cd[1]]
         if found == "<" and allow_empty and value.strip("<") == "":
@@ -183,17 +183,11 @@ class _Work:
         found = ls[cd[0]][cd[1]]
         if found == "<" and allow_empty and value.strip("<") == "":
             return True
-        try:
-            expected = digit_of(value)
-        except (UnicodeEncodeError, IndexError):  # pragma: no cover - input is normalised
-            expected = "?"
+        expected = digit_of(value)
         if found == expected:
             return True
         if correctable and self.try_correct(segments, cd[0], cd[1], correctable, fix_field or field, veto):
             return True
-        if correctable:
-            value = "".join(self.ls[ln][s:e] for ln, s, e in segments)
-            expected = digit_of(value)
         kind = "check" if found.isdigit() else "check_char"
         self.problems.append(Problem(kind, cd[0] + 1, field, found=found, expected=expected))
         return False
