@@ -5,7 +5,13 @@ where the MRZ itself proves them: letters in numeric fields (dates, check digits
 the digit they resemble; a digit in a country code becomes the letter it resembles when
 that gives a known code; in alphanumeric fields covered by a check digit that fails, the
 look-alike alternatives are tried and a change is kept only when exactly one combination
-makes the check digit pass. Every change is reported as a :class:`Correction`.
+makes the check digit pass, and (where a composite check digit covers the field) the
+composite still passes. Every change is reported as a :class:`Correction`.
+
+Limits, by construction of Doc 9303 check digits: ``G`` (16) and ``6`` differ by 10, so
+no check digit can see that swap; optional data covered only by the composite is
+reported, never corrected; without a composite (visas) a misread check digit of the
+document number can, about once in ten, be "explained" by a look-alike in the number.
 
 Designed for speed on the valid path: fixed slices per layout, a precomputed check-digit
 table, no regular expressions, corrections tried only after a failure, and errors
@@ -414,7 +420,7 @@ def parse(text_or_lines, *, today: date | None = None, correct: bool = True) -> 
                                          value=work.span(lay.nationality)))
 
     # 4. document number (with the TD1/TD2 long-number rule)
-    nl, ns, ne = lay.number
+    nl = lay.number[0]
     cdl, cdp = lay.number_cd
     opt_line, opt_start, opt_end = lay.optional
     opt_from = opt_start
@@ -433,6 +439,7 @@ def parse(text_or_lines, *, today: date | None = None, correct: bool = True) -> 
     elif lay.long_number and ls[cdl][cdp] == "<":
         work.problems.append(Problem("long_number", cdl + 1, "document_number"))
         long_broken = True
+
     # 5. dates and their check digits (letters were already turned into digits)
     birth_ok = work.check((lay.birth,), lay.birth_cd, "birth_date")
     expiry_ok = work.check((lay.expiry,), lay.expiry_cd, "expiry_date")
