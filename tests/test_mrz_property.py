@@ -147,3 +147,32 @@ def test_corrections_only_ever_restore_the_original(doc, data):
         assert result.document_number == number
     else:
         assert not result.valid and result.checks["document_number"] is False
+
+
+@st.composite
+def wedge_noise(draw, lines):
+    """What keyboard-wedge readers and people do to MRZ lines on the way in."""
+    sep = draw(st.sampled_from(["\n", "\r\n", "\r", "", "\t", "\x1e"]))
+    prefix = draw(st.sampled_from(["", "\x02", "]C1", "]Q3", "\x02]C0", " ", "\ufeff", "MRZ: "]))
+    suffix = draw(st.sampled_from(["", "\r", "\n", "\r\n", "\x03", "\r\n\x03", " ", "\x04"]))
+    out = []
+    for line in lines:
+        if draw(st.booleans()):
+            line = line.lower()
+        cut = draw(st.integers(0, len(line)))
+        if draw(st.booleans()):
+            line = line[:cut] + draw(st.sampled_from([" ", "\t", "  "])) + line[cut:]
+        if draw(st.booleans()):
+            line = line.replace("<<<", "«««")
+        out.append(line)
+    return prefix + sep.join(out) + suffix
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(documents(), st.data())
+def test_wedge_noise_is_removed(doc, data):
+    fmt, fields, _birth = doc
+    lines = mrz.build(fmt, **fields)
+    raw = data.draw(wedge_noise(lines))
+    assert mrz.normalise(raw) == lines
+    assert mrz.parse(raw, today=TODAY).valid
