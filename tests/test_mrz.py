@@ -468,6 +468,7 @@ SPEC = "\n".join(TD3)
     "".join(TD3) + "\r\n",
     "\x02" + "\r".join(TD3) + "\x03",
     "]C1" + "".join(TD3) + "\r",
+    "\x02]C0" + "".join(TD3) + "\r\x03",
     "]Q3" + "\n".join(TD3),
     "MRZ:" + "".join(TD3) + "#END",
     SPEC.lower(),
@@ -579,3 +580,15 @@ def test_real_world_ground_truth_lines(shared_data, english):
     assert len(groups) > 700
     assert valid >= 280, (valid, unusable, len(groups))
     assert time.perf_counter() - start < 20
+
+
+def test_trailing_fillers_left_out_when_typing_are_restored():
+    typed = "P<UTOERIKSSON<<ANNA<MARIA\nL898902C36UTO7408122F1204159ZE184226B<<<<<10"
+    assert mrz.normalise(typed) == TD3
+    typed_td1 = "I<UTOD231458907\n7408122F1204159UTO<<<<<<<<<<<6\nERIKSSON<<ANNA<MARIA"
+    assert mrz.parse(typed_td1, today=OLD).lines == TD1
+    assert mrz.normalise(MRVA[0] + "\nL898902C<3UTO6908061F9406236ZE184226B") == MRVA
+    with pytest.raises(mrz.MrzInputError):  # both lines short: the width is unknown
+        mrz.normalise("V<UTOERIKSSON<<ANNA<MARIA\nL898902C<3UTO6908061F9406236ZE184226B")
+    with pytest.raises(mrz.MrzInputError):  # a line that ends with check digits is never padded
+        mrz.normalise([TD3[0], TD3[1][:-2]])

@@ -83,7 +83,7 @@ def _locate(glued: str) -> list[str] | None:
     n = len(glued)
     if n in _TOTALS:
         width = _TOTALS[n]
-        if glued[0] in _FIRST_CHARS[width]:
+        if glued[0] in _FIRST_CHARS[width] and _plausible_start(glued, 0):
             return [glued[k: k + width] for k in range(0, n, width)]
     best: tuple[int, int, int] | None = None
     for i in range(min(n, _MAX_JUNK + 1)):
@@ -118,6 +118,24 @@ def _trim_lines(lines: list[str]) -> list[str] | None:
             continue
         return [first, *middle, last[:width]]
     return None
+
+
+def _pad_fillers(lines: list[str]) -> list[str]:
+    """Restore trailing fillers people leave out when typing: on a name line (and on the
+    lines that end in optional data: TD1 line 1, visa line 2). Fillers count 0 in every
+    check digit, so padding cannot make anything valid that was not."""
+    if len(lines) == 3 and len(lines[1]) == 30:
+        first, name = lines[0], lines[2]
+        if 5 <= len(first) <= 30 and 2 <= len(name) <= 30:
+            return [first.ljust(30, "<"), lines[1], name.ljust(30, "<")]
+        return lines
+    if len(lines) == 2:
+        first, second = lines
+        if len(second) in (36, 44) and 5 <= len(first) < len(second):
+            return [first.ljust(len(second), "<"), second]
+        if len(first) in (36, 44) and first[0] == "V" and 28 <= len(second) < len(first):
+            return [first, second.ljust(len(first), "<")]
+    return lines
 
 
 def _shape_score(lines: list[str]) -> int:
@@ -182,14 +200,15 @@ def normalise(text: str | list[str] | tuple[str, ...]) -> list[str]:
             return _reorder(lines)
     if _AZERTY_MARKERS.intersection(text) and not any(c.isdigit() for c in text):
         text = text.translate(_AZERTY_DIGITS)
-    if text.startswith("]") or "\n]" in text:
+    cleaned = text.translate(_TABLE)  # control characters, spaces, CR/LF, filler look-alikes
+    if "]" in cleaned:
         # AIM symbology identifier: "]" + code character + modifier character
-        text = "\n".join(part[3:] if part.startswith("]") else part for part in text.split("\n"))
-    cleaned = text.upper().translate(_TABLE)
-    lines = [_only_valid(x) for x in cleaned.split("\n")]
+        cleaned = "\n".join(part[3:] if part.startswith("]") else part for part in cleaned.split("\n"))
+    lines = [_only_valid(x) for x in cleaned.upper().split("\n")]
     lines = [x for x in lines if x]
     if not lines:
         raise _unusable()
+    lines = _pad_fillers(lines)
     if len(lines) in (2, 3):
         width = len(lines[0])
         if width in _LINE_LENGTHS and len(lines) == _LINE_LENGTHS[width] and all(len(x) == width for x in lines):
