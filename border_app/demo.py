@@ -308,17 +308,21 @@ def generate_travellers(n: int, *, seed: int = 0, end: datetime | None = None, w
             # -- the person -------------------------------------------------------------
             if family and member >= 2:
                 age = int(r() * 16)                      # children
-            elif family and member == 1:
-                age = 18 + int(r() * 35)                 # spouse
+            elif family:
+                age = 20 + int(r() * 40)                 # the adults of the family
             else:
-                x = r()
+                x = r()                                  # on their own: a few minors, some elderly
                 age = int(r() * 18) if x < 0.08 else (18 + int(r() * 42) if x < 0.93 else 60 + int(r() * 25))
-            sex = "F" if (r() < 0.5 if not (family and member == 1) else True) else "M"
             if family and member == 0:
                 sex = "M" if r() < 0.8 else "F"
-            given = (females if sex == "F" else males)[int(r() * len(females if sex == "F" else males))]
+            elif family and member == 1:
+                sex = "F" if r() < 0.9 else "M"
+            else:
+                sex = "M" if r() < (0.5 if family else 0.6) else "F"  # most lone travellers are men
+            names = females if sex == "F" else males
+            given = names[int(r() * len(names))]
             if r() < 0.3:
-                second = (females if sex == "F" else males)[int(r() * len(females if sex == "F" else males))]
+                second = names[int(r() * len(names))]
                 if second != given:
                     given = f"{given} {second}"
             if family:
