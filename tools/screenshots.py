@@ -1,0 +1,96 @@
+"""Take the screenshots in docs/ from the real application on a (virtual) X screen.
+
+    xvfb-run -a -s "-screen 0 1366x900x24" .venv/bin/python tools/screenshots.py
+
+Runs the demo post in a temporary BORDER_APP_HOME, drives the screens as a user would
+(keystrokes into the scan field included) and grabs the whole X screen, window frame and all.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from datetime import date
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+sys.path.insert(0, str(ROOT))
+
+
+def main() -> None:
+    home = tempfile.mkdtemp(prefix="border-shots-")
+    os.environ["BORDER_APP_HOME"] = home
+    from PySide6.QtCore import QTimer, Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    from border_app.mrz import build_td3
+    from ui.app import Controller, make_application
+
+    app = make_application()
+    controller = Controller(demo=True, demo_travellers=60)
+    shown = []
+    controller.windowShown.connect(shown.append)
+    controller.start()
+
+    def wait(pred, timeout=60_000):
+        waited = 0
+        while not pred() and waited < timeout:
+            QTest.qWait(50)
+            waited += 50
+        if not pred():
+            raise SystemExit("timed out waiting for the screen")
+
+    def shot(name: str, window=None) -> None:
+        QTest.qWait(400)
+        screen = QGuiApplication.primaryScreen()
+        pixmap = screen.grabWindow(0)
+        if window is not None:
+            geo = window.frameGeometry()
+            pixmap = pixmap.copy(geo.adjusted(-2, -2, 2, 2))
+        path = DOCS / name
+        pixmap.save(str(path))
+        print("wrote", path)
+
+    wait(lambda: shown and shown[-1].objectName() == "loginWindow")
+    login = shown[-1]
+    login.move(60, 40)
+    shot("screenshot-login.png", login)
+    QTest.keyClicks(login.username, "agent")
+    QTest.keyClicks(login.password, "demo1234")
+    QTest.keyClick(login.password, Qt.Key.Key_Return)
+    wait(lambda: shown[-1].objectName() == "mainWindow")
+    main_window = shown[-1]
+    main_window.setGeometry(20, 30, 1300, 820)
+    reg = main_window.registration
+    expiry = date.today().replace(year=date.today().year + 6)
+    lines = build_td3(document_code="P", issuing_state="NER", surname="ISSOUFOU", given_names="MARIAMA",
+                      document_number="10AB23456", nationality="NER", birth_date=date(1992, 4, 17), sex="F",
+                      expiry_date=expiry)
+    for line in lines:
+        QTest.keyClicks(reg.scan, line)
+        QTest.keyClick(reg.scan, Qt.Key.Key_Return)
+    wait(lambda: reg.surname.text() == "ISSOUFOU")
+    reg.transport.set_value(reg.transport.itemData(3))
+    reg.origin.setText("Ouagadougou")
+    reg.destination.setText("Niamey")
+    shot("screenshot-registration.png", main_window)
+    QTest.keyClick(reg, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    wait(lambda: "ISSOUFOU" in reg.form_notice.text())
+    main_window.tabs.setCurrentWidget(main_window.registrations)
+    wait(lambda: any(r.person.surname == "ISSOUFOU" for r in main_window.registrations.rows))
+    shot("screenshot-crossings-of-the-day.png", main_window)
+    main_window.language.setCurrentIndex(1)
+    main_window.tabs.setCurrentWidget(reg)
+    QTest.qWait(200)
+    shot("screenshot-registration-en.png", main_window)
+    main_window.language.setCurrentIndex(0)
+    controller.close()
+    app.quit()
+
+
+if __name__ == "__main__":
+    main()
