@@ -121,20 +121,15 @@ def _trim_lines(lines: list[str]) -> list[str] | None:
 
 
 def _pad_fillers(lines: list[str]) -> list[str]:
-    """Restore trailing fillers people leave out when typing: on a name line (and on the
-    lines that end in optional data: TD1 line 1, visa line 2). Fillers count 0 in every
-    check digit, so padding cannot make anything valid that was not."""
-    if len(lines) == 3 and len(lines[1]) == 30:
-        first, name = lines[0], lines[2]
-        if 5 <= len(first) <= 30 and 2 <= len(name) <= 30:
-            return [first.ljust(30, "<"), lines[1], name.ljust(30, "<")]
-        return lines
-    if len(lines) == 2:
-        first, second = lines
-        if len(second) in (36, 44) and 5 <= len(first) < len(second):
-            return [first.ljust(len(second), "<"), second]
-        if len(first) in (36, 44) and first[0] == "V" and 28 <= len(second) < len(first):
-            return [first, second.ljust(len(first), "<")]
+    """Restore the trailing fillers people leave out when typing a line that ends in
+    fillers (the name line of TD2/TD3/visas, line 1 of TD1), when a complete line follows
+    it. Fillers count 0 in every check digit, so padding cannot make anything valid that
+    was not. The last line is never padded: a screen that parses when typing pauses must
+    not take a half-typed name or visa line for a complete one."""
+    if len(lines) == 3 and len(lines[1]) == 30 and len(lines[2]) == 30 and 5 <= len(lines[0]) < 30:
+        return [lines[0].ljust(30, "<"), lines[1], lines[2]]
+    if len(lines) == 2 and len(lines[1]) in (36, 44) and 5 <= len(lines[0]) < len(lines[1]):
+        return [lines[0].ljust(len(lines[1]), "<"), lines[1]]
     return lines
 
 
