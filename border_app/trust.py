@@ -191,8 +191,10 @@ class TrustList:
             raise ValueError("an Ed25519 public key has 32 bytes")
         self.posts[str(key_id)] = (bytes(public_key), str(post_name))
 
-    def add_keystore(self, path: str | Path) -> bool:
-        """Trust this post's own slip-signing public key from its keystore (no password needed).
+    def add_keystore(self, path: str | Path, *, post_name: str | None = None) -> bool:
+        """Trust this post's own slip-signing public keys from its keystore (no password
+        needed): the current key and every retired one, so that slips signed before a
+        ``keys rotate`` still verify.
 
         Returns False when the keystore or the ``border_app.keys`` module is not available.
         """
@@ -200,19 +202,18 @@ class TrustList:
         if not path.exists():
             return False
         try:
-            from border_app.keys import Keystore  # written by the keys helper
+            from border_app.keys import POST_SIGNING, Keystore
         except ImportError:
             return False
         try:
-            public = Keystore(path).public_keys()
+            public = Keystore.load(path).public_keys()
         except Exception:
             return False
-        key_id = getattr(public, "signing_key_id", None)
-        raw = getattr(public, "signing_public_key", None)
-        if not key_id or not raw:
-            return False
-        name = getattr(public, "post_name", None) or getattr(public, "post_id", None) or ""
-        self.add_post_key(key_id, bytes(raw), str(name))
+        name = post_name or public.post_id
+        self.add_post_key(public.signing_key_id, bytes(public.signing_public_key), name)
+        for entry in public.retired:
+            if entry.get("purpose") == POST_SIGNING:
+                self.add_post_key(entry["key_id"], bytes(entry["public_key"]), name)
         return True
 
     def merge(self, other: "TrustList") -> "TrustList":
@@ -397,3 +398,22 @@ def _pem_blocks(data: bytes) -> list[tuple[str, bytes]]:
         blocks.append((label, data[start : end + len(end_marker)] + b"\n"))
         pos = end + len(end_marker)
     return blocks
+
+
+def load_post_trust(profile, *, post_name: str | None = None) -> TrustList:
+    """What a post trusts: its own keys (current and retired) and every trust file in the
+    profile's ``trust/`` folder (PEM, DER, JWKS or our JSON trust list). Unreadable files
+    are skipped with a warning; they never stop a verification."""
+    import logging
+
+    trust = TrustList()
+    trust.add_keystore(profile.keystore, post_name=post_name)
+    folder = Path(profile.root) / "trust"
+    if folder.is_dir():
+        for entry in sorted(folder.iterdir()):
+            if entry.is_file():
+                try:
+                    trust.merge(TrustList.load(entry))
+                except Exception:  # noqa: BLE001 - a bad file must not block the others
+                    logging.getLogger(__name__).warning("trust file %s could not be read", entry.name)
+    return trust
