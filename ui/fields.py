@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase, QKeySequence
 from PySide6.QtWidgets import QComboBox, QCompleter, QPlainTextEdit, QWidget
 
@@ -102,19 +102,25 @@ def monospace_font() -> QFont:
 
 
 class ScanField(QPlainTextEdit):
-    """Receives a passport reader's (or barcode scanner's) keystroke burst.
+    """Receives a passport reader's or a barcode scanner's keystroke burst, or typing.
 
-    Readers type the MRZ lines followed by Enter, fast. When the keys stop for
-    ``idle_ms`` and the text looks like complete MRZ lines, :attr:`scanned` is emitted
-    with the raw text; Ctrl+Enter submits whatever was typed by hand.
+    Readers and scanners type fast (a few ms between keys) and end with Enter; people type
+    80-300 ms apart. When the keys stop for ``IDLE_MS``, the burst is classified by
+    :func:`border_app.wedge.classify` from its text and its key timings: an MRZ goes to
+    :attr:`scanned`, a barcode's content to :attr:`barcodeScanned`; typing waits until it
+    forms complete MRZ lines, or until Ctrl+Enter.
     """
 
     scanned = Signal(str)
+    barcodeScanned = Signal(str)
     IDLE_MS = 250
 
     def __init__(self, parent: QWidget | None = None, *, looks_complete: Callable[[str], bool]):
         super().__init__(parent)
         self._looks_complete = looks_complete
+        self._times: list[float] = []
+        self._clock = QElapsedTimer()
+        self._clock.start()
         self.setFont(monospace_font())
         self.setTabChangesFocus(True)
         self.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
@@ -125,18 +131,40 @@ class ScanField(QPlainTextEdit):
         self._timer.timeout.connect(self._idle)
         self.textChanged.connect(self._timer.start)
 
+    def reset(self) -> None:
+        self.blockSignals(True)
+        self.clear()
+        self.blockSignals(False)
+        self._timer.stop()
+        self._times.clear()
+
     def keyPressEvent(self, event) -> None:
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
             self._timer.stop()
-            if self.toPlainText().strip():
-                self.scanned.emit(self.toPlainText())
+            text = self.toPlainText()
+            if text.strip():
+                from border_app.wedge import KNOWN_PREFIXES
+
+                if text.strip().upper().startswith(tuple(p.upper() for p in KNOWN_PREFIXES)):
+                    self.barcodeScanned.emit(text.strip())
+                else:
+                    self.scanned.emit(text)
             return
+        if event.text():
+            self._times.append(float(self._clock.elapsed()))
         super().keyPressEvent(event)
 
     def _idle(self) -> None:
+        from border_app.wedge import classify, intervals_from_times
+
         text = self.toPlainText()
-        if text.strip() and self._looks_complete(text):
+        if not text.strip():
+            return
+        burst = classify(text, intervals_from_times(self._times) or None)
+        if burst.kind == "mrz" or (burst.kind == "typing" and self._looks_complete(text)):
             self.scanned.emit(text)
+        elif burst.kind == "barcode":
+            self.barcodeScanned.emit(burst.text.strip())
 
 
 def parse_iso_date(text: str) -> date | None:

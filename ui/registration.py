@@ -81,6 +81,7 @@ class RegistrationScreen(QWidget, Retranslatable):
         self.scan = ScanField(scan_box, looks_complete=mrz_looks_complete)
         self.scan.setObjectName("scanField")
         self.scan.scanned.connect(self.apply_mrz_text)
+        self.scan.barcodeScanned.connect(self.apply_barcode_text)
         scan_layout.addWidget(self.scan)
         checks = QHBoxLayout()
         self.badges: dict[str, CheckBadge] = {}
@@ -94,6 +95,9 @@ class RegistrationScreen(QWidget, Retranslatable):
         self.mrz_notice = Notice(scan_box)
         self.mrz_notice.setObjectName("mrzNotice")
         scan_layout.addWidget(self.mrz_notice)
+        self.code_notice = Notice(scan_box)
+        self.code_notice.setObjectName("codeNotice")
+        scan_layout.addWidget(self.code_notice)
         self.expired_notice = Notice(scan_box)
         self.expired_notice.setObjectName("expiredNotice")
         scan_layout.addWidget(self.expired_notice)
@@ -226,10 +230,7 @@ class RegistrationScreen(QWidget, Retranslatable):
         self._editing = None
         self._mrz = None
         self.mode_notice.hide()
-        for widget in (self.scan,):
-            widget.blockSignals(True)
-            widget.clear()
-            widget.blockSignals(False)
+        self.scan.reset()
         for line in (self.doc_number, self.expiry, self.surname, self.given_names, self.birth_date,
                      self.origin, self.destination):
             line.clear()
@@ -243,7 +244,7 @@ class RegistrationScreen(QWidget, Retranslatable):
         self.reason.set_value(None)
         self.group_size.setValue(1)
         self.mrz_view.clear()
-        for notice in (self.mrz_notice, self.expired_notice, self.seen_notice, self.form_notice):
+        for notice in (self.mrz_notice, self.code_notice, self.expired_notice, self.seen_notice, self.form_notice):
             notice.hide()
         self._set_badges({})
         self.save_button.setEnabled(True)
@@ -266,9 +267,8 @@ class RegistrationScreen(QWidget, Retranslatable):
     def apply_mrz_text(self, text: str) -> None:
         from border_app.mrz import parse
 
-        self.scan.blockSignals(True)
-        self.scan.clear()
-        self.scan.blockSignals(False)
+        self.scan.reset()
+        self.code_notice.hide()
         try:
             result = parse(text)
         except UserFacingError as exc:
@@ -311,6 +311,37 @@ class RegistrationScreen(QWidget, Retranslatable):
             self.expired_notice.hide()
         self._check_seen(info.get("document_number"), info.get("issuing_state"))
         self.direction.setFocus()
+
+    # -- barcodes (certificates, other posts' slips, ID-card codes) ------------------
+    def apply_barcode_text(self, text: str) -> None:
+        """Interpret a scanned code off the GUI thread and show what it says, and whether its
+        signature is genuine (slips of other posts, health certificates)."""
+        from border_app.certificates import interpret
+        from border_app.trust import load_post_trust
+
+        self.scan.reset()
+        profile = getattr(self.db, "profile", None)
+
+        def work():
+            from border_app.trust import TrustList
+
+            trust = load_post_trust(profile) if profile is not None else TrustList()
+            return interpret(text, trust=trust, at=None)
+
+        def show(result) -> None:
+            lines = result.summary_lines()
+            if result.kind == "unknown":
+                kind = "info"
+            elif result.genuine_and_valid:
+                kind = "ok"
+            elif result.signature == "unknown_key" and not result.malformed:
+                kind = "warning"
+            else:
+                kind = "error"
+            self.code_notice.show_message("\n".join(lines) or text[:200], kind)
+            self.scan.setFocus()
+
+        Op(work, parent=self, resource="scan").success(show).run()
 
     # -- already seen --------------------------------------------------------------
     def _check_seen_manual(self) -> None:

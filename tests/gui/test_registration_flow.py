@@ -143,3 +143,29 @@ def test_each_role_sees_only_its_tabs(qtbot, app_controller):
     assert main.registration is None and main.registrations is None  # no traveller data
     assert main.users is not None and main.audit is not None
     qtbot.waitUntil(lambda: len(main.users.users) >= 5, timeout=10_000)
+
+
+def test_scanned_slip_code_is_routed_and_verified(qtbot, app_controller):
+    """A barcode scanner's burst (here: our own signed slip) is told apart from an MRZ and
+    verified against the post's keys."""
+    from border_app.slip_payload import new_payload, sign_slip
+
+    app_controller.start()
+    main = login(qtbot, app_controller, "agent")
+    keys = main.actor.keys
+    assert keys is not None
+    text = sign_slip(new_payload(record_id="r-9", post_id=keys.post_id, name="ALI Hadiza", birth_date="1988-05-02",
+                                 document=("passport", "NE7654321"), kind="registration", outcome=None,
+                                 serial="DEMO-000042"), keys)
+    reg = main.registration
+    qtbot.keyClicks(reg.scan, text)
+    qtbot.keyClick(reg.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: reg.code_notice.isVisible(), timeout=10_000)
+    assert reg.code_notice.property("kind") == "ok", reg.code_notice.text()
+    assert "ALI Hadiza" in reg.code_notice.text()
+    assert reg.surname.text() == ""  # a code never fills the MRZ form
+
+    tampered = text[:-3] + ("A" if text[-3] != "A" else "B") + text[-2:]
+    qtbot.keyClicks(reg.scan, tampered)
+    qtbot.keyClick(reg.scan, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: reg.code_notice.property("kind") in ("error", "warning"), timeout=10_000)
