@@ -8,12 +8,44 @@ from PySide6.QtWidgets import (
     QHBoxLayout, QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout, QWidget,
 )
 
+import importlib
+from dataclasses import dataclass
+
 from border_app.i18n import N_, _
 from border_app.roles import Permission, allowed
 
 from .i18n import Retranslatable
 from .login import LanguageBox
 from .widgets import DemoBanner, IdleWatcher
+
+
+@dataclass(frozen=True)
+class ScreenSpec:
+    """One tab: shown to the roles with ``permission``; built as
+    ``cls(db, actor, parent, **context)`` where context holds the names in ``context``
+    (``demo``, ``settings``, ``profile``). A screen with ``refresh()`` reloads when shown."""
+
+    key: str
+    permission: Permission
+    module: str
+    cls: str
+    title: str
+    context: tuple[str, ...] = ()
+
+
+SCREENS: tuple[ScreenSpec, ...] = (
+    ScreenSpec("registration", Permission.REGISTER_TRAVELLER, "ui.registration", "RegistrationScreen", N_("Registration")),
+    ScreenSpec("screening", Permission.RECORD_SCREENING, "ui.screening_screen", "ScreeningScreen", N_("Health screening"),
+               ("settings", "profile", "demo")),
+    ScreenSpec("registrations", Permission.VIEW_IDENTITY, "ui.registrations_list", "RegistrationsList", N_("Crossings of the day"),
+               ("settings", "profile", "demo")),
+    ScreenSpec("reports", Permission.VIEW_REPORTS, "ui.reports_screen", "ReportsScreen", N_("Reports"),
+               ("settings", "profile", "demo")),
+    ScreenSpec("users", Permission.MANAGE_USERS, "ui.admin", "UsersScreen", N_("Accounts")),
+    ScreenSpec("post_settings", Permission.MANAGE_POST, "ui.post_settings", "PostSettingsScreen", N_("Post settings"),
+               ("settings", "profile", "demo")),
+    ScreenSpec("audit", Permission.VIEW_AUDIT, "ui.admin", "AuditScreen", N_("Audit trail")),
+)
 
 
 class MainWindow(QMainWindow, Retranslatable):
@@ -52,35 +84,30 @@ class MainWindow(QMainWindow, Retranslatable):
         layout.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self._tab_titles: list[tuple[QWidget, str]] = []
-        self.registration = self.registrations = self.users = self.audit = None
-
-        role = actor.role
-        if allowed(role, Permission.REGISTER_TRAVELLER):
-            from .registration import RegistrationScreen
-
-            self.registration = RegistrationScreen(db, actor, self.tabs)
-            self._add_tab(self.registration, N_("Registration"))
-        if allowed(role, Permission.VIEW_IDENTITY):
-            from .registrations_list import RegistrationsList
-
-            self.registrations = RegistrationsList(db, actor, self.tabs)
-            self._add_tab(self.registrations, N_("Crossings of the day"))
-            self.registrations.refresh()
-            if self.registration is not None:
-                self.registration.saved.connect(lambda _r: self.registrations.refresh())
-                self.registrations.editRequested.connect(self._edit)
-        if allowed(role, Permission.MANAGE_USERS):
-            from .admin import UsersScreen
-
-            self.users = UsersScreen(db, actor, self.tabs)
-            self._add_tab(self.users, N_("Accounts"))
-            self.users.refresh()
-        if allowed(role, Permission.VIEW_AUDIT):
-            from .admin import AuditScreen
-
-            self.audit = AuditScreen(db, actor, self.tabs)
-            self._add_tab(self.audit, N_("Audit trail"))
-            self.tabs.currentChanged.connect(lambda i: self.tabs.widget(i) is self.audit and self.audit.refresh())
+        self.screens: dict[str, QWidget] = {}
+        context = {"demo": demo, "settings": settings, "profile": profile}
+        for spec in SCREENS:
+            if not allowed(actor.role, spec.permission):
+                continue
+            try:
+                module = importlib.import_module(spec.module)
+            except ModuleNotFoundError as exc:
+                if exc.name != spec.module:
+                    raise
+                continue  # a screen not built yet
+            cls = getattr(module, spec.cls)
+            screen = cls(db, actor, self.tabs, **{k: v for k, v in context.items() if k in spec.context})
+            self.screens[spec.key] = screen
+            self._add_tab(screen, spec.title)
+        self.registration = self.screens.get("registration")
+        self.registrations = self.screens.get("registrations")
+        self.users = self.screens.get("users")
+        self.audit = self.screens.get("audit")
+        if self.registration is not None and self.registrations is not None:
+            self.registration.saved.connect(lambda _r: self.registrations.refresh())
+            self.registrations.editRequested.connect(self._edit)
+        self.tabs.currentChanged.connect(self._tab_changed)
+        self._tab_changed(self.tabs.currentIndex())
 
         QShortcut(QKeySequence("Ctrl+Q"), self, activated=self.logout)
         minutes = settings.session_timeout_minutes if settings is not None else 15
@@ -88,6 +115,13 @@ class MainWindow(QMainWindow, Retranslatable):
         self.idle_watcher.idle.connect(self.logout)
         self.on_retranslate()
         self._load_post()
+
+    def _tab_changed(self, index: int) -> None:
+        """Screens with a ``refresh()`` reload their data each time they are shown."""
+        widget = self.tabs.widget(index)
+        refresh = getattr(widget, "refresh", None)
+        if callable(refresh):
+            refresh()
 
     def _add_tab(self, widget: QWidget, msgid: str) -> None:
         self.tabs.addTab(widget, _(msgid))

@@ -25,9 +25,10 @@ COLUMNS = (N_("Time"), N_("Name"), N_("Document"), N_("Nationality"), N_("Direct
 class RegistrationsList(QWidget, Retranslatable):
     editRequested = Signal(object)
 
-    def __init__(self, db, actor, parent: QWidget | None = None):
+    def __init__(self, db, actor, parent: QWidget | None = None, *, settings=None, profile=None, demo: bool = False):
         super().__init__(parent)
         self.db, self.actor = db, actor
+        self.settings, self.profile, self.demo = settings, profile, demo
         self.setObjectName("registrationsList")
         self.rows: list[Registration] = []
         layout = QVBoxLayout(self)
