@@ -19,27 +19,6 @@ from border_app.screening import Outcome, ScreeningSettings, Traveller, build_fo
 pytestmark = pytest.mark.gui
 
 
-def _guard_pyside_none_refcount() -> None:
-    """PySide6/shiboken6 6.12.0 on CPython 3.11 drops a reference to None on every call
-    that returns None (it assumes None is immortal, true only from 3.12): after a few
-    thousand Qt calls CPython aborts with "deallocating None", in a later, unrelated test.
-    Detect it and make None effectively immortal for this process (reported to the lead:
-    the application needs the same guard, or Python >= 3.12, or another PySide6)."""
-    import ctypes
-
-    if sys.version_info >= (3, 12):
-        return
-    from PySide6.QtCore import QObject
-
-    probe = QObject()
-    before = sys.getrefcount(None)
-    for _ in range(100):
-        probe.setObjectName("probe")
-    if sys.getrefcount(None) < before - 50:
-        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
-
-
-_guard_pyside_none_refcount()
 AT = datetime(2025, 6, 10, 9, 0, tzinfo=timezone.utc)
 ALL = ["general", "ebola_marburg", "cholera", "mpox", "meningitis", "covid19", "yellow_fever"]
 

@@ -20,4 +20,5 @@ def test_qvariant_round_trips_keep_reference_counts(qapp):
         combo.itemData(1)
         label.property("ok")
         label.property("missing")
+        label.setObjectName("probe")  # a call that returns None
     assert (sys.getrefcount(None), sys.getrefcount(True)) == before
