@@ -20,8 +20,20 @@ import sys
 
 from .. import __version__
 from ..errors import UserCancelled, UserFacingError
-from ..i18n import LANGUAGES, _, set_language
+from ..i18n import LANGUAGES, N_, _, gettext, set_language
 from .context import CliContext
+
+
+# argparse's own words ("usage", "options", its error messages) in the user's language.
+# argparse looks its module-level ``_`` up at call time, so our catalogue can serve it.
+ARGPARSE_MESSAGES = (
+    N_("usage: "), N_("positional arguments"), N_("options"), N_("show this help message and exit"),
+    N_("show program's version number and exit"), N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"), N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("%(prog)s: error: %(message)s\n"), N_("expected one argument"), N_("invalid %(type)s value: %(value)r"),
+    N_("not allowed with argument %s"), N_("one of the arguments %s is required"),
+)
+argparse._ = gettext  # type: ignore[attr-defined]
 
 
 def build_parser() -> argparse.ArgumentParser:
