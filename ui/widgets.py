@@ -65,7 +65,7 @@ class Notice(QFrame):
         self.show()
 
     def text(self) -> str:
-        return self.label.text() if self.isVisible() else ""
+        return "" if self.isHidden() else self.label.text()
 
 
 class IdleWatcher(QObject):
