@@ -20,13 +20,14 @@ RUNS = int(os.environ.get("BENCH_RUNS", "5"))
 
 CHILD = r"""
 import sys
+from PySide6.QtCore import QTimer
 from ui.app import Controller, make_application
 app = make_application()
 controller = Controller(demo=True)
 def shown(window):
     if window.objectName() == "loginWindow":
         print("SHOWN", flush=True)
-        app.quit()
+        QTimer.singleShot(0, app.quit)  # shown before the event loop runs: quit once it does
 controller.windowShown.connect(shown)
 controller.start()
 app.exec()
