@@ -19,6 +19,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 
+def _short_names(values: list, limit: int = 50) -> bool:
+    return len(values) <= limit and all(isinstance(x, str) and 0 < len(x) <= 40 for x in values)
+
+
 class Setting(Generic[T]):
     def __init__(self, key: str, default: T, kind: type, validate: Callable[[Any], bool] | None = None):
         self.key, self.default, self.kind, self.validate = key, default, kind, validate
@@ -59,6 +63,13 @@ class Settings:
     slip_size = Setting("slip_size", "80mm", str, lambda v: v in ("80mm", "a6", "a4"))
     slip_language = Setting("slip_language", "fr+en", str, lambda v: v in ("fr", "en", "fr+en"))
     active_protocols = Setting("active_protocols", ["general"], list)
+    # read by border_app.screening.ScreeningSettings.from_settings: diseases with a declared
+    # outbreak (["cholera"]), and per disease the affected countries/areas ({"ebola_marburg": ["COD"]})
+    outbreaks = Setting("outbreaks", [], list, lambda v: _short_names(v))
+    affected_areas = Setting("affected_areas", {}, dict,
+                             lambda v: len(v) <= 50 and all(isinstance(k, str) and 0 < len(k) <= 40
+                                                            and isinstance(a, list) and _short_names(a, 300)
+                                                            for k, a in v.items()))
     camera_index = Setting("camera_index", 0, int, lambda v: 0 <= v <= 16)
     session_timeout_minutes = Setting("session_timeout_minutes", 15, int, lambda v: 1 <= v <= 240)
     log_to_file = Setting("log_to_file", False, bool)

@@ -231,5 +231,66 @@ class Tombstone(Base):
     deleted_by: Mapped[str | None] = mapped_column(String(36))
 
 
+class Screening(Base):
+    """A health screening of a crossing. ``answers``, ``temperature_c``, ``fired``,
+    ``actions`` and the referral are health data: only roles with
+    ``VIEW_SCREENING_DETAILS`` read them (``db.screening_services``); the audit log gets ids."""
+
+    __tablename__ = "screenings"
+    __table_args__ = (Index("ix_screenings_crossing_at", "crossing_id", "screened_at"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    post_id: Mapped[str] = mapped_column(String(36), ForeignKey("posts.id"))
+    change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    person_id: Mapped[str] = mapped_column(String(36), ForeignKey("persons.id"), index=True)
+    crossing_id: Mapped[str] = mapped_column(String(36), ForeignKey("crossings.id"))
+    screened_at: Mapped[datetime]
+    screened_by: Mapped[str] = mapped_column(String(36), ForeignKey("users.id"))
+    protocol_versions: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    answers: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    temperature_c: Mapped[float | None]
+    temperature_method: Mapped[str | None] = mapped_column(String(32))
+    outcome: Mapped[str] = mapped_column(String(16))
+    fired: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    actions: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    referral_destination: Mapped[str | None] = mapped_column(String(200))
+    referral_notes: Mapped[str | None] = mapped_column(Text)
+    certificate: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    voided: Mapped[bool] = mapped_column(Boolean, default=False)
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+
+class SlipCounter(Base):
+    """Per-post, per-year serial counter of printed slips (a value is never reused)."""
+
+    __tablename__ = "slip_counters"
+
+    post_id: Mapped[str] = mapped_column(String(36), ForeignKey("posts.id"), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class Slip(Base):
+    """One printed attestation slip: the first issue, or a duplicate (reprint) of it."""
+
+    __tablename__ = "slips"
+    # a serial is unique per post; its reprints share it with copy numbers 1, 2, ...
+    __table_args__ = (UniqueConstraint("post_id", "serial", "copy_no", name="uq_slips_post_serial_copy"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    post_id: Mapped[str] = mapped_column(String(36), ForeignKey("posts.id"))
+    change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
+    serial: Mapped[str] = mapped_column(String(40))
+    crossing_id: Mapped[str] = mapped_column(String(36), ForeignKey("crossings.id"), index=True)
+    screening_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("screenings.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    size: Mapped[str] = mapped_column(String(8))
+    issued_at: Mapped[datetime]
+    issued_by: Mapped[str] = mapped_column(String(36), ForeignKey("users.id"))
+    duplicate: Mapped[bool] = mapped_column(Boolean, default=False)
+    original_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("slips.id"))
+    copy_no: Mapped[int] = mapped_column(Integer, default=0)   # 0: the original issue
+
+
 #: tables whose rows carry ``change_seq`` (exported incrementally)
-CHANGE_TRACKED = (User, Person, IdentityDocument, Crossing, Tombstone)
+CHANGE_TRACKED = (User, Person, IdentityDocument, Crossing, Tombstone, Screening, Slip)

@@ -30,10 +30,10 @@ from border_app.errors import (
 )
 from border_app.i18n import N_, _
 from border_app.model import new_id
-from border_app.roles import Permission, Role, require
+from border_app.roles import Permission, Role, allowed, require
 
 from . import Database, keyslots, passwords, validation
-from .models import AuditLog, Crossing, IdentityDocument, Person, Post, PostCounter, Tombstone, User
+from .models import AuditLog, Crossing, IdentityDocument, Person, Post, PostCounter, Screening, Tombstone, User
 from .models import normalise_number, search_key
 
 log = logging.getLogger(__name__)
@@ -114,6 +114,28 @@ def _registration(c: Crossing, p: Person, d: IdentityDocument | None) -> dm.Regi
     return dm.Registration(crossing_id=c.id, person=_person(p), crossing=crossing, document=_document(d),
                            post_id=c.post_id, recorded_by=c.recorded_by, recorded_at=c.recorded_at,
                            voided=c.voided, void_reason=c.void_reason, screening_outcome=None)
+
+
+def latest_outcomes(s: Session, crossing_ids: list[str]) -> dict[str, str]:
+    """The latest (not voided) screening outcome code of each crossing: one query per 900 ids."""
+    best: dict[str, tuple] = {}
+    ids = list(dict.fromkeys(crossing_ids))
+    for i in range(0, len(ids), 900):
+        rows = s.execute(select(Screening.crossing_id, Screening.outcome, Screening.screened_at, Screening.change_seq)
+                         .where(Screening.crossing_id.in_(ids[i:i + 900]), Screening.voided.is_(False)))
+        for cid, outcome, at, seq in rows:
+            if cid not in best or (at, seq) > best[cid][0]:
+                best[cid] = ((at, seq), outcome)
+    return {cid: v[1] for cid, v in best.items()}
+
+
+def _with_outcomes(s: Session, regs: list[dm.Registration], role: Role | str) -> list[dm.Registration]:
+    """Fill ``screening_outcome`` (the outcome only) when the role may see outcomes."""
+    if regs and allowed(role, P.VIEW_SCREENING_OUTCOME):
+        outcomes = latest_outcomes(s, [r.crossing_id for r in regs])
+        for r in regs:
+            r.screening_outcome = outcomes.get(r.crossing_id)
+    return regs
 
 
 def _bad_login() -> AuthenticationError:
@@ -506,7 +528,7 @@ class RegistrationService:
         with self.db.session(write=True) as s:
             crossing, person, doc = self._load(s, crossing_id)
             self._audit(s, "view", "crossing", crossing.id)
-            return _registration(crossing, person, doc)
+            return _with_outcomes(s, [_registration(crossing, person, doc)], self.actor.role)[0]
 
     def _select(self):
         return self._scoped(
@@ -532,7 +554,7 @@ class RegistrationService:
             stmt = stmt.where(or_(*conds))
         stmt = stmt.order_by(Crossing.crossed_at.desc(), Crossing.change_seq.desc()).limit(max(1, min(limit, 5000)))
         with self.db.session() as s:
-            return [_registration(c, p, d) for c, p, d in s.execute(stmt)]
+            return _with_outcomes(s, [_registration(c, p, d) for c, p, d in s.execute(stmt)], self.actor.role)
 
     def search(self, query: str, *, limit: int = 100) -> list[dm.Registration]:
         """Registrations whose person's name has all the words of ``query`` (accents and
@@ -554,7 +576,7 @@ class RegistrationService:
             return []
         stmt = self._select().where(or_(*conds)).order_by(Crossing.crossed_at.desc()).limit(limit)
         with self.db.session() as s:
-            return [_registration(c, p, d) for c, p, d in s.execute(stmt)]
+            return _with_outcomes(s, [_registration(c, p, d) for c, p, d in s.execute(stmt)], self.actor.role)
 
     def find_document(self, number: str, issuing_state: str | None = None) -> list[dm.EarlierCrossing]:
         """Earlier crossings with this document ("already seen"), newest first (indexed)."""
