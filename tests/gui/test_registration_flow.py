@@ -169,3 +169,15 @@ def test_scanned_slip_code_is_routed_and_verified(qtbot, app_controller):
     qtbot.keyClicks(reg.scan, tampered)
     qtbot.keyClick(reg.scan, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: reg.code_notice.property("kind") in ("error", "warning"), timeout=10_000)
+
+
+def test_expired_document_is_flagged_but_can_be_registered(qtbot, app_controller):
+    app_controller.start()
+    main = login(qtbot, app_controller, "agent")
+    reg = main.registration
+    expiry = date.today().replace(year=date.today().year - 1).strftime("%y%m%d")
+    scan(qtbot, reg.scan, td3("BELLO", "MUSA", "A01234567", "NGA", "780303", "M", expiry))
+    qtbot.waitUntil(lambda: reg.surname.text() == "BELLO", timeout=5000)
+    assert reg.expired_notice.isVisible() and "expiré" in reg.expired_notice.text()
+    qtbot.keyClick(reg, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "BELLO" in reg.form_notice.text(), timeout=10_000)
