@@ -139,10 +139,21 @@ def test_record_slip_prints_the_registration_signed_and_audited(world, tmp_path,
     assert result.signature == "valid"
     assert result.raw["record_id"] == reg.crossing_id and result.raw["post_id"] == world["admin"].post_id
 
+    # the serial comes from the post's slip register, and the print is audited there
     from db.services import AuditService
+    from db.slip_services import SlipService
 
+    issues = SlipService(world["db"], world["agent"]).history(reg.crossing_id)
+    assert len(issues) == 1 and not issues[0].duplicate and issues[0].kind == "registration"
+    assert issues[0].serial.startswith("NE006013-")
+    assert issues[0].serial in text.replace(" ", "")  # (the 80 mm column may wrap it)
+    assert result.raw["serial"] == issues[0].serial
     entries = AuditService(world["db"], world["admin"]).list(limit=50)
-    assert any(e.action == "print_registration_slip" and e.entity_id == reg.crossing_id for e in entries)
+    assert any(e.action == "issue_slip" and e.entity_id == issues[0].id for e in entries)
+
+    # printing again (a retry) keeps the serial and adds no new slip
+    assert main(["--user", "agent", "slip", reg.crossing_id, "--out", str(tmp_path / "again.pdf")]) == 0
+    assert [i.serial for i in SlipService(world["db"], world["agent"]).history(reg.crossing_id)] == [issues[0].serial]
 
 
 def test_reprint_needs_the_reprint_right_and_is_marked(world, tmp_path, capsys):
@@ -150,13 +161,24 @@ def test_reprint_needs_the_reprint_right_and_is_marked(world, tmp_path, capsys):
     out = tmp_path / "dup.pdf"
     assert main(["--user", "agent", "slip", reg.crossing_id, "--duplicate", "--out", str(out)]) == 4
     assert not out.exists()
+    # a reprint needs an original
+    assert main(["--user", "superviseur", "slip", reg.crossing_id, "--duplicate", "--size", "a6",
+                 "--out", str(out)]) == 5
+    assert "imprim" in capsys.readouterr().err
+    first = tmp_path / "first.pdf"
+    assert main(["--user", "agent", "slip", reg.crossing_id, "--out", str(first)]) == 0
     assert main(["--user", "superviseur", "slip", reg.crossing_id, "--duplicate", "--size", "a6",
                  "--out", str(out)]) == 0
-    assert "DUPLICATA" in text_of(out)
+    text = text_of(out)
+    assert "DUPLICATA" in text and "DUPLICATA" not in text_of(first)
     from db.services import AuditService
+    from db.slip_services import SlipService
 
+    original, duplicate = SlipService(world["db"], world["agent"]).history(reg.crossing_id)
+    assert duplicate.duplicate and duplicate.serial == original.serial and duplicate.original_id == original.id
+    assert duplicate.size == "a6" and original.serial in text.replace(" ", "")
     entries = AuditService(world["db"], world["admin"]).list(limit=50)
-    assert any(e.action == "reprint_registration_slip" for e in entries)
+    assert any(e.action == "reprint_slip" and e.entity_id == duplicate.id for e in entries)
 
 
 def test_record_slip_errors(world, tmp_path, capsys):

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 
 from border_app.errors import UserFacingError
 from border_app.i18n import N_, _
+from border_app.roles import Permission, allowed
 from border_app.model import (
     DOCUMENT_TYPE_LABELS, REASON_LABELS, TRANSPORT_LABELS, CrossingData, Direction, DocumentData,
     DocumentType, PersonData, Registration, RegistrationDraft, TransportMode, TravelReason,
@@ -59,6 +60,7 @@ class RegistrationScreen(QWidget, Retranslatable):
         self.db, self.actor = db, actor
         self.setObjectName("registrationScreen")
         self._editing: Registration | None = None
+        self.last_saved: Registration | None = None  # what Ctrl+P prints
         self._mrz: dict | None = None
         self._build()
         self.new_registration()
@@ -205,13 +207,21 @@ class RegistrationScreen(QWidget, Retranslatable):
         self.save_button.setDefault(True)
         self.bind(self.save_button.setText, N_("Save (Ctrl+S)"))
         self.save_button.clicked.connect(self.save)
+        self.print_button = QPushButton(self)
+        self.print_button.setObjectName("printSlipButton")
+        self.bind(self.print_button.setText, N_("Print the attestation (Ctrl+P)"))
+        self.print_button.clicked.connect(self.print_last)
+        self.print_button.setVisible(allowed(self.actor.role, Permission.PRINT_SLIP))
+        self.print_button.setEnabled(False)
         buttons.addStretch(1)
+        buttons.addWidget(self.print_button)
         buttons.addWidget(self.new_button)
         buttons.addWidget(self.save_button)
         outer.addLayout(buttons)
         outer.addStretch(1)
 
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save)
+        QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_last)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, activated=self.new_registration)
         for line in (self.doc_number, self.expiry, self.surname, self.given_names, self.birth_date,
                      self.origin, self.destination):
@@ -485,5 +495,28 @@ class RegistrationScreen(QWidget, Retranslatable):
     def _saved(self, reg: Registration) -> None:
         name = " ".join(x for x in (reg.person.surname, reg.person.given_names) if x)
         self.new_registration()
+        self.last_saved = reg
+        self.print_button.setEnabled(True)
         self.form_notice.show_message(_("Saved: {name}.").format(name=name), "ok")
         self.saved.emit(reg)
+
+    # -- print ---------------------------------------------------------------------
+    def print_last(self) -> None:
+        """Print the registration attestation of the last saved traveller (preview first)."""
+        reg = self.last_saved
+        if reg is None or not allowed(self.actor.role, Permission.PRINT_SLIP):
+            return
+        from .print_dialogs import print_slip
+
+        self.print_button.setEnabled(False)
+
+        def failed(exc) -> None:
+            if isinstance(exc, UserFacingError):
+                self.form_notice.show_message(exc.message, "error")
+            else:
+                from .errors import show_error
+
+                show_error(self, exc)
+
+        print_slip(self, self.db, self.actor, reg.crossing_id, "registration", on_failure=failed) \
+            .finally_(lambda: self.print_button.setEnabled(self.last_saved is not None))

@@ -1,4 +1,5 @@
-"""The day's registrations: search by name or document number, edit, void."""
+"""The day's registrations: search by name or document number, edit, void, print or reprint
+the attestation."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from datetime import date
 
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDateEdit, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
+    QAbstractItemView, QDateEdit, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QMenu,
     QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -85,6 +86,19 @@ class RegistrationsList(QWidget, Retranslatable):
         self.bind(self.void_button.setText, N_("Void…"))
         self.void_button.clicked.connect(self.void_selected)
         self.void_button.setVisible(allowed(actor.role, Permission.VOID_REGISTRATION))
+        self.print_button = QPushButton(self)
+        self.print_button.setObjectName("printSlipButton")
+        self.bind(self.print_button.setText, N_("Print / reprint"))
+        print_menu = QMenu(self.print_button)
+        for kind, msgid in (("registration", N_("Registration attestation")),
+                            ("screening", N_("Health screening attestation"))):
+            action = print_menu.addAction(_(msgid))
+            action.setObjectName(f"print_{kind}")
+            action.triggered.connect(lambda _checked=False, k=kind: self.print_selected(k))
+            self.bind(action.setText, msgid)
+        self.print_button.setMenu(print_menu)
+        self.print_button.setVisible(allowed(actor.role, Permission.PRINT_SLIP))
+        buttons.addWidget(self.print_button)
         buttons.addWidget(self.edit_button)
         buttons.addWidget(self.void_button)
         layout.addLayout(buttons)
@@ -143,6 +157,33 @@ class RegistrationsList(QWidget, Retranslatable):
             self.notice.show_message(_("A voided registration cannot be edited."), "warning")
             return
         self.editRequested.emit(reg)
+
+    def print_selected(self, kind: str = "registration") -> None:
+        """Print the selected traveller's attestation: a first print, or — when it was
+        already printed — a DUPLICATA for the roles allowed to reprint (decided from the
+        slip register in the worker)."""
+        reg = self.selected()
+        if reg is None:
+            self.notice.show_message(_("Select a registration first."), "warning")
+            return
+        if reg.voided:
+            self.notice.show_message(_("This registration was voided: no slip can be printed for it."), "warning")
+            return
+        from .print_dialogs import print_slip
+
+        def failed(exc) -> None:
+            from border_app.errors import UserFacingError
+
+            if isinstance(exc, UserFacingError):
+                self.notice.show_message(exc.message, "error")
+            else:
+                from .errors import show_error
+
+                show_error(self, exc)
+
+        self.notice.hide()
+        print_slip(self, self.db, self.actor, reg.crossing_id, kind, settings=self.settings, profile=self.profile,
+                   demo=self.demo, reprint=None, on_failure=failed)
 
     def void_selected(self) -> None:
         reg = self.selected()

@@ -2,18 +2,18 @@
 
 Signed-in user with ``VIEW_REPORTS``. Counts below the post's small-count threshold
 (setting ``report_small_count_threshold``, or ``--threshold``) are suppressed.
-:func:`build_report` does the work for the GUI and tests.
+:func:`report_pdf` does the work for the reports screen; the data come from
+``db.report_services.ReportService``.
 """
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from ..errors import InvalidInput
 from ..i18n import _
 
 MAX_DAYS = 366
-PER_DAY_LIMIT = 5000
 
 
 def register(subparsers) -> None:
@@ -36,48 +36,54 @@ def parse_day(value: str, option: str) -> date:
             option=option, value=value)) from None
 
 
-def collect(db, actor, start: date, end: date) -> list:
-    """Registrations of the period, day by day through the role-checked service."""
-    from db.services import RegistrationService
-
-    service = RegistrationService(db, actor)
-    rows = []
-    day = start
-    while day <= end:
-        batch = service.list_day(day, limit=PER_DAY_LIMIT)
-        if len(batch) >= PER_DAY_LIMIT:
-            raise InvalidInput(_("More than {n} crossings on {day}: this report cannot be produced in one go.")
-                               .format(n=PER_DAY_LIMIT, day=day.isoformat()))
-        rows.extend(batch)
-        day += timedelta(days=1)
-    return rows
-
-
-def build_report(ctx, *, start: date, end: date, threshold: int | None, language: str | None) -> bytes:
-    from db.services import PostService
-    from printing.reports import compute_report, render_report
-
-    from ..roles import Permission
-    from ..settings import Settings
-
+def check_period(start: date, end: date, threshold: int) -> None:
+    """Refuse a reversed or too long period, or a threshold out of range (translated)."""
     if end < start:
         raise InvalidInput(_("The end date ({end}) is before the start date ({start}).").format(
             end=end.isoformat(), start=start.isoformat()))
     if (end - start).days >= MAX_DAYS:
         raise InvalidInput(_("A report covers at most {days} days.").format(days=MAX_DAYS))
-    actor = ctx.login(Permission.VIEW_REPORTS)
+    if not 0 <= threshold <= 50:
+        raise InvalidInput(_("The small-count threshold must be between 0 and 50."))
+
+
+def collect(db, actor, start: date, end: date) -> list:
+    """Registrations of the period (with their screening outcome), through the
+    role-checked ``ReportService``."""
+    from db.report_services import ReportService
+
+    return list(ReportService(db, actor).registrations(start, end))
+
+
+def report_pdf(db, actor, *, start: date, end: date, threshold: int, language: str,
+               demo: bool = False) -> bytes:
+    """The period report as PDF bytes (for the command and the reports screen)."""
+    from db.services import PostService
+    from printing.reports import compute_report, render_report
+
+    from ..roles import Permission, require
+
+    check_period(start, end, threshold)
+    require(actor.role, Permission.VIEW_REPORTS)
+    registrations = collect(db, actor, start, end)
+    data = compute_report(registrations, date_from=start, date_to=end, small_count_threshold=threshold)
+    post = PostService(db).get_post()
+    return render_report(data, language=language, post=post if post is not None else actor.post_id,
+                         demo=bool(demo or actor.demo))
+
+
+def build_report(ctx, *, start: date, end: date, threshold: int | None, language: str | None) -> bytes:
+    from ..roles import Permission
+    from ..settings import Settings
+
     settings_path = ctx.profile.settings
     settings = Settings(settings_path if settings_path.exists() else None)
     if threshold is None:
         threshold = settings.report_small_count_threshold
-    if not 0 <= threshold <= 50:
-        raise InvalidInput(_("The small-count threshold must be between 0 and 50."))
-    db = ctx.database()
-    registrations = collect(db, actor, start, end)
-    data = compute_report(registrations, date_from=start, date_to=end, small_count_threshold=threshold)
-    post = PostService(db).get_post()
-    return render_report(data, language=language or actor.language or settings.language,
-                         post=post if post is not None else actor.post_id, demo=bool(actor.demo or ctx.demo))
+    check_period(start, end, threshold)
+    actor = ctx.login(Permission.VIEW_REPORTS)
+    return report_pdf(ctx.database(), actor, start=start, end=end, threshold=threshold,
+                      language=language or actor.language or settings.language, demo=ctx.demo)
 
 
 def run(args, ctx) -> int:

@@ -6,16 +6,19 @@
   public demo password), else with a one-time key, and says which.
 * ``slip RECORD_ID --kind registration|screening --size 80mm|a6|a4 --out FILE.pdf
   [--duplicate]`` — signed-in user with ``PRINT_SLIP`` (``REPRINT_SLIP`` for a
-  DUPLICATA); the print is written to the audit trail.
+  DUPLICATA). The serial comes from the post's slip register (``db.slip_services``):
+  the first print gets a new serial, a reprint keeps it and is marked DUPLICATA; both
+  are written to the audit trail by the register.
 
-The PDF is written atomically. :func:`demo_slip` and :func:`record_slip` do the work and
-return the PDF bytes and the QR text, for the GUI and for tests.
+The PDF is written atomically. :func:`printer_test_slip` and :func:`issue_slip` do the
+work and return the PDF bytes and the QR text, for the GUI and for tests.
 """
 
 from __future__ import annotations
 
 import argparse
 import hashlib
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -82,9 +85,10 @@ class EphemeralKeys:
         return self._key.sign(bytes(data))
 
 
-def demo_keys(ctx) -> tuple[Any, str]:
-    """(keys, how): the demo keystore's keys, or a one-time key."""
-    path = ctx.profile.keystore if ctx.demo else None
+def demo_keys(profile, demo: bool) -> tuple[Any, str]:
+    """(keys, how): the demo keystore's keys (demo profile only), or a one-time key.
+    A real post's key never signs a fictitious traveller."""
+    path = profile.keystore if demo and profile is not None else None
     if path is not None and path.exists():
         try:
             from db.demo import DEMO_PASSWORD
@@ -121,11 +125,13 @@ def demo_slip_data(kind: str, issued_at: datetime):
     )
 
 
-def demo_slip(ctx, *, kind: str, size: str, languages: tuple[str, ...]) -> tuple[bytes, str, str]:
-    """(PDF, QR text, how the key was obtained: "keystore" | "ephemeral")."""
+def printer_test_slip(profile, demo: bool, *, kind: str, size: str,
+              languages: tuple[str, ...]) -> tuple[bytes, str, str]:
+    """The signed TEST slip (printer alignment check): (PDF, QR text, how the key was
+    obtained: "keystore" | "ephemeral"). Used by ``slip --demo`` and the settings screen."""
     from printing.slips import make_slip
 
-    keys, how = demo_keys(ctx)
+    keys, how = demo_keys(profile, demo)
     issued = datetime.now(timezone.utc).replace(microsecond=0)
     data = demo_slip_data(kind, issued)
     pdf, qr = make_slip(data, kind=kind, size=size, keys=keys, post_id=getattr(keys, "post_id", "demo"),
@@ -133,56 +139,100 @@ def demo_slip(ctx, *, kind: str, size: str, languages: tuple[str, ...]) -> tuple
     return pdf, qr, how
 
 
-def _photo_bytes(ctx, ref: str | None) -> bytes | None:
-    if not ref:
+def demo_slip(ctx, *, kind: str, size: str, languages: tuple[str, ...]) -> tuple[bytes, str, str]:
+    """:func:`printer_test_slip` for the command line's profile."""
+    return printer_test_slip(ctx.profile, ctx.demo, kind=kind, size=size, languages=languages)
+
+
+def photo_bytes(photos_dir, ref: str | None) -> bytes | None:
+    """The traveller's photo from the profile's photos folder (never outside it), or None."""
+    if not ref or photos_dir is None:
         return None
-    root = ctx.profile.photos.resolve()
+    root = Path(photos_dir).resolve()
     path = (root / ref).resolve()
     if root not in path.parents or not path.is_file():
         return None
     try:
+        if path.stat().st_size > 15 * 1024 * 1024:
+            return None  # the slip prints "photo unreadable" rather than loading a huge file
         return path.read_bytes()
     except OSError:
         return None
 
 
-def record_slip(ctx, record_id: str, *, kind: str, size: str, languages: tuple[str, ...],
-                duplicate: bool) -> tuple[bytes, str]:
-    """Sign in, read the registration, sign and render its slip, audit the print."""
+@dataclass
+class IssuedSlip:
+    """A signed, rendered slip and its entry in the slip register."""
+
+    pdf: bytes
+    qr_text: str
+    serial: str
+    kind: str
+    duplicate: bool
+    crossing_id: str
+    name: str
+    issue: Any = None
+
+
+def _screening_outcome(db, actor, crossing_id: str) -> str | None:
+    from db.screening_services import ScreeningService
+
+    summary = ScreeningService(db, actor).latest(crossing_id)
+    return getattr(summary, "outcome", None) if summary is not None else None
+
+
+def issue_slip(db, actor, crossing_id: str, *, kind: str, size: str, languages: tuple[str, ...],
+               reprint: bool = False, photos_dir=None, demo: bool = False) -> IssuedSlip:
+    """Issue (or reprint) the slip of one registration and render it, signed with the
+    signed-in user's post key. The slip register (``SlipService``) gives the serial and
+    writes the audit entry; a reprint keeps the serial and is marked DUPLICATA.
+
+    Raises ``KeyStoreError`` when the account holds no key slot (nothing is issued then),
+    ``InvalidInput`` for a voided registration or a screening slip without a screening,
+    ``PermissionDenied`` / ``NotFound`` from the services."""
     from db.services import PostService, RegistrationService
+    from db.slip_services import SlipService
     from printing.slips import SlipData, make_slip
 
     from ..roles import Permission, require
 
-    actor = ctx.login(Permission.PRINT_SLIP)
-    if duplicate:
-        require(actor.role, Permission.REPRINT_SLIP)
+    if kind not in KINDS:
+        raise InvalidInput(_("Unknown slip kind {kind}.").format(kind=kind))
+    require(actor.role, Permission.REPRINT_SLIP if reprint else Permission.PRINT_SLIP)
     if actor.keys is None:
         raise KeyStoreError(_("Your account holds no key slot: it cannot sign slips. Ask the post administrator."))
-    db = ctx.database()
-    registration = RegistrationService(db, actor).get(record_id)
+    registration = RegistrationService(db, actor).get(crossing_id)
     if registration.voided:
         raise InvalidInput(_("This registration was voided: no slip can be printed for it."))
-    if kind == "screening" and not registration.screening_outcome:
+    outcome = _screening_outcome(db, actor, registration.crossing_id) if kind == "screening" else None
+    if kind == "screening" and not outcome:
         raise InvalidInput(_("No health screening is recorded for this registration."))
+    slips = SlipService(db, actor)
+    issue = (slips.reprint if reprint else slips.issue)(registration.crossing_id, kind=kind, size=size)
     post = PostService(db).get_post()
-    issued = datetime.now(timezone.utc).replace(microsecond=0)
+    issued = issue.issued_at
+    if issued.tzinfo is None:
+        issued = issued.replace(tzinfo=timezone.utc)
     data = SlipData.from_registration(
         registration, post_name=post.name if post else actor.post_id, post_pcode=post.pcode if post else None,
-        serial=serial_for(kind, registration.crossing_id, issued), issued_at=issued,
-        photo=_photo_bytes(ctx, registration.person.photo_ref))
+        serial=issue.serial, issued_at=issued.replace(microsecond=0),
+        photo=photo_bytes(photos_dir, registration.person.photo_ref), screening_outcome=outcome)
     pdf, qr = make_slip(data, kind=kind, size=size, keys=actor.keys, post_id=actor.post_id,
-                        demo=bool(actor.demo or ctx.demo), duplicate=duplicate, languages=languages)
-    _audit_print(db, actor, registration.crossing_id, kind=kind, duplicate=duplicate)
-    return pdf, qr
+                       demo=bool(demo or actor.demo), duplicate=bool(issue.duplicate), languages=languages)
+    name = " ".join(x for x in (registration.person.surname, registration.person.given_names) if x)
+    return IssuedSlip(pdf=pdf, qr_text=qr, serial=issue.serial, kind=kind, duplicate=bool(issue.duplicate),
+                      crossing_id=registration.crossing_id, name=name, issue=issue)
 
 
-def _audit_print(db, actor, crossing_id: str, *, kind: str, duplicate: bool) -> None:
-    from db.services import audit
+def record_slip(ctx, record_id: str, *, kind: str, size: str, languages: tuple[str, ...],
+                duplicate: bool) -> tuple[bytes, str]:
+    """Sign in, then :func:`issue_slip` (the register audits the print)."""
+    from ..roles import Permission
 
-    action = ("reprint_" if duplicate else "print_") + ("registration_slip" if kind == "registration" else "screening_slip")
-    with db.session(write=True) as s:
-        audit(s, post_id=actor.post_id, user_id=actor.user_id, action=action, entity="crossing", entity_id=crossing_id)
+    actor = ctx.login(Permission.REPRINT_SLIP if duplicate else Permission.PRINT_SLIP)
+    slip = issue_slip(ctx.database(), actor, record_id, kind=kind, size=size, languages=languages,
+                      reprint=duplicate, photos_dir=ctx.profile.photos, demo=ctx.demo)
+    return slip.pdf, slip.qr_text
 
 
 def _write(path: str, data: bytes) -> Path:
