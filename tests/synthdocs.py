@@ -6,14 +6,15 @@ printed-looking clutter above the MRZ and a photo block, on a background, then d
 
 Settings of :func:`degrade` (each document draws its own values from the seeded RNG):
 
-* width of the whole image: 250 to 2,000 px (``WIDTHS`` cycles through 250, 400, 640,
-  1000, 1400, 2000);
+* width of the document: 250 to 2,000 px (``WIDTHS`` cycles through 250, 400, 640,
+  1000, 1400, 2000); the image adds a 12% margin of background on each side;
 * rotation: uniform in [-10, +10] degrees; one document in 8 is also turned 180 degrees;
 * perspective: each corner moved by up to 10% of the document width (``uniform(0, 0.10)``);
 * blur: Gaussian sigma uniform in [0, 1.5];
 * Gaussian noise: sigma uniform in [0, 8] grey levels;
 * brightness: multiplied by a factor in [0.35, 1.0];
-* glare: one document in 3 gets a bright elliptic spot (not over more than a third of it);
+* glare: one document in 3 gets a bright elliptic spot (radius 4-10% of the width, blends the
+  image towards white by 40-75% at its centre: contrast drops, text stays faintly visible);
 * JPEG quality: uniform integer in [40, 95].
 
 ``make_set(n, seed)`` is what the tests (small n) and ``benchmarks/bench_mrz_reader.py``
@@ -120,6 +121,7 @@ def degrade(card: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, dic
         "brightness": float(rng.uniform(0.35, 1.0)),
         "glare": bool(rng.random() < 1 / 3),
         "jpeg": int(rng.integers(40, 96)),
+        "glare_strength": float(rng.uniform(0.4, 0.75)),
     }
     margin = int(0.12 * w)
     W, H = w + 2 * margin, h + 2 * margin
@@ -137,8 +139,9 @@ def degrade(card: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, dic
     if s["glare"]:
         gx, gy = rng.uniform(0.2, 0.8) * W, rng.uniform(0.2, 0.8) * H
         yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
-        r = rng.uniform(0.05, 0.15) * W
-        img += 160 * np.exp(-(((xx - gx) / (1.8 * r)) ** 2 + ((yy - gy) / r) ** 2))
+        r = rng.uniform(0.04, 0.10) * W
+        spot = s["glare_strength"] * np.exp(-(((xx - gx) / (1.8 * r)) ** 2 + ((yy - gy) / r) ** 2))
+        img = img + (255 - img) * spot
     if s["blur"] > 0.2:
         img = cv2.GaussianBlur(img, (0, 0), s["blur"])
     img += rng.normal(0, s["noise"], img.shape).astype(np.float32)
@@ -153,7 +156,7 @@ def make_doc(seed: int, fmt: str | None = None, width: int | None = None, clean:
     fmt = fmt or FORMATS[seed % len(FORMATS)]
     width = width or WIDTHS[seed % len(WIDTHS)]
     lines = random_mrz(rng, fmt)
-    card_w = int(width / 1.24)  # the whole image (card + margins) is ``width`` wide
+    card_w = int(width)  # the document is ``width`` px wide (the image adds 12% margins each side)
     card = render_document(lines, fmt, card_w, rng)
     if clean:
         import cv2

@@ -194,3 +194,26 @@ def test_held_out_real_lines_sample():
         gt = (LINES / (name[:-4] + ".gt.txt")).read_text().strip()
         exact += read_line(cv2.imread(str(LINES / name), cv2.IMREAD_GRAYSCALE)) == gt
     assert exact / len(sample) >= 0.7
+
+
+def _probs(text: str) -> np.ndarray:
+    p = np.full((len(text), len(CHARSET)), 1e-4)
+    for i, c in enumerate(text):
+        p[i, INDEX[c]] = 1.0
+    return p
+
+
+def test_bare_line_structure_and_context():
+    from border_app.ocr.decode import decode_line
+    from border_app.ocr.reader import context_read
+
+    line = TD3[1]  # L898902C36UTO7408122F1204159ZE184226B<<<<<10
+    p = _probs(line)
+    # the 0 of the birth date looks like an O: the TD3 line-2 structure (digits) settles it
+    p[15] = 1e-4  # 7408122: its 0
+    p[15, INDEX["O"]], p[15, INDEX["0"]] = 0.55, 0.45
+    p = p / p.sum(axis=1, keepdims=True)
+    assert context_read(p)[15] == "0"  # neighbours are digits
+    assert decode_line(p, "fallback") == line
+    # a line that fits no MRZ line type keeps the fallback reading
+    assert decode_line(_probs("ABC123"), "ABC123") == "ABC123"

@@ -172,3 +172,56 @@ def decode(probs: list[np.ndarray], fmt: str) -> tuple[list[str], float]:
     for p, line in zip(probs, lines):
         conf.extend(math.log(max(float(p[i][INDEX[c]]), 1e-9)) for i, c in enumerate(line))
     return ["".join(x) for x in lines], (sum(conf) / len(conf) if conf else -99.0)
+
+
+def _single(fmt: str, line: int) -> dict:
+    spec = FORMATS[fmt]
+    return {
+        "lines": [spec["lines"][line]],
+        "names": [(0, a, b) for ln, a, b in spec["names"] if ln == line],
+        "checks": [([(0, a, b) for _l, a, b in spans], (0, cd[1])) for spans, cd in spec["checks"]
+                   if cd[0] == line and all(s[0] == line for s in spans)],
+    }
+
+
+# single MRZ lines recognisable on their own (for bare line crops)
+LINE_TYPES = {
+    name: _single(fmt, ln)
+    for name, fmt, ln in (
+        ("TD3-1", "TD3", 0), ("TD3-2", "TD3", 1), ("MRVA-2", "MRVA", 1), ("TD2-1", "TD2", 0),
+        ("TD2-2", "TD2", 1), ("MRVB-2", "MRVB", 1), ("TD1-1", "TD1", 0), ("TD1-2", "TD1", 1), ("TD1-3", "TD1", 2),
+    )
+}
+
+
+def decode_spec(probs: list[np.ndarray], spec: dict, repair: bool = True) -> list[str]:
+    q = [_masked(p, t) for p, t in zip(probs, spec["lines"])]
+    lines = [[CHARSET[j] for j in qi.argmax(axis=1)] for qi in q]
+    for ln, a, b in spec["names"]:
+        _fill_names(lines[ln], q[ln], a, min(b, len(lines[ln])))
+    for spans, cd in spec["checks"]:
+        if not _fix_check(lines, q, spans, cd, topk=3 if repair else 0):
+            return []
+    return ["".join(x) for x in lines]
+
+
+def decode_line(p: np.ndarray, fallback: str, max_cost: float = 4.0) -> str:
+    """One bare line: if it reads as a known MRZ line type (length, field kinds, its own
+    check digits) at a small cost in log-probability, use that reading; else ``fallback``."""
+    n = len(p)
+    logp = np.log(np.maximum(p, 1e-9))
+    top = logp.max(axis=1)
+    best = None
+    for spec in LINE_TYPES.values():
+        if len(spec["lines"][0]) != n:
+            continue
+        if not spec["checks"]:
+            continue  # nothing to confirm the line type
+        out = decode_spec([p], spec, repair=False)
+        if not out:
+            continue
+        text = out[0]
+        cost = float(sum(top[i] - logp[i, INDEX[c]] for i, c in enumerate(text)))
+        if cost <= max_cost and (best is None or cost < best[0]):
+            best = (cost, text)
+    return best[1] if best else fallback

@@ -30,16 +30,19 @@ def _candidates(gray: np.ndarray) -> list[tuple]:
     s = WORK_WIDTH / float(w)
     small = cv2.resize(gray, (WORK_WIDTH, max(8, int(round(h * s)))), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
     out = []
+    # upscaled small images carry blown-up noise: smooth in proportion
+    smooth = cv2.GaussianBlur(small, (0, 0), float(np.clip(0.7 * s, 0.8, 3.0)))
     for kx in (9, 19):  # character size relative to the image width differs a lot
         ky = max(3, kx // 2)
         rect = cv2.getStructuringElement(cv2.MORPH_RECT, (kx + 4, ky))
-        blackhat = cv2.morphologyEx(cv2.GaussianBlur(small, (3, 3), 0), cv2.MORPH_BLACKHAT, rect)
+        blackhat = cv2.morphologyEx(smooth, cv2.MORPH_BLACKHAT, rect)
         grad = np.abs(cv2.Sobel(blackhat, cv2.CV_32F, 1, 0, ksize=-1))
         grad = (255 * grad / max(float(grad.max()), 1e-6)).astype(np.uint8)
         grad = cv2.morphologyEx(grad, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * kx, max(3, ky // 2))))
         _t, th = cv2.threshold(grad, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
         th = cv2.morphologyEx(th, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, int(kx * 1.6))))
-        th = cv2.erode(th, None, iterations=1)
+        # thin structures (card edges, table rules) would glue onto the band: open them away
+        th = cv2.morphologyEx(th, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (kx // 2 + 2, kx // 2 + 2)))
         contours, _ = cv2.findContours(th, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         for c in contours:
             (cx, cy), (rw, rh), ang = cv2.minAreaRect(c)
@@ -50,7 +53,7 @@ def _candidates(gray: np.ndarray) -> list[tuple]:
             if rw < 0.18 * WORK_WIDTH or rh < 4 or rw / max(rh, 1) < 3.0 or abs(ang) > 20:
                 continue
             area = cv2.contourArea(c)
-            if area < 0.6 * rw * rh:
+            if area < (0.45 if rw / max(rh, 1) > 5 else 0.6) * rw * rh:
                 continue
             out.append(((cx / s, cy / s), (rw / s, rh / s), ang, rw * rh))
     out.sort(key=lambda r: -r[3])
@@ -64,9 +67,52 @@ def _candidates(gray: np.ndarray) -> list[tuple]:
     return [k[:3] for k in kept[:6]]
 
 
+def _union(rs: list[tuple]) -> tuple:
+    pts = np.concatenate([cv2.boxPoints(g[:3]) for g in rs]).astype(np.float32)
+    (cx, cy), (rw, rh), ang = cv2.minAreaRect(pts)
+    if rw < rh:
+        rw, rh, ang = rh, rw, ang + 90
+    if ang > 45:
+        ang -= 180
+    return ((cx, cy), (rw, rh), ang, rw * rh)
+
+
+def _rel(a: tuple, b: tuple) -> tuple[float, float]:
+    """b's centre in a's frame (x along a's text line, y across it)."""
+    t = np.deg2rad(a[2])
+    dx, dy = b[0][0] - a[0][0], b[0][1] - a[0][1]
+    return float(np.cos(t) * dx + np.sin(t) * dy), float(-np.sin(t) * dx + np.cos(t) * dy)
+
+
+def _join_pieces(rects: list[tuple]) -> list[tuple]:
+    """Pieces of one text line (split at a gap): join collinear neighbours."""
+    out = sorted(rects, key=lambda r: r[0][0] - r[1][0] / 2)
+    changed = True
+    while changed:
+        changed = False
+        for i in range(len(out)):
+            for j in range(len(out)):
+                a, b = out[i], out[j]
+                if i == j or a[1][1] > 80 or b[1][1] > 80:
+                    continue
+                h = max(a[1][1], b[1][1])
+                rx, ry = _rel(a, b)
+                gap = rx - a[1][0] / 2 - b[1][0] / 2
+                if abs(a[2] - b[2]) < 4 and abs(ry) < 0.5 * h and -h < gap < 2.5 * h and abs(a[1][1] - b[1][1]) < 0.5 * h:
+                    u = _union([a, b])
+                    out = [r for k, r in enumerate(out) if k not in (i, j)] + [u]
+                    changed = True
+                    break
+            if changed:
+                break
+    return out
+
+
 def _group_lines(rects: list[tuple]) -> list[tuple]:
-    """Single MRZ lines detected apart (wide line spacing): join parallel neighbours."""
-    singles = [r for r in rects if r[1][0] / max(r[1][1], 1) > 12]
+    """MRZ lines detected apart (wide line spacing, a band missing a line): join parallel
+    neighbours of similar length."""
+    rects = _join_pieces(rects)
+    singles = [r for r in rects if r[1][0] / max(r[1][1], 1) > 3]
     singles.sort(key=lambda r: r[0][1])
     groups = []
     used: set[int] = set()
@@ -78,11 +124,14 @@ def _group_lines(rects: list[tuple]) -> list[tuple]:
             b, last = singles[j], grp[-1]
             if j in used:
                 continue
+            line_h = min(last[1][1], b[1][1])
+            rx, ry = _rel(last, b)
             if (
                 abs(b[2] - last[2]) < 4
-                and abs(b[1][0] - last[1][0]) < 0.2 * max(b[1][0], last[1][0])
-                and abs(b[0][0] - last[0][0]) < 0.15 * last[1][0]
-                and 0 < b[0][1] - last[0][1] < 4.5 * max(last[1][1], b[1][1])
+                and 0.4 * (last[1][1] + b[1][1]) < ry < 4.5 * max(last[1][1], b[1][1])
+                and ry - last[1][1] / 2 - b[1][1] / 2 < 1.6 * line_h
+                and abs(b[1][0] - last[1][0]) < 0.35 * max(b[1][0], last[1][0])
+                and abs(rx) < 0.25 * max(b[1][0], last[1][0])
             ):
                 grp.append(b)
                 used.add(j)

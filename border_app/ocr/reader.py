@@ -10,7 +10,8 @@ import cv2
 import numpy as np
 
 from .classifier import Classifier, default_classifier
-from .decode import FORMATS, check_digit, decode, guess_format
+from .glyphs import CHARSET
+from .decode import FORMATS, check_digit, decode, decode_line, guess_format
 from .locate import find_bands
 from .segment import segment_line
 
@@ -32,6 +33,32 @@ class MrzRead:
     @property
     def valid(self) -> bool:
         return bool(self.result is not None and self.result.valid)
+
+
+_DIGITS = np.array([c.isdigit() for c in CHARSET])
+
+
+def context_read(p: np.ndarray, margin: float = 0.03) -> str:
+    """Argmax, except that a character torn between a digit and a letter (O/0, I/1, B/8,
+    S/5, Z/2...) takes the kind of its neighbours: MRZ fields are runs of one kind."""
+    best = p.argmax(axis=1)
+    is_digit = _DIGITS[best]
+    out = []
+    for i in range(len(p)):
+        pd = float(p[i][_DIGITS].max())
+        pl = float(p[i][~_DIGITS][:-1].max())  # letters, without '<'
+        j = int(best[i])
+        if CHARSET[j] != "<" and min(pd, pl) > margin:
+            nb = [k for k in (i - 2, i - 1, i + 1, i + 2) if 0 <= k < len(p) and CHARSET[best[k]] != "<"]
+            if nb:
+                digits = sum(bool(is_digit[k]) for k in nb)
+                if digits * 2 > len(nb):
+                    j = int(np.flatnonzero(_DIGITS)[np.argmax(p[i][_DIGITS])])
+                elif digits * 2 < len(nb):
+                    letters = np.flatnonzero(~_DIGITS)[:-1]
+                    j = int(letters[np.argmax(p[i][letters])])
+        out.append(CHARSET[j])
+    return "".join(out)
 
 
 def _checks(lines: list[str], fmt: str) -> tuple[int, int]:
@@ -62,7 +89,10 @@ class MrzReader:
     def read_line(self, gray: np.ndarray, expected: int | None = None) -> str:
         """Read one cropped text line (no structure): the most likely characters."""
         seg = segment_line(gray, expected)
-        return "" if seg is None else self.classifier.read(seg.cells)
+        if seg is None:
+            return ""
+        p = self.classifier.probabilities(seg.cells)
+        return decode_line(p, context_read(p))
 
     def _read_lines(self, images: list[np.ndarray]) -> MrzRead | None:
         n = len(images)
@@ -72,19 +102,31 @@ class MrzReader:
         counts = [len(f.cells) for f in free]
         # not an MRZ: lines of very different lengths or far from 30/36/44 characters
         target = (30,) if n == 3 else (36, 44)
-        if min(abs(float(np.median(counts)) - t) for t in target) > 5 or max(counts) - min(counts) > 8:
+        if min(abs(float(max(counts)) - t) for t in target) > 5:
             return None
         if n == 3:
             fmt_len = 30
         else:
-            est = float(np.median(counts))
+            # glyphs glued by blur undercount a line: trust the longer line when plausible
+            est = float(max(counts)) if max(counts) <= 47 else float(np.median(counts))
             fmt_len = 44 if abs(est - 44) < abs(est - 36) else 36
         probs = []
         for im, f in zip(images, free):
-            seg = f if len(f.cells) == fmt_len else segment_line(im, fmt_len)
-            if seg is None or len(seg.cells) != fmt_len:
+            if len(f.cells) == fmt_len:
+                probs.append(self.classifier.probabilities(f.cells))
+                continue
+            best = None
+            for mode in ("spread", "adjust"):
+                seg = segment_line(im, fmt_len, mode)
+                if seg is None or len(seg.cells) != fmt_len:
+                    continue
+                p = self.classifier.probabilities(seg.cells)
+                score = float(np.log(p.max(axis=1) + 1e-9).mean())
+                if best is None or score > best[0]:
+                    best = (score, p)
+            if best is None:
                 return None
-            probs.append(self.classifier.probabilities(seg.cells))
+            probs.append(best[1])
         first = "PVIAC<"[int(np.argmax(probs[0][0][[25, 31, 18, 10, 12, 36]]))]
         fmt = guess_format(n, first, fmt_len)
         lines, conf = decode(probs, fmt)
@@ -96,11 +138,6 @@ class MrzReader:
         gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         if gray.dtype != np.uint8:
             gray = cv2.normalize(gray, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
-        if min(gray.shape) < 600 or gray.shape[1] < 900:  # small images: upscale first
-            f = min(4.0, 1200.0 / max(gray.shape[1], 1))
-            if f > 1.2:
-                up = cv2.resize(gray, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC)
-                return [self._scale_corners(r, 1.0 / f) for r in self._read_gray(up)]
         return self._read_gray(gray)
 
     @staticmethod

@@ -49,11 +49,12 @@ def prepare(gray: np.ndarray, target_h: int = 48) -> tuple[np.ndarray, float]:
     return out, scale
 
 
-def segment_line(gray: np.ndarray, expected: int | None = None) -> LineCells | None:
+def segment_line(gray: np.ndarray, expected: int | None = None, mode: str = "spread") -> LineCells | None:
     """Cut a grayscale line image (dark text on light paper) into character cells.
 
     ``expected`` (the number of characters, when the format is known) replaces the pitch
-    walk by an even grid between the first and the last glyph."""
+    walk by an even grid between the first and the last glyph (``mode="spread"``) or
+    corrects the walk locally (``mode="adjust"``, better under perspective)."""
     if gray.ndim == 3:
         gray = cv2.cvtColor(gray, cv2.COLOR_BGR2GRAY)
     img, scale = prepare(gray)
@@ -108,9 +109,27 @@ def segment_line(gray: np.ndarray, expected: int | None = None) -> LineCells | N
         else:
             joined.append(list(b))
     merged = joined
+    # an MRZ line has no blank wider than ~1.5 pitches (fillers are printed): keep the
+    # longest run of boxes, dropping specks, card edges and neighbouring text at the ends
+    runs: list[list[list[float]]] = [[merged[0]]]
+    for b in merged[1:]:
+        if b[0] - runs[-1][-1][1] > 1.6 * pitch:
+            runs.append([b])
+        else:
+            runs[-1].append(b)
+    while len(runs) > 1 and len(runs[0]) <= 2:
+        runs.pop(0)
+    while len(runs) > 1 and len(runs[-1]) <= 2:
+        runs.pop()
+    merged = [b for r in runs for b in r]
     widths = np.array([b[1] - b[0] for b in merged])
     centers = np.array([(b[0] + b[1]) / 2.0 for b in merged])
-    xs_c = spread(centers, widths, expected) if expected else walk(merged, widths, pitch)
+    xs_c = walk(merged, widths, pitch)
+    if expected and len(xs_c) != expected:
+        if mode == "adjust" and abs(len(xs_c) - expected) <= 4:
+            xs_c = adjust(xs_c, expected)
+        else:
+            xs_c = spread(centers, widths, expected)
     cells = extract_cells(ink, xs_c, base, cap, pitch, slope)
     ctr = np.stack([xs_c / scale, base(xs_c) / scale], axis=1).astype(np.float32)
     return LineCells(cells, ctr, cap / scale, pitch / scale)
@@ -122,6 +141,21 @@ def spread(centers: np.ndarray, widths: np.ndarray, expected: int) -> np.ndarray
     x1 = centers[-1] + widths[-1] / 2
     p = (x1 - x0) / expected
     return (x0 + p * (np.arange(expected) + 0.5)).astype(np.float32)
+
+
+def adjust(pos: np.ndarray, n: int) -> np.ndarray:
+    """Bring a walked line to exactly ``n`` cells, locally (the pitch may drift under
+    perspective): merge the closest pair of cells, or split the widest gap, until it fits."""
+    xs = [float(x) for x in pos]
+    while len(xs) > n and len(xs) > 1:
+        d = np.diff(xs)
+        i = int(np.argmin(d))
+        xs[i : i + 2] = [(xs[i] + xs[i + 1]) / 2]
+    while len(xs) < n and len(xs) > 1:
+        d = np.diff(xs)
+        i = int(np.argmax(d))
+        xs.insert(i + 1, (xs[i] + xs[i + 1]) / 2)
+    return np.array(xs, np.float32)
 
 
 def walk(merged: list[list[float]], widths: np.ndarray, pitch: float) -> np.ndarray:
