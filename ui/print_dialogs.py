@@ -19,7 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QMarginsF, QRect, QSizeF, QStandardPaths, Qt, Signal
+from PySide6.QtCore import QEvent, QMarginsF, QRect, QSizeF, QStandardPaths, Qt, Signal
 from PySide6.QtGui import QImage, QKeySequence, QPageLayout, QPageSize, QPainter, QPixmap, QShortcut
 from PySide6.QtPrintSupport import QPrintDialog, QPrinter, QPrinterInfo
 from PySide6.QtWidgets import (
@@ -181,6 +181,7 @@ class SlipPreviewDialog(QDialog, Retranslatable):
         self.scroll.setObjectName("previewPages")
         self.scroll.setWidgetResizable(True)
         self.scroll.setAlignment(Qt.AlignmentFlag.AlignHCenter)
+        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # pages fit the width
         pages = QWidget(self.scroll)
         pages.setObjectName("previewPagesBody")
         pages.setStyleSheet("#previewPagesBody{background:#8a8f94;}")
@@ -188,10 +189,13 @@ class SlipPreviewDialog(QDialog, Retranslatable):
         pages_layout.setSpacing(12)
         pages_layout.setContentsMargins(16, 16, 16, 16)
         self.page_labels: list[QLabel] = []
+        self._pixmaps: list[QPixmap] = []
+        self._shown_width = 0
         ratio = max(1.0, self.devicePixelRatioF())
         for image in images:
             pixmap = QPixmap.fromImage(image)
             pixmap.setDevicePixelRatio(ratio)
+            self._pixmaps.append(pixmap)
             label = QLabel(pages)
             label.setPixmap(pixmap)
             label.setStyleSheet("background:white;border:1px solid #555;")
@@ -200,6 +204,7 @@ class SlipPreviewDialog(QDialog, Retranslatable):
             self.page_labels.append(label)
         pages_layout.addStretch(1)
         self.scroll.setWidget(pages)
+        self.scroll.viewport().installEventFilter(self)
         layout.addWidget(self.scroll, 1)
 
         self.notice = Notice(self)
@@ -231,6 +236,26 @@ class SlipPreviewDialog(QDialog, Retranslatable):
         QShortcut(QKeySequence.StandardKey.Print, self, activated=self.print_document)
         QShortcut(QKeySequence.StandardKey.Save, self, activated=self.save_pdf)
         self._size_to_pages(images)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Resize and obj is self.scroll.viewport():
+            self._fit_width()
+        return False
+
+    def _fit_width(self) -> None:
+        """Pages wider than the dialog are shown smaller (never larger than rendered)."""
+        available = self.scroll.viewport().width() - 40
+        if available <= 0 or available == self._shown_width:
+            return
+        self._shown_width = available
+        for label, pixmap in zip(self.page_labels, self._pixmaps):
+            ratio = pixmap.devicePixelRatio()
+            if pixmap.width() / ratio <= available:
+                label.setPixmap(pixmap)
+                continue
+            scaled = pixmap.scaledToWidth(int(available * ratio), Qt.TransformationMode.SmoothTransformation)
+            scaled.setDevicePixelRatio(ratio)
+            label.setPixmap(scaled)
 
     def _size_to_pages(self, images: list[QImage]) -> None:
         ratio = max(1.0, self.devicePixelRatioF())

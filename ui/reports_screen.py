@@ -35,12 +35,16 @@ class ReportsScreen(QWidget, Retranslatable):
         outer = QVBoxLayout(self)
         intro = QLabel(self)
         intro.setWordWrap(True)
+        intro.setMaximumWidth(560)
         self.bind(intro.setText, N_("Crossings by day, nationality, sex and age group, screening outcomes and "
                                     "referrals over a period. Reports hold no names; counts below the threshold "
                                     "are shown as \"<N\"."))
         outer.addWidget(intro)
 
-        form = QFormLayout()
+        form_box = QWidget(self)
+        form_box.setMaximumWidth(560)
+        form = QFormLayout(form_box)
+        form.setContentsMargins(0, 0, 0, 0)
         today = QDate.currentDate()
         self.date_from = QDateEdit(self)
         self.date_from.setObjectName("reportFrom")
@@ -64,7 +68,7 @@ class ReportsScreen(QWidget, Retranslatable):
             label = QLabel(self)
             self.bind(label.setText, msgid)
             form.addRow(label, widget)
-        outer.addLayout(form)
+        outer.addWidget(form_box)
 
         row = QHBoxLayout()
         self.build_button = QPushButton(self)
