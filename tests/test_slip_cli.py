@@ -107,7 +107,8 @@ def world(home, monkeypatch):
         name="Poste frontière de Makalondi", pcode="NE006013", language="fr", admin_username="chef",
         admin_full_name="Chef de poste", admin_password=PASSWORD, kdf=KdfParams.TEST)
     users = UserService(database, admin)
-    for name, role in (("agent", Role.BORDER_OFFICIAL), ("superviseur", Role.SUPERVISOR)):
+    for name, role in (("agent", Role.BORDER_OFFICIAL), ("superviseur", Role.SUPERVISOR),
+                       ("sante", Role.HEALTH_SCREENER)):
         users.create_user(username=name, full_name="Compte " + name, role=role, password=PASSWORD)
     agent = AuthService(database).login("agent", PASSWORD)
     now = datetime.now(timezone.utc) - timedelta(minutes=5)
@@ -211,3 +212,61 @@ def test_report_command(world, tmp_path, capsys):
                  "--out", str(out)]) == 2
     assert main(["--user", "superviseur", "report", "--from", "2025-03-10", "--to", "2025-03-01",
                  "--out", str(out)]) == 2
+
+
+def _screen(world, temperature=39.1, symptoms=("stiff_neck",)):
+    """Record a screening of the world's registration with the real engine and service."""
+    from border_app.screening import ScreeningSettings, Traveller, answers_for_record, evaluate, load_protocols
+    from db.screening_services import ScreeningService
+    from db.services import AuthService
+
+    protocols = load_protocols().select(["general", "meningitis"])
+    answers = {"temperature": temperature, "temperature_method": "oral", "symptoms": list(symptoms)}
+    at = datetime.now(timezone.utc)
+    d = evaluate(protocols, Traveller("1990-04", "F"), at, answers, ScreeningSettings(), strict=False)
+    screener = AuthService(world["db"]).login("sante", PASSWORD)
+    return ScreeningService(world["db"], screener).record(world["registration"].crossing_id, {
+        "answers": answers_for_record(protocols, answers), "decision": d, "decision_record": d.as_dict(),
+        "outcome": d.outcome.value, "protocol_versions": dict(d.protocol_versions),
+        "referral": {"destination": "CSI Makalondi", "notes": "Raideur de la nuque"} if d.needs_referral else None,
+        "temperature": temperature, "temperature_method": "oral", "at": at,
+    })
+
+
+def test_screening_slip_shows_only_the_outcome_and_gets_its_own_serial(world, tmp_path, capsys):
+    summary = _screen(world)
+    reg = world["registration"]
+    out = tmp_path / "screening.pdf"
+    assert main(["--user", "sante", "slip", reg.crossing_id, "--kind", "screening", "--size", "a6",
+                 "--out", str(out)]) == 0, capsys.readouterr().err
+    text = text_of(out)
+    assert "ATTESTATION DE DÉPISTAGE SANITAIRE" in text and "ISSOUFOU" in text
+    for detail in ("39.1", "39,1", "°C", "nuque", "CSI Makalondi"):  # never medical details
+        assert detail not in text, detail
+    public = Keystore.load(world["profile"].keystore).public_keys()
+    result = sp.verify_slip_text(qr_of(out, tmp_path), {public.signing_key_id: (public.signing_public_key, "M")}.get)
+    assert result.signature == "valid" and result.raw["outcome"] == summary.outcome
+
+    from db.slip_services import SlipService
+
+    (issue,) = SlipService(world["db"], world["agent"]).history(reg.crossing_id)
+    assert issue.kind == "screening" and issue.screening_id == summary.id
+    assert issue.serial in text.replace(" ", "")
+    # the registration attestation is a separate slip with its own serial
+    assert main(["--user", "agent", "slip", reg.crossing_id, "--out", str(tmp_path / "r.pdf")]) == 0
+    serials = {i.kind: i.serial for i in SlipService(world["db"], world["agent"]).history(reg.crossing_id)}
+    assert serials["registration"] != serials["screening"]
+
+
+def test_an_account_without_a_key_slot_cannot_sign_and_nothing_is_issued(world, tmp_path):
+    import dataclasses
+
+    from border_app.cli.cmd_slip import issue_slip
+    from border_app.errors import KeyStoreError
+    from db.slip_services import SlipService
+
+    agent = dataclasses.replace(world["agent"], keys=None)
+    with pytest.raises(KeyStoreError):
+        issue_slip(world["db"], agent, world["registration"].crossing_id, kind="registration", size="80mm",
+                   languages=("fr",))
+    assert SlipService(world["db"], world["agent"]).history(world["registration"].crossing_id) == []
