@@ -39,7 +39,7 @@ from .widgets import Notice
 
 log = logging.getLogger(__name__)
 
-COLUMNS = (N_("Time"), N_("Name"), N_("Document"), N_("Screening"))
+COLUMNS = (N_("Time"), N_("Name"), N_("Screening"))
 SEX_LABELS = {"M": N_("Male"), "F": N_("Female"), "X": N_("Unspecified")}
 NOT_SCREENED = N_("not screened")
 #: codes that mean "yellow fever" in health certificates (ICD-11, SNOMED CT, CVX)
@@ -158,33 +158,34 @@ class ScreeningScreen(QWidget, Retranslatable):
         self.count_label = QLabel(left)
         self.count_label.setObjectName("screeningCount")
         lv.addWidget(self.count_label)
-        left.setMinimumWidth(300)
+        left.setMinimumWidth(240)
 
         # ---------------------------------------------------------------- right: the traveller
         right = QWidget(splitter)
         rv = QVBoxLayout(right)
         rv.setContentsMargins(4, 0, 0, 0)
-        rv.setSpacing(6)
+        rv.setSpacing(4)
         top = QHBoxLayout()
-        self.identity = QLabel(right)
+        self.identity = QLabel(left)
         self.identity.setObjectName("travellerIdentity")
         self.identity.setTextFormat(Qt.TextFormat.RichText)
         self.identity.setWordWrap(True)
         self.identity.setFrameShape(QFrame.Shape.StyledPanel)
         self.identity.setStyleSheet("QLabel#travellerIdentity{padding:6px;background:#fafafa;}")
         self.identity.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        top.addWidget(self.identity, 2)
+        lv.addWidget(self.identity)
 
         self.cert_box = QGroupBox(right)
         self.cert_box.setObjectName("certificateBox")
         self.bind(self.cert_box.setTitle, N_("Vaccination certificate (scan the QR code)"))
         cb = QVBoxLayout(self.cert_box)
-        cb.setSpacing(4)
+        cb.setSpacing(2)
+        cb.setContentsMargins(6, 4, 6, 4)
         from .fields import ScanField
 
         self.scan = ScanField(self.cert_box, looks_complete=lambda _t: False)
         self.scan.setObjectName("certificateScan")
-        self.scan.setFixedHeight(self.scan.fontMetrics().lineSpacing() * 2 + 12)
+        self.scan.setFixedHeight(self.scan.fontMetrics().lineSpacing() + 14)
         self.scan.barcodeScanned.connect(self.verify_code)
         self.scan.scanned.connect(self.verify_code)
         row = QHBoxLayout()
@@ -196,17 +197,18 @@ class ScreeningScreen(QWidget, Retranslatable):
         hint.setWordWrap(True)
         hint.setStyleSheet("color:#555;")
         self.bind(hint.setText, N_("Scan, or paste the code and press Ctrl+Enter."))
+        self.bind(self.scan.setPlaceholderText, N_("Scan, or paste the code and press Ctrl+Enter."))
+        hint.hide()
         row.addWidget(self.scan, 1)
         row.addWidget(self.verify_button)
         cb.addLayout(row)
-        cb.addWidget(hint)
         self.cert_result = QLabel(self.cert_box)
         self.cert_result.setObjectName("certificateResult")
         self.cert_result.setWordWrap(True)
         self.cert_result.setTextFormat(Qt.TextFormat.RichText)
         self.cert_result.hide()
         cb.addWidget(self.cert_result)
-        top.addWidget(self.cert_box, 3)
+        top.addWidget(self.cert_box, 1)
         rv.addLayout(top)
 
         self.form_holder = QVBoxLayout()
@@ -235,7 +237,7 @@ class ScreeningScreen(QWidget, Retranslatable):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([360, 1000])
+        splitter.setSizes([300, 1040])
 
         for keys, slot in (("Ctrl+F", self.search.setFocus), ("Ctrl+K", self.scan.setFocus),
                            ("Ctrl+P", self.print_attestation)):
@@ -281,12 +283,13 @@ class ScreeningScreen(QWidget, Retranslatable):
             values = (
                 c.crossed_at.astimezone().strftime("%H:%M"),
                 " ".join(x for x in (p.surname, p.given_names) if x),
-                d.number if d else _("declared identity"),
                 outcome_label(reg.screening_outcome),
             )
+            tip = d.number if d else _("declared identity")
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                if col == 3 and reg.screening_outcome:
+                item.setToolTip(f"{values[1]} — {tip}")
+                if col == 2 and reg.screening_outcome:
                     try:
                         from .screening_form import OUTCOME_COLOURS
 
@@ -348,10 +351,11 @@ class ScreeningScreen(QWidget, Retranslatable):
             doc = _("declared identity (no document)")
         lines = [
             f"<b style='font-size:13pt'>{html.escape(name)}</b>",
-            html.escape(_("Born: {date} — Sex: {sex}").format(date=birth, sex=sex)),
-            html.escape(_("Nationality: {country}").format(country=nationality)),
+            html.escape(_("Born: {date} — Sex: {sex}").format(date=birth, sex=sex)) + " — "
+            + html.escape(_("Nationality: {country}").format(country=nationality)),
             html.escape(_("Document: {document}").format(document=doc)),
-            html.escape(_("Current screening outcome: {outcome}").format(outcome=outcome_label(reg.screening_outcome))),
+            "<b>" + html.escape(_("Current screening outcome: {outcome}").format(
+                outcome=outcome_label(reg.screening_outcome))) + "</b>",
         ]
         self.identity.setText("<br>".join(lines))
 

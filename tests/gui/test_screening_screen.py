@@ -81,7 +81,7 @@ def test_screener_screens_a_traveller_and_the_record_is_found(qtbot, app_control
     assert "1988-07-14" in screen.identity.text() and "Féminin" in screen.identity.text()
     assert "NE7777777" in screen.identity.text()
     row = screen.rows.index(next(r for r in screen.rows if r.crossing_id == reg.crossing_id))
-    assert screen.table.item(row, 3).text() == "non dépisté"
+    assert screen.table.item(row, 2).text() == "non dépisté"
     form = screen.form
 
     # temperature and method typed, a stiff neck ticked: suspected meningitis -> referral
@@ -101,7 +101,7 @@ def test_screener_screens_a_traveller_and_the_record_is_found(qtbot, app_control
     qtbot.mouseClick(form.submit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Dépistage enregistré" in screen.notice.text(), timeout=10_000)
     assert "orientation" in screen.notice.text().lower()
-    assert screen.table.item(row, 3).text().lower().startswith("orientation")
+    assert screen.table.item(row, 2).text().lower().startswith("orientation")
 
     latest = ScreeningService(screen.db, screen.actor).latest(reg.crossing_id)
     details = ScreeningService(screen.db, screen.actor).details(latest.id)
@@ -212,3 +212,39 @@ def test_a_genuine_certificate_shows_as_genuine_and_fills_yellow_fever(qtbot, ap
     qtbot.waitUntil(lambda: screen.cert_result.isVisible(), timeout=15_000)
     assert screen.cert_result.property("verdict") == "unknown"
     assert screen.form.answers().get("yf_card") is None
+
+
+def test_settings_section_saves_what_the_engine_reads(qtbot, tmp_path):
+    from border_app.screening import ScreeningSettings
+    from border_app.settings import Settings
+    from ui.settings_screening import ScreeningSettingsSection
+
+    settings = Settings(tmp_path / "settings.json")
+    section = ScreeningSettingsSection(None, None, settings=settings)
+    qtbot.addWidget(section)
+    section.show()
+    section.protocol_checks["cholera"].setChecked(True)
+    section.protocol_checks["yellow_fever"].setChecked(True)
+    assert settings.active_protocols == ["general", "cholera", "yellow_fever"] or \
+        set(settings.active_protocols) == {"general", "cholera", "yellow_fever"}
+    section.yf_age.setValue(9)
+    section.fever.setValue(37.8)
+    section.outbreak_checks["cholera"].setChecked(True)
+    edit = section.area_edits["ebola_marburg"]
+    edit.setFocus()
+    qtbot.keyClicks(edit, "cod, uga")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert edit.text() == "COD, UGA"
+    reread = Settings(tmp_path / "settings.json")       # saved to the file
+    s = ScreeningSettings.from_settings(reread)
+    assert s.yellow_fever_min_age_months == 9 and s.fever_threshold_c == 37.8
+    assert s.outbreaks == {"cholera"} and s.areas("ebola_marburg") == {"COD", "UGA"}
+    # a bad code is refused with a French message and nothing is lost
+    edit.setText("COD, 123")
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+    assert "codes pays" in section.notice.text()
+    assert Settings(tmp_path / "settings.json").affected_areas == {"ebola_marburg": ["COD", "UGA"]}
+    # the last protocol cannot be unticked
+    for cb in section.protocol_checks.values():
+        cb.setChecked(False)
+    assert Settings(tmp_path / "settings.json").active_protocols
