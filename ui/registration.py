@@ -518,5 +518,5 @@ class RegistrationScreen(QWidget, Retranslatable):
 
                 show_error(self, exc)
 
-        print_slip(self, self.db, self.actor, reg.crossing_id, "registration", on_failure=failed) \
+        print_slip(self, self.db, self.actor, reg.crossing_id, "registration", reprint=None, on_failure=failed) \
             .finally_(lambda: self.print_button.setEnabled(self.last_saved is not None))
