@@ -201,7 +201,7 @@ def vary_real(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return img
 
 
-def build_data(n_synth: int = 3500, real_variants: int = 2, n_docs: int = 600) -> None:
+def build_data(n_synth: int = 3500, real_variants: int = 4, n_docs: int = 600) -> None:
     import cv2
 
     from border_app.ocr.glyphs import INDEX, render_line
@@ -310,7 +310,7 @@ def build_data(n_synth: int = 3500, real_variants: int = 2, n_docs: int = 600) -
     print("cells", x.shape, "synthetic", int((s == 0).sum()), "real", int((s > 0).sum()))
 
 
-def train(epochs: int = 10, hidden: tuple[int, ...] = (384, 192), final: bool = False) -> None:
+def train(epochs: int = 12, hidden: tuple[int, ...] = (512, 256), final: bool = False) -> None:
     """Train the MLP; ``final`` also trains on the validation tenth (after it was measured)."""
     from border_app.ocr.classifier import Classifier, features
 
