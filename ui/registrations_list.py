@@ -20,6 +20,18 @@ from .i18n import Retranslatable
 from .ops import Op
 from .widgets import Notice
 
+def _outcome_label(code: str | None) -> str:
+    """The screening outcome in the user's language (outcome only: never details)."""
+    if not code:
+        return ""
+    from border_app.screening import Outcome
+
+    try:
+        return Outcome(code).label
+    except ValueError:
+        return code
+
+
 COLUMNS = (N_("Time"), N_("Name"), N_("Document"), N_("Nationality"), N_("Direction"), N_("Transport"), N_("Status"))
 
 
@@ -126,7 +138,7 @@ class RegistrationsList(QWidget, Retranslatable):
         for r, reg in enumerate(self.rows):
             p, d, c = reg.person, reg.document, reg.crossing
             doc = f"{d.number} ({d.issuing_state or '?'})" if d else _("declared identity")
-            status = _("voided") if reg.voided else (reg.screening_outcome or "")
+            status = _("voided") if reg.voided else _outcome_label(reg.screening_outcome)
             values = (
                 c.crossed_at.astimezone().strftime("%H:%M"),
                 " ".join(x for x in (p.surname, p.given_names) if x),
