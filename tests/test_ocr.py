@@ -217,3 +217,15 @@ def test_bare_line_structure_and_context():
     assert decode_line(p, "fallback") == line
     # a line that fits no MRZ line type keeps the fallback reading
     assert decode_line(_probs("ABC123"), "ABC123") == "ABC123"
+
+
+def test_huge_tiff_refused_from_its_header(tmp_path):
+    import struct
+
+    # little-endian TIFF, one IFD with ImageWidth = ImageLength = 30000 (900 MP)
+    ifd = struct.pack("<H", 2) + struct.pack("<HHII", 256, 4, 1, 30000) + struct.pack("<HHII", 257, 4, 1, 30000) + b"\0\0\0\0"
+    path = tmp_path / "huge.tif"
+    path.write_bytes(b"II*\x00" + struct.pack("<I", 8) + ifd)
+    with pytest.raises(InvalidInput) as err:
+        read_file(path)
+    assert "900" in err.value.message

@@ -23,6 +23,26 @@ MAX_PIXELS = 200_000_000
 DOWNSCALE_PIXELS = 25_000_000
 
 
+def _tiff_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of the first image of a TIFF, from its first IFD."""
+    end = "<" if data[:2] == b"II" else ">"
+    try:
+        (ifd,) = struct.unpack(end + "I", data[4:8])
+        (count,) = struct.unpack(end + "H", data[ifd : ifd + 2])
+        w = h = None
+        for k in range(min(count, 512)):
+            entry = data[ifd + 2 + 12 * k : ifd + 14 + 12 * k]
+            tag, typ = struct.unpack(end + "HH", entry[:4])
+            value = struct.unpack(end + ("H" if typ == 3 else "I"), entry[8:10] if typ == 3 else entry[8:12])[0]
+            if tag == 256:
+                w = value
+            elif tag == 257:
+                h = value
+        return (w, h) if w and h else None
+    except struct.error:
+        return None
+
+
 def _header_size(data: bytes) -> tuple[int, int] | None:
     """(width, height) from a PNG/JPEG/BMP header without decoding, if it can be read."""
     if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
@@ -31,6 +51,8 @@ def _header_size(data: bytes) -> tuple[int, int] | None:
     if data[:2] == b"BM" and len(data) >= 26:
         w, h = struct.unpack("<ii", data[18:26])
         return abs(w), abs(h)
+    if data[:4] in (b"II*\x00", b"MM\x00*") and len(data) >= 8:
+        return _tiff_size(data)
     if data[:2] == b"\xff\xd8":
         i = 2
         while i + 9 < len(data):
