@@ -29,12 +29,20 @@ class LineCells:
 
 
 def _ink(gray: np.ndarray) -> np.ndarray:
-    """Float ink map in [0, 1] (1 = dark ink), contrast-stretched."""
+    """Float ink map in [0, 1] (1 = dark ink), contrast-stretched locally: a glare spot or a
+    shadow over part of the line must not wash out its characters."""
     g = gray.astype(np.float32)
     lo, hi = np.percentile(g, (2, 98))
     if hi - lo < 1e-3:
         return np.zeros_like(g)
-    ink = (hi - g) / (hi - lo)
+    h = g.shape[0]
+    k = max(3, int(h * 1.5)) | 1  # about three characters wide
+    bg = cv2.dilate(g, cv2.getStructuringElement(cv2.MORPH_RECT, (k, h | 1)))
+    dark = cv2.erode(g, cv2.getStructuringElement(cv2.MORPH_RECT, (k, h | 1)))
+    bg = cv2.blur(bg, (k, 1))
+    dark = cv2.blur(dark, (k, 1))
+    span = np.maximum(bg - dark, 0.35 * (hi - lo))
+    ink = (bg - g) / span
     return np.clip(ink, 0.0, 1.0)
 
 
