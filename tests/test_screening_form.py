@@ -117,7 +117,50 @@ def test_keyboard_screening_to_referral_and_submit(qtbot, form):
     assert payload["decision"].outcome is Outcome.REFERRAL
 
     if os.environ.get("SCREENING_SCREENSHOT"):
+        QApplication.processEvents()          # the pending re-layout of the outcome
         form.grab().save(str(Path(__file__).resolve().parents[1] / "docs" / "screening-referral.png"))
+
+
+@pytest.mark.parametrize("size", [(1014, 640), (965, 483)])   # the form in the app at 1366x900 and 1280x720
+def test_referral_outcome_is_laid_out_without_clipping(qtbot, form, size):
+    from PySide6.QtWidgets import QScrollArea
+
+    form.resize(*size)
+    form.set_answer("temperature", 39.2)
+    form.set_answer("symptoms", ["stiff_neck", "headache"])
+    assert form.decision().outcome is Outcome.REFERRAL
+    qtbot.waitUntil(lambda: form.referral_box.isVisible())
+    QApplication.processEvents()
+
+    # every wrapped label of the outcome gets at least the height its text needs at its width
+    wrapped = [lbl for lbl in form.outcome_box.findChildren(QLabel) if lbl.isVisibleTo(form) and lbl.wordWrap()]
+    reasons = [lbl for lbl in wrapped if lbl.objectName() == "reasonItem"]
+    assert len(reasons) >= 6 and any("méningite" in lbl.text() for lbl in reasons)
+    for lbl in wrapped:
+        assert lbl.height() >= lbl.heightForWidth(lbl.width()), lbl.text()
+    # ... and none overlaps the next one
+    boxes = sorted((lbl.mapTo(form.outcome_box, lbl.rect().topLeft()).y(), lbl.height()) for lbl in wrapped)
+    for (y0, h0), (y1, _h1) in zip(boxes, boxes[1:]):
+        assert y1 >= y0 + h0
+    # the outcome box, the referral and the button are stacked, not drawn over one another
+    outcome_area = form.findChild(QScrollArea, "outcomeScroll")
+    stack = [outcome_area, form.referral_box, form.submit_button]
+    tops = [(w.mapTo(form, w.rect().topLeft()).y(), w.height()) for w in stack]
+    for (y0, h0), (y1, _h1) in zip(tops, tops[1:]):
+        assert y1 >= y0 + h0
+    assert form.destination.isVisibleTo(form) and form.destination.visibleRegion().boundingRect().height() \
+        == form.destination.height()      # the referral fields are entirely in view
+
+    # the questions scroll vertically only: nothing wider than the visible area
+    questions = form.findChild(QScrollArea, "questionsScroll")
+    assert not questions.horizontalScrollBar().isVisible()
+    assert questions.widget().width() <= questions.viewport().width()
+    body = questions.widget()
+    for cb in body.findChildren(QCheckBox):
+        if cb.isVisibleTo(form):
+            right = cb.mapTo(body, cb.rect().topRight()).x()
+            assert right < questions.viewport().width(), cb.text()
+            assert cb.width() >= cb.sizeHint().width(), cb.text()     # its text is not cut
 
 
 def test_impossible_temperature_is_refused_inline(qtbot, form):

@@ -7,6 +7,10 @@ docs/screenshot-screening-certificate.png (a verified vaccination certificate wh
 fever vaccination filled the form). Demo post in a temporary BORDER_APP_HOME; the
 certificate is signed by a key generated for the occasion and trusted through the
 profile's trust/ folder.
+
+On any other screen size the window fills the screen as a maximised window would, and the
+files are named after the size, e.g. with ``-s "-screen 0 1280x720x24"``:
+docs/screenshot-screening-referral-1280x720.png (and -certificate-1280x720.png).
 """
 
 from __future__ import annotations
@@ -76,7 +80,13 @@ def main() -> None:
     QTest.keyClick(login.password, Qt.Key.Key_Return)
     wait(lambda: shown[-1].objectName() == "mainWindow")
     main_window = shown[-1]
-    main_window.setGeometry(10, 30, 1340, 850)
+    size = QGuiApplication.primaryScreen().geometry()
+    if (size.width(), size.height()) == (1366, 900):
+        suffix = ""
+        main_window.setGeometry(10, 30, 1340, 850)
+    else:                  # as maximised, below a title bar
+        suffix = f"-{size.width()}x{size.height()}"
+        main_window.setGeometry(size.adjusted(2, 26, -2, -2))
     screen = main_window.screens["screening"]
     screen.settings.active_protocols = ALL
     first = _register(screen.db, "ABDOULAYE", "Moussa", "NE3141592", "1985-11-02", "M")
@@ -105,7 +115,7 @@ def main() -> None:
     form.notes.setPlainText("Raideur de la nuque, céphalées depuis hier.")
     form.submit()
     wait(lambda: "Dépistage enregistré" in screen.notice.text())
-    shot("screenshot-screening-referral.png", main_window)
+    shot(f"screenshot-screening-referral{suffix}.png", main_window)
 
     # 2. a verified certificate: the yellow fever answer is filled from it
     screen.select_crossing(second.crossing_id)
@@ -115,7 +125,7 @@ def main() -> None:
     spin = screen.form.findChild(object, "q_temperature")
     spin.setValue(36.8)
     spin.editingFinished.emit()
-    shot("screenshot-screening-certificate.png", main_window)
+    shot(f"screenshot-screening-certificate{suffix}.png", main_window)
     controller.close()
     app.quit()
 

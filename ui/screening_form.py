@@ -20,11 +20,11 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, Callable, Sequence
 
-from PySide6.QtCore import QEvent, QObject, Qt, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, QSize, Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame, QGridLayout, QGroupBox,
-    QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QSpinBox,
-    QVBoxLayout, QWidget,
+    QAbstractSpinBox, QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QFrame, QGroupBox, QHBoxLayout, QLabel,
+    QLayout, QLayoutItem, QLineEdit, QPlainTextEdit, QPushButton, QScrollArea, QSizePolicy, QSpinBox, QVBoxLayout,
+    QWidget,
 )
 
 from border_app.errors import InvalidInput
@@ -88,9 +88,144 @@ def _focus_next(widget: QWidget) -> None:
             return
         if (nxt.isVisible() and nxt.isEnabled() and not owner.isAncestorOf(nxt)
                 and (nxt.focusPolicy().value & tab) and not isinstance(nxt.focusProxy(), QWidget)):
-            nxt.setFocus(Qt.FocusReason.TabFocusReason)
+            _focus_visibly(nxt)
             return
         nxt = nxt.nextInFocusChain()
+
+
+def _focus_visibly(widget: QWidget) -> None:
+    """Give ``widget`` the focus and scroll every enclosing scroll area so that it is in view
+    (Tab does this by itself; Enter and a refused submission come through here)."""
+    widget.setFocus(Qt.FocusReason.TabFocusReason)
+    ancestor = widget.parentWidget()
+    while ancestor is not None:
+        if isinstance(ancestor, QScrollArea):
+            ancestor.ensureWidgetVisible(widget, 8, 16)
+        ancestor = ancestor.parentWidget()
+
+
+class _OutcomeScroll(QScrollArea):
+    """A vertical scroll area that asks for the full height of its content at its width, and
+    gives way (scrolling) when the column is shorter than that."""
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        hint = super().sizeHint()
+        body = self.widget()
+        if body is None:
+            return hint
+        width = max(1, self.width() - 2 * self.frameWidth())     # as without a scroll bar: no see-saw
+        height = body.heightForWidth(width) if body.hasHeightForWidth() else body.sizeHint().height()
+        return QSize(hint.width(), height + 2 * self.frameWidth())
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        lines = self.fontMetrics().lineSpacing() * 5
+        return QSize(super().minimumSizeHint().width(), min(lines, self.sizeHint().height()))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()
+
+
+class _ColumnsLayout(QLayout):
+    """Check boxes in as many columns as the width allows (at most ``max_columns``), filled
+    column by column, each column as wide as its widest box: a checklist reflows instead of
+    needing a horizontal scroll bar. Height-for-width aware, so scroll areas size it right."""
+
+    def __init__(self, parent: QWidget | None = None, *, hspacing: int = 16, vspacing: int = 2,
+                 max_columns: int = 3):
+        super().__init__(parent)
+        self._items: list[QLayoutItem] = []
+        self._hspacing, self._vspacing, self._max_columns = hspacing, vspacing, max_columns
+        self._cache: dict[int, tuple[int, list[tuple[QLayoutItem, QRect]]]] = {}
+
+    # QLayout's item interface
+    def addItem(self, item: QLayoutItem) -> None:  # noqa: N802 - Qt override
+        self._items.append(item)
+        self.invalidate()
+
+    def count(self) -> int:
+        return len(self._items)
+
+    def itemAt(self, index: int):  # noqa: N802 - Qt override
+        return self._items[index] if 0 <= index < len(self._items) else None
+
+    def takeAt(self, index: int):  # noqa: N802 - Qt override
+        if 0 <= index < len(self._items):
+            item = self._items.pop(index)
+            self.invalidate()
+            return item
+        return None
+
+    def invalidate(self) -> None:
+        self._cache.clear()
+        super().invalidate()
+
+    def expandingDirections(self):  # noqa: N802 - Qt override
+        return Qt.Orientation(0)
+
+    def hasHeightForWidth(self) -> bool:  # noqa: N802 - Qt override
+        return True
+
+    def heightForWidth(self, width: int) -> int:  # noqa: N802 - Qt override
+        return self._arrange(width)[0]
+
+    def minimumSize(self) -> QSize:  # noqa: N802 - Qt override
+        m = self.contentsMargins()
+        widest = max((i.sizeHint().width() for i in self._visible()), default=0)
+        return QSize(widest + m.left() + m.right(), self._arrange(widest + m.left() + m.right())[0])
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        m = self.contentsMargins()
+        visible = self._visible()
+        cols = min(2, self._max_columns, max(1, len(visible)))
+        rows = -(-len(visible) // cols) if visible else 0
+        widths = [max((i.sizeHint().width() for i in visible[c * rows:(c + 1) * rows]), default=0)
+                  for c in range(cols)]
+        width = sum(widths) + self._hspacing * (cols - 1) + m.left() + m.right()
+        return QSize(width, self._arrange(width)[0])
+
+    def setGeometry(self, rect: QRect) -> None:  # noqa: N802 - Qt override
+        super().setGeometry(rect)
+        _height, places = self._arrange(rect.width())
+        for item, r in places:
+            item.setGeometry(r.translated(rect.topLeft()))
+
+    # the arrangement
+    def _visible(self) -> list[QLayoutItem]:
+        return [i for i in self._items if not i.isEmpty()]
+
+    def _arrange(self, width: int) -> tuple[int, list[tuple[QLayoutItem, QRect]]]:
+        if width in self._cache:
+            return self._cache[width]
+        m = self.contentsMargins()
+        inner = max(0, width - m.left() - m.right())
+        items = self._visible()
+        hints = [i.sizeHint() for i in items]
+        n = len(items)
+        cols, rows, widths = 1, n, [max((h.width() for h in hints), default=0)]
+        for c in range(min(self._max_columns, n), 1, -1):
+            r = -(-n // c)
+            ws = [max(h.width() for h in hints[k * r:(k + 1) * r]) for k in range(c) if hints[k * r:(k + 1) * r]]
+            if sum(ws) + self._hspacing * (len(ws) - 1) <= inner:
+                cols, rows, widths = len(ws), r, ws
+                break
+        if cols > 1:      # share what is left between the columns, so that they spread evenly
+            spare = (inner - sum(widths) - self._hspacing * (cols - 1)) // cols
+            widths = [w + spare for w in widths]
+        else:
+            widths = [inner]
+        row_heights = [max((hints[c * rows + r].height() for c in range(cols) if c * rows + r < n), default=0)
+                       for r in range(rows)]
+        places = []
+        for k, item in enumerate(items):
+            c, r = divmod(k, rows) if rows else (0, 0)
+            x = m.left() + sum(widths[:c]) + self._hspacing * c
+            y = m.top() + sum(row_heights[:r]) + self._vspacing * r
+            places.append((item, QRect(x, y, widths[c], row_heights[r])))
+        height = m.top() + m.bottom() + sum(row_heights) + self._vspacing * max(0, rows - 1)
+        self._cache[width] = (height, places)
+        return height, places
 
 
 class _Field:
@@ -114,6 +249,7 @@ class _Field:
         box.addWidget(editor)
         box.addWidget(self.error)
         self.group: QFormLayout | None = None
+        self.rows: list[QWidget] = [self.label]     # one widget of each form row the question uses
 
     @property
     def id(self) -> str:
@@ -141,10 +277,15 @@ class ScreeningForm(QWidget, Retranslatable):
 
         # left: the questions
         scroll = QScrollArea(self)
+        scroll.setObjectName("questionsScroll")
         scroll.setWidgetResizable(True)
         scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)   # everything reflows
+        self.questions_scroll = scroll
         body = QWidget()
+        body.setObjectName("questionsBody")
         self._body = QVBoxLayout(body)
+        self._body.setContentsMargins(2, 4, 6, 4)
         self._body.setSpacing(8)
         for section in spec.sections:
             group = QGroupBox(body)
@@ -157,9 +298,16 @@ class ScreeningForm(QWidget, Retranslatable):
             for ff in section.fields:
                 field = self._make_field(ff, QWidget(group))
                 field.group = form
-                field.label.setMinimumWidth(230)
-                field.label.setMaximumWidth(330)
-                form.addRow(field.label, field.container)
+                if ff.widget == "checklist":
+                    # a checklist takes the whole width of its section, under its question, so
+                    # that its boxes can spread over several columns
+                    form.addRow(field.label)
+                    form.addRow(field.container)
+                    field.rows = [field.label, field.container]
+                else:
+                    field.label.setMinimumWidth(230)
+                    field.label.setMaximumWidth(330)
+                    form.addRow(field.label, field.container)
                 self._fields[ff.id] = field
             self._body.addWidget(group)
         self._body.addStretch(1)
@@ -167,12 +315,17 @@ class ScreeningForm(QWidget, Retranslatable):
         scroll.setWidget(body)
         outer.addWidget(scroll, 3)
 
-        # right: the live outcome, the referral, the submit button
+        # right: the live outcome (its reasons and actions scroll vertically when the screen is too
+        # short for all of them at their full wrapped height), then the referral and the submit
+        # button, always in view
         side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
         side.setSpacing(8)
         self.outcome_box = QFrame(self)
         self.outcome_box.setObjectName("outcomeBox")
         ob = QVBoxLayout(self.outcome_box)
+        ob.setContentsMargins(10, 8, 10, 8)
+        ob.setSpacing(4)
         self.outcome_title = QLabel()
         self.outcome_label = QLabel()
         self.outcome_label.setObjectName("outcomeLabel")
@@ -183,9 +336,9 @@ class ScreeningForm(QWidget, Retranslatable):
         for t in (self.reasons_title, self.actions_title):
             t.setStyleSheet("font-weight:bold;margin-top:4px;")
         self.reasons_list = QVBoxLayout()
-        self.reasons_list.setSpacing(3)
+        self.reasons_list.setSpacing(2)
         self.actions_list = QVBoxLayout()
-        self.actions_list.setSpacing(3)
+        self.actions_list.setSpacing(2)
         self.missing_label = QLabel()
         self.missing_label.setWordWrap(True)
         self.missing_label.setStyleSheet("color:#555;")
@@ -200,6 +353,8 @@ class ScreeningForm(QWidget, Retranslatable):
         self.referral_box = QGroupBox(self)
         self.referral_box.setObjectName("referralBox")
         rf = QFormLayout(self.referral_box)
+        rf.setContentsMargins(8, 6, 8, 6)
+        rf.setVerticalSpacing(3)
         rf.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapAllRows)
         self.destination = QComboBox(self.referral_box)
         self.destination.setObjectName("referralDestination")
@@ -211,7 +366,7 @@ class ScreeningForm(QWidget, Retranslatable):
         self.notes = QPlainTextEdit(self.referral_box)
         self.notes.setObjectName("referralNotes")
         self.notes.setTabChangesFocus(True)
-        self.notes.setFixedHeight(64)
+        self.notes.setFixedHeight(self.notes.fontMetrics().lineSpacing() * 3 + 12)   # three lines
         self.referral_error = QLabel(self.referral_box)
         self.referral_error.setProperty("role", "error")
         self.referral_error.setWordWrap(True)
@@ -220,18 +375,35 @@ class ScreeningForm(QWidget, Retranslatable):
         rf.addRow(self.destination_label, self.destination)
         rf.addRow(self.notes_label, self.notes)
         rf.addRow(self.referral_error)
-        side.addWidget(self.referral_box)
         side.addStretch(1)
+        side_body = QWidget()
+        side_body.setObjectName("outcomeBody")
+        side_body.setLayout(side)
+        self.outcome_scroll = _OutcomeScroll(self)
+        self.outcome_scroll.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.outcome_scroll.setObjectName("outcomeScroll")
+        self.outcome_scroll.setWidgetResizable(True)
+        self.outcome_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        self.outcome_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.outcome_scroll.setWidget(side_body)
+        self.outcome_scroll.viewport().setObjectName("outcomeViewport")
+        self.outcome_scroll.setStyleSheet(
+            "QScrollArea#outcomeScroll, QWidget#outcomeViewport, QWidget#outcomeBody{background:transparent;}")
         self.submit_button = QPushButton(self)
         self.submit_button.setObjectName("submitScreening")
         self.submit_button.setAutoDefault(True)
         self.submit_button.setMinimumHeight(36)
         self.submit_button.clicked.connect(self.submit)
-        side.addWidget(self.submit_button)
         side_widget = QWidget(self)
-        side_widget.setLayout(side)
+        side_column = QVBoxLayout(side_widget)
+        side_column.setContentsMargins(0, 0, 0, 0)
+        side_column.setSpacing(8)
+        side_column.addWidget(self.outcome_scroll)
+        side_column.addWidget(self.referral_box)
+        side_column.addStretch(1)
+        side_column.addWidget(self.submit_button)
         side_widget.setMinimumWidth(340)
-        side_widget.setMaximumWidth(440)
+        side_widget.setMaximumWidth(370)     # the questions keep room for two columns of symptoms
         outer.addWidget(side_widget, 2)
 
         self.bind(self.outcome_title.setText, N_("Outcome of the screening"))
@@ -290,7 +462,10 @@ class ScreeningForm(QWidget, Retranslatable):
         if w in ("yes_no", "choice"):
             combo = QComboBox(container)
             combo.setObjectName(f"q_{q.id}")
-            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+            # narrow minimum, so that the questions reflow instead of needing a horizontal scroll
+            # bar on a small screen; the field grows to its longest answer when there is room
+            combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+            combo.setMinimumContentsLength(14)
             combo.setMaximumWidth(420)
             combo.currentIndexChanged.connect(lambda _i, qid=q.id: self._changed(qid))
 
@@ -301,16 +476,14 @@ class ScreeningForm(QWidget, Retranslatable):
         if w == "checklist":
             box = QWidget(container)
             box.setObjectName(f"q_{q.id}")
-            grid = QGridLayout(box)
+            grid = _ColumnsLayout(box, hspacing=14, vspacing=2, max_columns=3)
             grid.setContentsMargins(0, 0, 0, 0)
-            grid.setHorizontalSpacing(16)
-            grid.setVerticalSpacing(2)
             checks: list[tuple[str, QCheckBox]] = []
-            for i, choice in enumerate(q.choices):
+            for choice in q.choices:
                 cb = QCheckBox(box)
                 cb.setObjectName(f"q_{q.id}_{choice.value}")
                 cb.toggled.connect(lambda _c, qid=q.id: self._changed(qid))
-                grid.addWidget(cb, i // 2, i % 2)
+                grid.addWidget(cb)
                 checks.append((choice.value, cb))
             box._checks = checks  # type: ignore[attr-defined]
 
@@ -437,7 +610,8 @@ class ScreeningForm(QWidget, Retranslatable):
         for qid, field in self._fields.items():
             visible = qid in shown
             if field.group is not None:
-                field.group.setRowVisible(field.label, visible)
+                for row in field.rows:
+                    field.group.setRowVisible(row, visible)
             if not visible:
                 answers.pop(qid, None)
                 errors.pop(qid, None)
@@ -475,6 +649,7 @@ class ScreeningForm(QWidget, Retranslatable):
         else:
             self.missing_label.hide()
         self.referral_box.setVisible(d.needs_referral)
+        self.outcome_scroll.updateGeometry()      # its content changed height
 
     def _clear_referral_error(self) -> None:
         self.referral_error.hide()
@@ -489,14 +664,14 @@ class ScreeningForm(QWidget, Retranslatable):
         self._refresh()
         if self._errors:
             qid = next(iter(self._errors))
-            self._fields[qid].focus[0].setFocus()
+            _focus_visibly(self._fields[qid].focus[0])
             return False
         d = self._decision
         referral = self.referral()
         if referral is not None and not referral["destination"]:
             self.referral_error.setText(_("Give the destination facility of the referral."))
             self.referral_error.show()
-            self.destination.setFocus()
+            _focus_visibly(self.destination)
             return False
         payload = {
             "answers": answers_for_record(self.spec.protocols, self._answers),
