@@ -152,6 +152,9 @@ class ScreeningScreen(QWidget, Retranslatable):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # long outcome labels elide, full text in the tooltip
+        self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.itemSelectionChanged.connect(self._selection_changed)
         self.table.activated.connect(lambda _i: self._focus_form())
         lv.addWidget(self.table, 1)
@@ -237,7 +240,7 @@ class ScreeningScreen(QWidget, Retranslatable):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([300, 1040])
+        splitter.setSizes([380, 960])
 
         for keys, slot in (("Ctrl+F", self.search.setFocus), ("Ctrl+K", self.scan.setFocus),
                            ("Ctrl+P", self.print_attestation)):
@@ -288,7 +291,7 @@ class ScreeningScreen(QWidget, Retranslatable):
             tip = d.number if d else _("declared identity")
             for col, value in enumerate(values):
                 item = QTableWidgetItem(value)
-                item.setToolTip(f"{values[1]} — {tip}")
+                item.setToolTip(f"{values[1]} — {tip} — {values[2]}")
                 if col == 2 and reg.screening_outcome:
                     try:
                         from .screening_form import OUTCOME_COLOURS
