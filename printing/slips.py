@@ -449,14 +449,17 @@ def _paragraph(ops: _Ops, x: float, y: float, width: float, text: str, font: str
 
 
 def _field(ops: _Ops, x: float, y: float, width: float, label: str, value: str, st: _Style, *,
-           name: bool = False, boxed: bool = False) -> float:
-    """A label line and a bold value that wraps (a name shrinks first); returns height."""
+           name: bool = False, boxed: bool = False, serial: bool = False) -> float:
+    """A label line and a bold value that wraps (a name shrinks first; a serial shrinks and
+    breaks only after a hyphen); returns height."""
     h = _paragraph(ops, x, y, width, label, REGULAR, st.label, leading=1.15)
     y += h + 0.6
     shown, replaced = fonts.printable(value, BOLD)
     ops.replaced |= replaced
     pad = 2.5 if boxed else 0.0
-    if name:
+    if serial:
+        lines, size = serial_lines(shown, BOLD, st.base, width - 2 * pad, min_size=st.name_min)
+    elif name:
         lines, size = fonts.fit(shown, BOLD, st.base * 1.12, width - 2 * pad, max_lines=st.name_max_lines,
                                 min_size=st.name_min)
     else:
@@ -469,6 +472,28 @@ def _field(ops: _Ops, x: float, y: float, width: float, label: str, value: str, 
     for i, line in enumerate(lines):
         ops.text(x + pad, y + pad + size * 0.92 + i * size * 1.18, line, BOLD, size)
     return h + 0.6 + block + st.gap + (2.5 if boxed else 0)
+
+
+def serial_lines(serial: str, font: str, size: float, width: float, *, min_size: float
+                 ) -> tuple[list[str], float]:
+    """A serial (``NE006013-2026-000001``) never breaks inside a number: it shrinks to fit
+    ``width`` (down to ``min_size``); only then does it break, and only after a hyphen
+    (a part longer than the line at ``min_size`` stays whole and may overhang a little)."""
+    serial = serial.strip()
+    current = size
+    while fonts.string_width(serial, font, current) > width and current > min_size:
+        current = max(min_size, current - 0.25)
+    if fonts.string_width(serial, font, current) <= width:
+        return [serial], current
+    parts = [p + "-" for p in serial.split("-")]
+    parts[-1] = parts[-1][:-1]
+    lines: list[str] = []
+    for part in parts:
+        if lines and fonts.string_width(lines[-1] + part, font, current) <= width:
+            lines[-1] += part
+        else:
+            lines.append(part)
+    return lines, current
 
 
 def _photo(ops: _Ops, photo: Any, x: float, y: float, w: float, h: float, st: _Style,
@@ -543,7 +568,7 @@ def _layout_roll(data: SlipData, kind: str, languages: tuple[str, ...], photo: A
     _photo(ops, photo, x, y, pw, ph, st, languages)
     sx, sw = x + pw + 3 * MM, width - pw - 3 * MM
     sy = y
-    sy += _field(ops, sx, sy, sw, _bi(N_("No."), languages), data.serial, st)
+    sy += _field(ops, sx, sy, sw, _bi(N_("No."), languages), data.serial, st, serial=True)
     sy += _field(ops, sx, sy, sw, _bi(N_("Date and time"), languages), issued_text(data), st)
     direction = direction_text(data.direction, languages)
     if direction:
@@ -585,7 +610,7 @@ def _layout_card(size: str, data: SlipData, kind: str, languages: tuple[str, ...
     _photo(ops, photo, x + width - pw, y, pw, ph, st, languages)
     fw = width - pw - 4 * MM
     fy = fields_top = y
-    fy += _field(ops, x, fy, fw, _bi(N_("No."), languages), data.serial, st)
+    fy += _field(ops, x, fy, fw, _bi(N_("No."), languages), data.serial, st, serial=True)
     fy += _field(ops, x, fy, fw, _bi(N_("Date and time"), languages), issued_text(data), st)
     direction = direction_text(data.direction, languages)
     if direction:

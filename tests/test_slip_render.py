@@ -21,6 +21,7 @@ pypdf = pytest.importorskip("pypdf")
 MM = 72 / 25.4
 ISSUED = datetime(2025, 3, 12, 9, 30, tzinfo=timezone.utc)  # 10:30 in Niger
 RECORD = "5f0c7a3e-2b1d-4c8e-9a6f-0d1e2f3a4b5c"
+SERIAL = "NE006013-2026-000001"   # <PCODE>-<YYYY>-<NNNNNN>, from db/slip_services.py
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +47,7 @@ def photo_bytes(fmt="JPEG", size=(300, 400)) -> bytes:
 def data(**changes) -> SlipData:
     values = dict(
         post_name="Poste frontière de Makalondi", post_pcode="NE006013", issued_at=ISSUED,
-        serial="S250312-4F2A9C", surname="ABDOULAYE MAHAMADOU", given_names="Françoise Élodie",
+        serial=SERIAL, surname="ABDOULAYE MAHAMADOU", given_names="Françoise Élodie",
         birth_date="1985-03-12", nationality="MLI", document_type="passport", document_number="19AB12345",
         photo=None, screening_outcome="referral", direction="entry", record_id=RECORD,
     )
@@ -100,7 +101,7 @@ def test_every_field_is_in_the_pdf_text(keys, size, kind):
     assert len(pages(pdf)) == 1
     text = flat(text_of(pdf))
     expected = [
-        "Poste frontière de Makalondi", "NE006013", "S250312-4F2A9C",
+        "Poste frontière de Makalondi", "NE006013", SERIAL,
         "ABDOULAYE", "MAHAMADOU", "Françoise Élodie",
         "12/03/1985", "Mali", "Passeport", "Passport", "19AB12345",
         "12/03/2025 10:30",  # local time (UTC+1)
@@ -141,7 +142,7 @@ def test_qr_is_read_back_from_the_printed_page_and_verifies(keys, tmp_path, size
     assert checked.signature == "valid"
     assert checked.holder["name"] == "ABDOULAYE MAHAMADOU Françoise Élodie"
     assert checked.entries[0]["outcome"] == "referral"
-    assert checked.entries[0]["serial"] == "S250312-4F2A9C"
+    assert checked.entries[0]["serial"] == SERIAL
     assert checked.raw["record_id"] == RECORD
     # and a changed byte in what was read fails
     raw = sp.b45decode(result.text[len(sp.PREFIX):])
@@ -295,3 +296,57 @@ def test_segno_fallback_draws_a_readable_code(keys, tmp_path, monkeypatch):
     monkeypatch.setitem(sys.modules, "zxingcpp", real)
     assert len(matrix) == len(matrix[0]) >= 21
     assert read_qr(render_png(pdf, tmp_path)).text == qr_text
+
+
+SERIALS = ["NE006013-2026-000001",        # 20 characters: today's serial
+           "NE006013XYZW-2026-000123"]    # 24 characters: a longer P-code
+
+
+@pytest.mark.parametrize("serial", SERIALS)
+@pytest.mark.parametrize("size", ["80mm", "a6", "a4"])
+@pytest.mark.parametrize("duplicate", [False, True])
+def test_serial_is_never_broken(keys, serial, size, duplicate):
+    """The serial prints on one line (it shrinks to fit): the text layer holds it whole."""
+    pdf, _qr = make_slip(data(serial=serial), kind="registration", size=size, keys=keys, post_id="P", demo=False,
+                         duplicate=duplicate)
+    lines = text_of(pdf).splitlines()
+    assert any(serial in line for line in lines), [ln for ln in lines if "-20" in ln]
+    # no line holds a piece of it (as "…-00000" then "1" would)
+    pieces = (serial[:-3], "2026-", serial[-4:])
+    for line in lines:
+        if any(p in line for p in pieces):
+            assert serial in line, line
+
+
+@pytest.mark.parametrize("size", ["80mm", "a6", "a4"])
+def test_serial_fits_its_column(size):
+    """At the size chosen, the serial's drawn width fits the field (never over the photo)."""
+    from printing import fonts
+    from printing.fonts import BOLD
+
+    fonts.register_fonts()
+    st = slips._STYLES[size]
+    if size == "80mm":
+        width = 80 * MM - 2 * st.margin - st.photo_w_mm * MM - 3 * MM
+    else:
+        width = slips.PAGE_SIZES[size][0] - 2 * st.margin - st.photo_w_mm * MM - 4 * MM
+    for serial in SERIALS:
+        lines, font_size = slips.serial_lines(serial, BOLD, st.base, width, min_size=st.name_min)
+        assert lines == [serial]
+        assert fonts.string_width(serial, BOLD, font_size) <= width
+        assert font_size >= st.name_min
+
+
+def test_absurd_serial_breaks_only_after_a_hyphen():
+    from printing import fonts
+    from printing.fonts import BOLD
+
+    fonts.register_fonts()
+    serial = "NE006013-2026-000001-REPRINT-000002-EXTRA-LONG-SUFFIX"
+    lines, size = slips.serial_lines(serial, BOLD, 9.5, 45 * MM, min_size=7.0)
+    assert len(lines) >= 2 and size == 7.0
+    assert "".join(lines) == serial
+    assert all(line.endswith("-") for line in lines[:-1])
+    for line in lines:      # numbers are whole: each line is made of whole parts
+        assert all(part for part in line.rstrip("-").split("-"))
+    assert {p for line in lines for p in line.rstrip("-").split("-")} == set(serial.split("-"))
