@@ -760,7 +760,11 @@ def _bar_chart_days(data: ReportData, lang: str, width: float):
     d = Drawing(width, height + 30)
     chart = VerticalBarChart()
     chart.x, chart.y, chart.width, chart.height = 30, 30, width - 40, height - 20
-    chart.data = [[r.entries.plotted for r in rows], [r.exits.plotted for r in rows]]
+    # a day whose entries and exits are both hidden but whose total is shown: one grey bar
+    # of the total (never total minus a shown part: the line rule leaves no such day)
+    split_hidden = [r.total.value if r.entries.value is None and r.exits.value is None and r.total.value else 0
+                    for r in rows]
+    chart.data = [[r.entries.plotted for r in rows], [r.exits.plotted for r in rows], split_hidden]
     chart.categoryAxis.style = "stacked"
     step = max(1, (days + 15) // 16)
     chart.categoryAxis.categoryNames = [r.day.strftime("%d/%m") if i % step == 0 else "" for i, r in enumerate(rows)]
@@ -771,11 +775,12 @@ def _bar_chart_days(data: ReportData, lang: str, width: float):
     chart.valueAxis.labels.fontName = REGULAR
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
-    peak = max([r.entries.plotted + r.exits.plotted for r in rows] + [1])
+    peak = max([r.entries.plotted + r.exits.plotted + h for r, h in zip(rows, split_hidden)] + [1])
     chart.valueAxis.valueMax = peak * 1.1 + 1
     chart.valueAxis.valueStep = _nice_step(peak)
     chart.bars[0].fillColor = colors.HexColor("#1f4e79")
     chart.bars[1].fillColor = colors.HexColor("#9dc3e6")
+    chart.bars[2].fillColor = colors.HexColor("#bdbdbd")
     chart.bars.strokeWidth = 0
     chart.bars.strokeColor = None
     chart.barSpacing = 0.5
@@ -787,6 +792,9 @@ def _bar_chart_days(data: ReportData, lang: str, width: float):
     legend.columnMaximum = 1
     legend.colorNamePairs = [(colors.HexColor("#1f4e79"), _label_direction("entry", lang)),
                              (colors.HexColor("#9dc3e6"), _label_direction("exit", lang))]
+    if any(split_hidden):
+        legend.colorNamePairs.append((colors.HexColor("#bdbdbd"),
+                                      fonts.printable(gettext(N_("Total (split hidden)"), lang))[0]))
     d.add(legend)
     return d
 
