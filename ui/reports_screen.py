@@ -119,7 +119,7 @@ class ReportsScreen(QWidget, Retranslatable):
             self.preview = show_preview(
                 self, pdf, title, images=images, marks=marks,
                 file_name="rapport-{start}-{end}.pdf".format(start=start.isoformat(), end=end.isoformat()),
-                info=_("Counts below {n} are suppressed.").format(n=threshold) if threshold > 1 else "")
+                info=_("Counts below {n} are shown as \"<{n}\"; \"x\" marks a count hidden so that it cannot be worked out from the totals.").format(n=threshold) if threshold > 1 else "")
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, UserFacingError):
