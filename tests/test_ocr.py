@@ -219,6 +219,52 @@ def test_bare_line_structure_and_context():
     assert decode_line(_probs("ABC123"), "ABC123") == "ABC123"
 
 
+def test_bare_line_document_number_repaired_by_its_check_digit():
+    from border_app.ocr.decode import decode_line
+
+    line = TD3[1]  # L898902C36UTO7408122F1204159ZE184226B<<<<<10
+    p = _probs(line)
+    # the document number's 0 (position 5) read as O, most likely: only the check digit
+    # (over the top candidates) tells them apart, as the field is alphanumeric
+    p[5] = 1e-4
+    p[5, INDEX["O"]], p[5, INDEX["0"]], p[5, INDEX["D"]] = 0.6, 0.3, 0.1
+    p = p / p.sum(axis=1, keepdims=True)
+    assert decode_line(p, "fallback") == line
+    # a repair too costly in probability keeps the plain reading (no invented line)
+    p[5] = 1e-4
+    p[5, INDEX["O"]] = 1.0
+    p[5, INDEX["0"]] = 1e-5
+    p = p / p.sum(axis=1, keepdims=True)
+    assert decode_line(p, "fallback") == "fallback"
+
+
+def test_state_codes_constrained_to_icao_list():
+    from border_app.ocr.decode import decode
+
+    from border_app.ocr.decode import check_digit
+
+    num, birth, expiry = "M12345678", "750101", "180310"
+    l2 = num + check_digit(num) + "KOR" + birth + check_digit(birth) + "M" + expiry + check_digit(expiry) + "<" * 14 + "<"
+    l2 += check_digit(l2[0:10] + l2[13:20] + l2[21:43])
+    lines = ["P<KORHONG<<GILDONG<<<<<<<<<<<<<<<<<<<<<<<<<<", l2]
+    assert len(l2) == 44
+    probs = [_probs(x) for x in lines]
+    # issuing state: an R read as a K ("KOK", not a code) becomes the nearest ICAO code
+    probs[0][4] = 1e-4
+    probs[0][4, INDEX["K"]], probs[0][4, INDEX["R"]] = 0.6, 0.4
+    # nationality "KOP": P most likely, R second
+    probs[1][12] = 1e-4
+    probs[1][12, INDEX["P"]], probs[1][12, INDEX["R"]] = 0.55, 0.45
+    probs = [p / p.sum(axis=1, keepdims=True) for p in probs]
+    out, _conf = decode(probs, "TD3")
+    assert out == lines
+    # a valid code stays as read, even when another code is close
+    probs = [_probs(x) for x in lines]
+    probs[0][4, INDEX["Z"]] = 0.5  # KOZ is not a code; KOR (as read) is kept
+    probs = [p / p.sum(axis=1, keepdims=True) for p in probs]
+    assert decode(probs, "TD3")[0][0][2:5] == "KOR"
+
+
 def test_huge_tiff_refused_from_its_header(tmp_path):
     import struct
 

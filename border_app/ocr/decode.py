@@ -22,10 +22,10 @@ _LET = np.array([c.isalpha() or c == "<" for c in CHARSET])
 _MASKS = {
     "A": _LET,
     "N": _DIG,
-    "C": _DIG | (np.array(CHARSET) == "<"),
+    "C": _DIG | (np.array(list(CHARSET)) == "<"),
     "S": np.isin(np.array(list(CHARSET)), list("MFX<")),
     "X": np.ones(len(CHARSET), bool),
-    "D": _DIG | (np.array(CHARSET) == "<"),  # dates: digits, '<' for unknown parts
+    "D": _DIG | (np.array(list(CHARSET)) == "<"),  # dates: digits, '<' for unknown parts
 }
 
 # per format: (line templates, name fields (line, start, end), check groups)
@@ -34,28 +34,33 @@ FORMATS: dict[str, dict] = {
     "TD3": {
         "lines": ["AA" + "A" * 3 + "A" * 39, "X" * 9 + "C" + "A" * 3 + "D" * 6 + "C" + "S" + "D" * 6 + "C" + "X" * 14 + "C" + "C"],
         "names": [(0, 5, 44)],
+        "states": [(0, 2), (1, 10)],
         "checks": [([(1, 0, 9)], (1, 9)), ([(1, 13, 19)], (1, 19)), ([(1, 21, 27)], (1, 27)), ([(1, 28, 42)], (1, 42)),
                    ([(1, 0, 10), (1, 13, 20), (1, 21, 43)], (1, 43))],
     },
     "MRVA": {
         "lines": ["AA" + "A" * 3 + "A" * 39, "X" * 9 + "C" + "A" * 3 + "D" * 6 + "C" + "S" + "D" * 6 + "C" + "X" * 16],
         "names": [(0, 5, 44)],
+        "states": [(0, 2), (1, 10)],
         "checks": [([(1, 0, 9)], (1, 9)), ([(1, 13, 19)], (1, 19)), ([(1, 21, 27)], (1, 27))],
     },
     "TD2": {
         "lines": ["AX" + "A" * 3 + "A" * 31, "X" * 9 + "C" + "A" * 3 + "D" * 6 + "C" + "S" + "D" * 6 + "C" + "X" * 7 + "C"],
         "names": [(0, 5, 36)],
+        "states": [(0, 2), (1, 10)],
         "checks": [([(1, 0, 9)], (1, 9)), ([(1, 13, 19)], (1, 19)), ([(1, 21, 27)], (1, 27)),
                    ([(1, 0, 10), (1, 13, 20), (1, 21, 35)], (1, 35))],
     },
     "MRVB": {
         "lines": ["AX" + "A" * 3 + "A" * 31, "X" * 9 + "C" + "A" * 3 + "D" * 6 + "C" + "S" + "D" * 6 + "C" + "X" * 8],
         "names": [(0, 5, 36)],
+        "states": [(0, 2), (1, 10)],
         "checks": [([(1, 0, 9)], (1, 9)), ([(1, 13, 19)], (1, 19)), ([(1, 21, 27)], (1, 27))],
     },
     "TD1": {
         "lines": ["AX" + "A" * 3 + "X" * 9 + "C" + "X" * 15, "D" * 6 + "C" + "S" + "D" * 6 + "C" + "A" * 3 + "X" * 11 + "C", "A" * 30],
         "names": [(2, 0, 30)],
+        "states": [(0, 2), (1, 15)],
         "checks": [([(1, 0, 6)], (1, 6)), ([(1, 8, 14)], (1, 14)),
                    ([(0, 5, 30), (1, 0, 7), (1, 8, 15), (1, 18, 29)], (1, 29))],
     },
@@ -103,6 +108,39 @@ def _fill_names(text: list[str], q: np.ndarray, start: int, end: int) -> None:
         k -= 1
     for i in range(start + k, end):
         text[i] = "<"
+
+
+def _code_table() -> np.ndarray:
+    from border_app.countries import CODES
+
+    fields = sorted({c.ljust(3, "<") for c in CODES if len(c) <= 3})
+    return np.array([[INDEX[ch] for ch in f] for f in fields], np.int64)
+
+
+_CODE_IDX: np.ndarray | None = None
+
+
+def _fix_states(lines: list[list[str]], q: list[np.ndarray], fields, max_cost: float = 6.0) -> None:
+    """Issuing state and nationality have no check digit: a reading that is not an ICAO
+    code (``K0R``, ``UTD``) becomes the most likely code when that costs little."""
+    global _CODE_IDX
+    if _CODE_IDX is None:
+        _CODE_IDX = _code_table()
+    for ln, a in fields:
+        if ln >= len(lines) or a + 3 > len(lines[ln]):
+            continue
+        cur = "".join(lines[ln][a : a + 3])
+        logq = np.log(np.maximum(q[ln][a : a + 3], 1e-12))
+        scores = logq[0][_CODE_IDX[:, 0]] + logq[1][_CODE_IDX[:, 1]] + logq[2][_CODE_IDX[:, 2]]
+        k = int(np.argmax(scores))
+        best = "".join(CHARSET[j] for j in _CODE_IDX[k])
+        if best == cur:
+            continue
+        if any((_CODE_IDX == [INDEX[c] for c in cur]).all(axis=1)):
+            continue  # already a valid code
+        cur_score = float(sum(logq[i][INDEX[c]] for i, c in enumerate(cur)))
+        if cur_score - float(scores[k]) <= max_cost:
+            lines[ln][a : a + 3] = list(best)
 
 
 def _fix_check(lines: list[list[str]], probs: list[np.ndarray], spans, cd, topk: int = 3) -> bool:
@@ -165,7 +203,7 @@ def decode(probs: list[np.ndarray], fmt: str) -> tuple[list[str], float]:
     lines = [[CHARSET[j] for j in qi.argmax(axis=1)] for qi in q]
     for ln, a, b in spec["names"]:
         _fill_names(lines[ln], q[ln], a, min(b, len(lines[ln])))
-    # issuing state and nationality never hold digits; the document code neither
+    _fix_states(lines, q, spec.get("states", []))
     for spans, cd in spec["checks"]:
         _fix_check(lines, q, spans, cd)
     conf = []
@@ -179,6 +217,7 @@ def _single(fmt: str, line: int) -> dict:
     return {
         "lines": [spec["lines"][line]],
         "names": [(0, a, b) for ln, a, b in spec["names"] if ln == line],
+        "states": [(0, a) for ln, a in spec.get("states", []) if ln == line],
         "checks": [([(0, a, b) for _l, a, b in spans], (0, cd[1])) for spans, cd in spec["checks"]
                    if cd[0] == line and all(s[0] == line for s in spans)],
     }
@@ -199,15 +238,38 @@ def decode_spec(probs: list[np.ndarray], spec: dict, repair: bool = True) -> lis
     lines = [[CHARSET[j] for j in qi.argmax(axis=1)] for qi in q]
     for ln, a, b in spec["names"]:
         _fill_names(lines[ln], q[ln], a, min(b, len(lines[ln])))
+    _fix_states(lines, q, spec.get("states", []))
     for spans, cd in spec["checks"]:
         if not _fix_check(lines, q, spans, cd, topk=3 if repair else 0):
             return []
     return ["".join(x) for x in lines]
 
 
-def decode_line(p: np.ndarray, fallback: str, max_cost: float = 4.0) -> str:
+REPAIR_LINES = True
+NAMES_COST = 0.0
+
+
+def _letter_line(spec: dict) -> bool:
+    """A names line (TD3/TD2 first line, TD1 third line): letters and fillers only."""
+    t = spec["lines"][0]
+    return not spec["checks"] and set(t[2:]) <= {"A"}
+
+
+def decode_line(p: np.ndarray, fallback: str, max_cost: float = 4.0, repair: bool = REPAIR_LINES,
+                names_cost: float = NAMES_COST) -> str:
+    m = match_line(p, max_cost, repair, names_cost)
+    return m[1] if m else fallback
+
+
+def match_line(p: np.ndarray, max_cost: float = 4.0, repair: bool = REPAIR_LINES,
+               names_cost: float = NAMES_COST) -> tuple[float, str] | None:
     """One bare line: if it reads as a known MRZ line type (length, field kinds, its own
-    check digits) at a small cost in log-probability, use that reading; else ``fallback``."""
+    check digits) at a small cost in log-probability, use that reading; else ``fallback``.
+
+    Lines with check digits may be repaired among each character's top candidates (the
+    document number's ``0``/``O``/``D``); a names line, which has no check digit, is taken
+    as such only when it starts like one (``P``, ``I``, ``A``, ``C``, ``V``) and reading it as
+    letters and fillers costs at most ``names_cost``."""
     n = len(p)
     logp = np.log(np.maximum(p, 1e-9))
     top = logp.max(axis=1)
@@ -215,13 +277,17 @@ def decode_line(p: np.ndarray, fallback: str, max_cost: float = 4.0) -> str:
     for spec in LINE_TYPES.values():
         if len(spec["lines"][0]) != n:
             continue
-        if not spec["checks"]:
+        letters = _letter_line(spec)
+        if not spec["checks"] and not (letters and names_cost > 0):
             continue  # nothing to confirm the line type
-        out = decode_spec([p], spec, repair=False)
+        if letters and spec["lines"][0][0] == "A" and n != 30 and CHARSET[int(np.argmax(p[0]))] not in "PIACV":
+            continue
+        out = decode_spec([p], spec, repair=repair and bool(spec["checks"]))
         if not out:
             continue
         text = out[0]
         cost = float(sum(top[i] - logp[i, INDEX[c]] for i, c in enumerate(text)))
-        if cost <= max_cost and (best is None or cost < best[0]):
+        limit = names_cost if letters else max_cost
+        if cost <= limit and (best is None or cost < best[0]):
             best = (cost, text)
-    return best[1] if best else fallback
+    return best
