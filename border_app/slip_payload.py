@@ -44,6 +44,7 @@ from typing import Any
 
 from .errors import InvalidInput
 from .i18n import _
+from .certificates.base45 import b45decode, b45encode  # Base45 (RFC 9285), one implementation
 
 PREFIX = "HHBM1:"
 VERSION = 1
@@ -56,8 +57,6 @@ MAX_NAME_CHARS = 200
 MAX_FIELD_CHARS = 64
 
 # Base45 (RFC 9285)
-_B45 = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:"
-_B45_INDEX = {c: i for i, c in enumerate(_B45)}
 
 
 class SlipFormatError(InvalidInput):
@@ -87,41 +86,6 @@ class SlipPayload:
 
 # ---------------------------------------------------------------------------- Base45
 
-def b45encode(data: bytes) -> str:
-    out = []
-    for i in range(0, len(data) - 1, 2):
-        n = data[i] * 256 + data[i + 1]
-        c, n = n % 45, n // 45
-        d, e = n % 45, n // 45
-        out.append(_B45[c] + _B45[d] + _B45[e])
-    if len(data) % 2:
-        n = data[-1]
-        out.append(_B45[n % 45] + _B45[n // 45])
-    return "".join(out)
-
-
-def b45decode(text: str) -> bytes:
-    """Strict Base45: rejects unknown characters, a dangling character and overflows."""
-    try:
-        values = [_B45_INDEX[c] for c in text]
-    except KeyError:
-        raise ValueError("character outside the Base45 alphabet") from None
-    if len(values) % 3 == 1:
-        raise ValueError("Base45 length")
-    out = bytearray()
-    for i in range(0, len(values), 3):
-        group = values[i:i + 3]
-        if len(group) == 3:
-            n = group[0] + group[1] * 45 + group[2] * 2025
-            if n > 0xFFFF:
-                raise ValueError("Base45 group overflow")
-            out += bytes((n >> 8, n & 0xFF))
-        else:
-            n = group[0] + group[1] * 45
-            if n > 0xFF:
-                raise ValueError("Base45 group overflow")
-            out.append(n)
-    return bytes(out)
 
 
 # ---------------------------------------------------------------------------- helpers
