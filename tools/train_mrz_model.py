@@ -310,8 +310,12 @@ def build_data(n_synth: int = 3500, real_variants: int = 4, n_docs: int = 600) -
     print("cells", x.shape, "synthetic", int((s == 0).sum()), "real", int((s > 0).sum()))
 
 
-def train(epochs: int = 12, hidden: tuple[int, ...] = (512, 256), final: bool = False) -> None:
-    """Train the MLP; ``final`` also trains on the validation tenth (after it was measured)."""
+def train(epochs: int = 12, hidden: tuple[int, ...] = (512, 256), final: bool = False,
+          init: Path | None = None, lr0: float = 2e-3, out: Path | None = None) -> None:
+    """Train the MLP; ``final`` also trains on the validation tenth (after it was measured).
+
+    ``init``: start from these weights (fine-tuning, usually with a smaller ``lr0``);
+    ``out``: where to save (default: the shipped model file)."""
     from border_app.ocr.classifier import Classifier, features
 
     data = np.load(CACHE)
@@ -326,12 +330,14 @@ def train(epochs: int = 12, hidden: tuple[int, ...] = (512, 256), final: bool = 
     for i in range(len(dims) - 1):
         params[f"w{i}"] = (rng.normal(0, np.sqrt(2.0 / dims[i]), (dims[i], dims[i + 1]))).astype(np.float32)
         params[f"b{i}"] = np.zeros(dims[i + 1], np.float32)
+    if init is not None:
+        with np.load(init) as start:
+            params = {k: start[k].astype(np.float32) for k in start.files}
     m = {k: np.zeros_like(v) for k, v in params.items()}
     v2 = {k: np.zeros_like(v) for k, v in params.items()}
     nl = len(dims) - 1
     step = 0
     bs = 256
-    lr0 = 2e-3
     for ep in range(epochs):
         t0 = time.time()
         order = rng.permutation(len(xt))
@@ -376,8 +382,9 @@ def train(epochs: int = 12, hidden: tuple[int, ...] = (512, 256), final: bool = 
         clf = Classifier(params)
         acc = float((clf.probabilities(xv).argmax(1) == yv).mean()) if len(xv) else float("nan")
         print(f"epoch {ep} loss {loss_sum / len(xt):.4f} val-char-acc {acc:.4f} ({time.time() - t0:.0f}s)", flush=True)
-    np.savez_compressed(MODELS / "mrz_ocrb_mlp.npz", **{k: v.astype(np.float16) for k, v in params.items()})
-    print("saved", MODELS / "mrz_ocrb_mlp.npz")
+    out = out or MODELS / "mrz_ocrb_mlp.npz"
+    np.savez_compressed(out, **{k: v.astype(np.float16) for k, v in params.items()})
+    print("saved", out)
 
 if __name__ == "__main__":
     step = sys.argv[1] if len(sys.argv) > 1 else "all"
@@ -389,3 +396,7 @@ if __name__ == "__main__":
         build_data()
     if step in ("train", "all"):
         train(final="--final" in sys.argv)
+    if step == "finetune":
+        # a few epochs from the shipped weights at a small learning rate:
+        #   train_mrz_model.py finetune EPOCHS LR OUT.npz
+        train(epochs=int(sys.argv[2]), init=MODELS / "mrz_ocrb_mlp.npz", lr0=float(sys.argv[3]), out=Path(sys.argv[4]))

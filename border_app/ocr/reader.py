@@ -151,11 +151,10 @@ class MrzReader:
             best = None
             for flip in (False, True):
                 lines = band.lines if not flip else [cv2.rotate(im, cv2.ROTATE_180) for im in band.lines[::-1]]
-                for k in (3, 2):
-                    if len(lines) < k:
-                        continue
-                    # the MRZ is the last k lines of the band (the band may include text above)
-                    r = self._read_lines(lines[-k:])
+                for k, end in _windows(len(lines)):
+                    # the MRZ is usually the last k lines of the band (the band may include
+                    # text above); a junk line (edge, shadow) may follow it
+                    r = self._read_lines(lines[end - k : end])
                     if r is None:
                         continue
                     score = r.checks_passed / max(r.checks_total, 1) * 3 + r.confidence
@@ -176,6 +175,14 @@ class MrzReader:
             found.append(r)
         found.sort(key=lambda r: (not r.valid, -r.confidence))
         return found
+
+
+def _windows(n: int) -> list[tuple[int, int]]:
+    """(k, end) line windows to try in a band of ``n`` lines: the last 3 and last 2 lines
+    first, then the same ending one line earlier (a junk line below the MRZ)."""
+    out = [(k, n) for k in (3, 2) if n >= k]
+    out += [(k, n - 1) for k in (3, 2) if n - 1 >= k]
+    return out
 
 
 def _same(a: MrzRead, b: MrzRead) -> bool:
