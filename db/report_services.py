@@ -6,7 +6,7 @@ sub-query): fit for 10,000 crossings without one query per row.
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlalchemy import select
 

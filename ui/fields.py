@@ -6,7 +6,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 
 from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
-from PySide6.QtGui import QFont, QFontDatabase, QKeySequence
+from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QComboBox, QCompleter, QPlainTextEdit, QWidget
 
 from border_app import countries
@@ -172,3 +172,38 @@ def parse_iso_date(text: str) -> date | None:
     if not text:
         return None
     return date.fromisoformat(text)
+
+
+def day_and_search(owner, parent: QWidget, *, day_name: str, search_name: str):
+    """The day picker and the debounced search box that list screens share.
+
+    ``owner`` is a :class:`ui.i18n.Retranslatable` screen with a ``refresh()`` method: it is
+    called when the day changes and 250 ms after the last keystroke in the search box.
+    Returns ``(day, search)``.
+    """
+    from PySide6.QtCore import QDate
+    from PySide6.QtWidgets import QDateEdit, QLineEdit
+
+    from border_app.i18n import N_
+
+    day = QDateEdit(parent)
+    day.setObjectName(day_name)
+    day.setCalendarPopup(True)
+    day.setDisplayFormat("dd/MM/yyyy")
+    day.setDate(QDate.currentDate())
+    day.dateChanged.connect(lambda _d: owner.refresh())
+    search = QLineEdit(parent)
+    search.setObjectName(search_name)
+    search.setClearButtonEnabled(True)
+    owner.bind(search.setPlaceholderText, N_("Search by name or document number…"))
+    debounce = QTimer(search)
+    debounce.setSingleShot(True)
+    debounce.setInterval(250)
+    debounce.timeout.connect(owner.refresh)
+    search.textChanged.connect(debounce.start)
+    return day, search
+
+
+def selected_day(day_edit) -> date:
+    qd = day_edit.date()
+    return date(qd.year(), qd.month(), qd.day())

@@ -7,7 +7,7 @@ Travellers without documents: tick "No document" and type the declared identity.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import datetime, timezone
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -21,7 +21,7 @@ from border_app.i18n import N_, _
 from border_app.roles import Permission, allowed
 from border_app.model import (
     DOCUMENT_TYPE_LABELS, REASON_LABELS, TRANSPORT_LABELS, CrossingData, Direction, DocumentData,
-    DocumentType, PersonData, Registration, RegistrationDraft, TransportMode, TravelReason,
+    DocumentType, PersonData, Registration, RegistrationDraft,
     check_partial_date,
 )
 

@@ -3,11 +3,9 @@ the attestation."""
 
 from __future__ import annotations
 
-from datetime import date
-
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDateEdit, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit, QMenu,
+    QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMenu,
     QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -16,6 +14,7 @@ from border_app.i18n import N_, _
 from border_app.model import Registration
 from border_app.roles import Permission, allowed
 
+from .fields import day_and_search, selected_day
 from .i18n import Retranslatable
 from .ops import Op
 from .widgets import Notice
@@ -46,21 +45,7 @@ class RegistrationsList(QWidget, Retranslatable):
         self.rows: list[Registration] = []
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
-        self.day = QDateEdit(self)
-        self.day.setObjectName("dayEdit")
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("yyyy-MM-dd")
-        self.day.setDate(QDate.currentDate())
-        self.day.dateChanged.connect(lambda _d: self.refresh())
-        self.search = QLineEdit(self)
-        self.search.setObjectName("searchBox")
-        self.search.setClearButtonEnabled(True)
-        self.bind(self.search.setPlaceholderText, N_("Search by name or document number…"))
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(250)
-        self._debounce.timeout.connect(self.refresh)
-        self.search.textChanged.connect(self._debounce.start)
+        self.day, self.search = day_and_search(self, self, day_name="dayEdit", search_name="searchBox")
         day_label = QLabel(self)
         self.bind(day_label.setText, N_("Day"))
         bar.addWidget(day_label)
@@ -123,8 +108,7 @@ class RegistrationsList(QWidget, Retranslatable):
     def refresh(self) -> None:
         from db.services import RegistrationService
 
-        qd = self.day.date()
-        day = date(qd.year(), qd.month(), qd.day())
+        day = selected_day(self.day)
         query = self.search.text().strip() or None
         Op(lambda: RegistrationService(self.db, self.actor).list_day(day, query=query), parent=self) \
             .success(self._loaded).run()

@@ -19,10 +19,10 @@ import logging
 from datetime import date, datetime, timezone
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView, QDateEdit, QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+    QAbstractItemView, QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
     QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
@@ -33,6 +33,7 @@ from border_app.model import Registration
 from border_app.roles import Permission, allowed
 from border_app.screening import Outcome
 
+from .fields import day_and_search, selected_day
 from .i18n import Retranslatable
 from .ops import Op
 from .widgets import Notice
@@ -122,21 +123,7 @@ class ScreeningScreen(QWidget, Retranslatable):
         lv = QVBoxLayout(left)
         lv.setContentsMargins(0, 0, 0, 0)
         bar = QHBoxLayout()
-        self.day = QDateEdit(left)
-        self.day.setObjectName("screeningDay")
-        self.day.setCalendarPopup(True)
-        self.day.setDisplayFormat("dd/MM/yyyy")
-        self.day.setDate(QDate.currentDate())
-        self.day.dateChanged.connect(lambda _d: self.refresh())
-        self.search = QLineEdit(left)
-        self.search.setObjectName("screeningSearch")
-        self.search.setClearButtonEnabled(True)
-        self.bind(self.search.setPlaceholderText, N_("Search by name or document number…"))
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(250)
-        self._debounce.timeout.connect(self.refresh)
-        self.search.textChanged.connect(self._debounce.start)
+        self.day, self.search = day_and_search(self, left, day_name="screeningDay", search_name="screeningSearch")
         self.search.returnPressed.connect(self._focus_list)
         bar.addWidget(self.day)
         bar.addWidget(self.search, 1)
@@ -260,8 +247,7 @@ class ScreeningScreen(QWidget, Retranslatable):
     def refresh(self) -> None:
         from db.services import RegistrationService
 
-        qd = self.day.date()
-        day = date(qd.year(), qd.month(), qd.day())
+        day = selected_day(self.day)
         query = self.search.text().strip() or None
         Op(lambda: RegistrationService(self.db, self.actor).list_day(day, query=query), parent=self) \
             .success(self._loaded).failure(self._failed).run()
