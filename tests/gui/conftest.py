@@ -8,23 +8,36 @@ pytest.importorskip("PySide6")
 
 
 @pytest.fixture
-def app_controller(qtbot, home):
-    """The real application controller on a fresh demo profile (3 fictitious travellers)."""
+def controller_factory(qtbot, home):
+    """Builds the real application controller (demo or real post) in the test's private
+    BORDER_APP_HOME, with fast key derivation; closes everything afterwards."""
     from border_app.keys import KdfParams
     from ui.app import Controller, make_application
 
     make_application()
-    controller = Controller(demo=True, demo_travellers=3, kdf=KdfParams.TEST)
-    shown = []
-    controller.windowShown.connect(shown.append)
-    controller.shown = shown
-    yield controller
-    for window in shown:
-        try:
-            window.close()
-        except RuntimeError:
-            pass
-    controller.close()
+    made = []
+
+    def make(*, demo: bool = True, demo_travellers: int = 3):
+        controller = Controller(demo=demo, demo_travellers=demo_travellers, kdf=KdfParams.TEST)
+        controller.shown = []
+        controller.windowShown.connect(controller.shown.append)
+        made.append(controller)
+        return controller
+
+    yield make
+    for controller in made:
+        for window in controller.shown:
+            try:
+                window.close()
+            except RuntimeError:
+                pass
+        controller.close()
+
+
+@pytest.fixture
+def app_controller(controller_factory):
+    """The real application controller on a fresh demo profile (3 fictitious travellers)."""
+    return controller_factory(demo=True)
 
 
 def wait_for_window(qtbot, controller, name: str, timeout: int = 60_000):

@@ -3,29 +3,14 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QWizard
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def real_controller(qtbot, home):
-    from border_app.keys import KdfParams
-    from ui.app import Controller, make_application
-
-    make_application()
-    controller = Controller(demo=False, kdf=KdfParams.TEST)
-    shown = []
-    controller.windowShown.connect(shown.append)
-    controller.shown = shown
-    yield controller
-    for window in shown:
-        try:
-            window.close()
-        except RuntimeError:
-            pass
-    controller.close()
+def real_controller(controller_factory):
+    return controller_factory(demo=False)
 
 
 def test_first_run_wizard_sets_up_post_admin_and_keys(qtbot, real_controller, home):
