@@ -8,52 +8,18 @@ Runs the demo post in a temporary BORDER_APP_HOME, drives the screens as a user 
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
-sys.path.insert(0, str(ROOT))
+from shots import shot, start_demo, wait  # noqa: E402 - tools/ is the script folder
 
 
 def main() -> None:
-    home = tempfile.mkdtemp(prefix="border-shots-")
-    os.environ["BORDER_APP_HOME"] = home
-    from PySide6.QtCore import QTimer, Qt
-    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
-    from PySide6.QtWidgets import QApplication
 
     from border_app.mrz import build_td3
-    from ui.app import Controller, make_application
 
-    app = make_application()
-    controller = Controller(demo=True, demo_travellers=60)
-    shown = []
-    controller.windowShown.connect(shown.append)
-    controller.start()
-
-    def wait(pred, timeout=60_000):
-        waited = 0
-        while not pred() and waited < timeout:
-            QTest.qWait(50)
-            waited += 50
-        if not pred():
-            raise SystemExit("timed out waiting for the screen")
-
-    def shot(name: str, window=None) -> None:
-        QTest.qWait(400)
-        screen = QGuiApplication.primaryScreen()
-        pixmap = screen.grabWindow(0)
-        if window is not None:
-            geo = window.frameGeometry()
-            pixmap = pixmap.copy(geo.adjusted(-2, -2, 2, 2))
-        path = DOCS / name
-        pixmap.save(str(path))
-        print("wrote", path)
+    app, controller, shown = start_demo(60)
 
     wait(lambda: shown and shown[-1].objectName() == "loginWindow")
     login = shown[-1]

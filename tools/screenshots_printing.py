@@ -8,53 +8,19 @@ Runs the demo post in a temporary BORDER_APP_HOME (like tools/screenshots.py).
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
 from datetime import date
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
-sys.path.insert(0, str(ROOT))
+from shots import shot, start_demo, wait  # noqa: E402 - tools/ is the script folder
 
 
 def main() -> None:
-    home = tempfile.mkdtemp(prefix="border-shots-")
-    os.environ["BORDER_APP_HOME"] = home
     from PySide6.QtCore import QDate, Qt
-    from PySide6.QtGui import QGuiApplication
     from PySide6.QtTest import QTest
 
     from border_app.mrz import build_td3
-    from ui.app import Controller, make_application
     from ui.print_dialogs import SlipPreviewDialog
 
-    app = make_application()
-    controller = Controller(demo=True, demo_travellers=300)
-    shown = []
-    controller.windowShown.connect(shown.append)
-    controller.start()
-
-    def wait(pred, timeout=120_000):
-        waited = 0
-        while not pred() and waited < timeout:
-            QTest.qWait(50)
-            waited += 50
-        if not pred():
-            raise SystemExit("timed out waiting for the screen")
-
-    def shot(name: str, *windows) -> None:
-        QTest.qWait(500)
-        pixmap = QGuiApplication.primaryScreen().grabWindow(0)
-        if windows:
-            rect = windows[0].frameGeometry()
-            for window in windows[1:]:
-                rect = rect.united(window.frameGeometry())
-            pixmap = pixmap.copy(rect.adjusted(-2, -2, 2, 2))
-        path = DOCS / name
-        pixmap.save(str(path))
-        print("wrote", path)
+    app, controller, shown = start_demo(300)
 
     def preview_of(widget):
         found = [d for d in widget.findChildren(SlipPreviewDialog) if d.isVisible()]

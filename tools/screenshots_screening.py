@@ -15,15 +15,9 @@ docs/screenshot-screening-referral-1280x720.png (and -certificate-1280x720.png).
 
 from __future__ import annotations
 
-import os
-import sys
-import tempfile
 from datetime import datetime, timedelta, timezone
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-DOCS = ROOT / "docs"
-sys.path.insert(0, str(ROOT))
+from shots import shot, start_demo, wait  # noqa: E402 - tools/ is the script folder
 ALL = ["general", "ebola_marburg", "cholera", "mpox", "meningitis", "covid19", "yellow_fever"]
 
 
@@ -42,36 +36,14 @@ def _register(db, surname, given, number, birth, sex):
 
 
 def main() -> None:
-    home = tempfile.mkdtemp(prefix="border-shots-")
-    os.environ["BORDER_APP_HOME"] = home
     from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QCheckBox, QComboBox
 
     from tests.gui.test_screening_screen import _ddcc_with_yellow_fever
-    from ui.app import Controller, make_application
 
-    app = make_application()
-    controller = Controller(demo=True, demo_travellers=40)
-    shown = []
-    controller.windowShown.connect(shown.append)
-    controller.start()
-
-    def wait(pred, timeout=60_000):
-        waited = 0
-        while not pred() and waited < timeout:
-            QTest.qWait(50)
-            waited += 50
-        if not pred():
-            raise SystemExit("timed out waiting for the screen")
-
-    def shot(name: str, window) -> None:
-        QTest.qWait(500)
-        pixmap = QGuiApplication.primaryScreen().grabWindow(0)
-        pixmap = pixmap.copy(window.frameGeometry().adjusted(-2, -2, 2, 2))
-        pixmap.save(str(DOCS / name))
-        print("wrote", DOCS / name)
+    app, controller, shown = start_demo(40)
 
     wait(lambda: shown and shown[-1].objectName() == "loginWindow")
     login = shown[-1]
