@@ -8,16 +8,13 @@ Runs the demo post in a temporary BORDER_APP_HOME, drives the screens as a user 
 
 from __future__ import annotations
 
-from datetime import date
-
-from shots import shot, start_demo, wait  # noqa: E402 - tools/ is the script folder
+from shots import scan_demo_passport, shot, sign_in, start_demo, wait  # noqa: E402 - tools/ is the script folder
 
 
 def main() -> None:
     from PySide6.QtCore import Qt
     from PySide6.QtTest import QTest
 
-    from border_app.mrz import build_td3
 
     app, controller, shown = start_demo(60)
 
@@ -25,21 +22,10 @@ def main() -> None:
     login = shown[-1]
     login.move(60, 40)
     shot("screenshot-login.png", login)
-    QTest.keyClicks(login.username, "agent")
-    QTest.keyClicks(login.password, "demo1234")
-    QTest.keyClick(login.password, Qt.Key.Key_Return)
-    wait(lambda: shown[-1].objectName() == "mainWindow")
-    main_window = shown[-1]
+    main_window = sign_in(shown, "agent")
     main_window.setGeometry(20, 30, 1300, 820)
     reg = main_window.registration
-    expiry = date.today().replace(year=date.today().year + 6)
-    lines = build_td3(document_code="P", issuing_state="NER", surname="ISSOUFOU", given_names="MARIAMA",
-                      document_number="10AB23456", nationality="NER", birth_date=date(1992, 4, 17), sex="F",
-                      expiry_date=expiry)
-    for line in lines:
-        QTest.keyClicks(reg.scan, line)
-        QTest.keyClick(reg.scan, Qt.Key.Key_Return)
-    wait(lambda: reg.surname.text() == "ISSOUFOU")
+    scan_demo_passport(reg)
     reg.transport.set_value(reg.transport.itemData(3))
     reg.origin.setText("Ouagadougou")
     reg.destination.setText("Niamey")

@@ -8,16 +8,13 @@ Runs the demo post in a temporary BORDER_APP_HOME (like tools/screenshots.py).
 
 from __future__ import annotations
 
-from datetime import date
-
-from shots import shot, start_demo, wait  # noqa: E402 - tools/ is the script folder
+from shots import scan_demo_passport, shot, sign_in, start_demo, wait  # noqa: E402 - tools/ is the script folder
 
 
 def main() -> None:
     from PySide6.QtCore import QDate, Qt
     from PySide6.QtTest import QTest
 
-    from border_app.mrz import build_td3
     from ui.print_dialogs import SlipPreviewDialog
 
     app, controller, shown = start_demo(300)
@@ -26,28 +23,15 @@ def main() -> None:
         found = [d for d in widget.findChildren(SlipPreviewDialog) if d.isVisible()]
         return found[-1] if found else None
 
-    def sign_in(username: str):
-        wait(lambda: shown and shown[-1].objectName() == "loginWindow")
-        login = shown[-1]
-        QTest.keyClicks(login.username, username)
-        QTest.keyClicks(login.password, "demo1234")
-        QTest.keyClick(login.password, Qt.Key.Key_Return)
-        wait(lambda: shown[-1].objectName() == "mainWindow")
-        window = shown[-1]
+    def signed_in(username: str):
+        window = sign_in(shown, username)
         window.setGeometry(20, 30, 1300, 820)
         return window
 
     # 1. a border official registers a traveller and prints the attestation (Ctrl+P)
-    main_window = sign_in("agent")
+    main_window = signed_in("agent")
     reg = main_window.registration
-    expiry = date.today().replace(year=date.today().year + 6)
-    lines = build_td3(document_code="P", issuing_state="NER", surname="ISSOUFOU", given_names="MARIAMA",
-                      document_number="10AB23456", nationality="NER", birth_date=date(1992, 4, 17), sex="F",
-                      expiry_date=expiry)
-    for line in lines:
-        QTest.keyClicks(reg.scan, line)
-        QTest.keyClick(reg.scan, Qt.Key.Key_Return)
-    wait(lambda: reg.surname.text() == "ISSOUFOU")
+    scan_demo_passport(reg)
     reg.transport.set_value(reg.transport.itemData(3))
     QTest.keyClick(reg, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     wait(lambda: reg.last_saved is not None)
@@ -60,7 +44,7 @@ def main() -> None:
     main_window.logout()
 
     # 2. a supervisor builds the report of the last four weeks
-    main_window = sign_in("superviseur")
+    main_window = signed_in("superviseur")
     screen = main_window.screens["reports"]
     main_window.tabs.setCurrentWidget(screen)
     screen.date_from.setDate(QDate.currentDate().addDays(-27))

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from shots import shot, start_demo, wait  # noqa: E402 - tools/ is the script folder
+from shots import shot, sign_in, start_demo, wait  # noqa: E402 - tools/ is the script folder
 ALL = ["general", "ebola_marburg", "cholera", "mpox", "meningitis", "covid19", "yellow_fever"]
 
 
@@ -36,22 +36,14 @@ def _register(db, surname, given, number, birth, sex):
 
 
 def main() -> None:
-    from PySide6.QtCore import Qt
     from PySide6.QtGui import QGuiApplication
-    from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QCheckBox, QComboBox
 
     from tests.gui.test_screening_screen import _ddcc_with_yellow_fever
 
     app, controller, shown = start_demo(40)
 
-    wait(lambda: shown and shown[-1].objectName() == "loginWindow")
-    login = shown[-1]
-    QTest.keyClicks(login.username, "sante")
-    QTest.keyClicks(login.password, "demo1234")
-    QTest.keyClick(login.password, Qt.Key.Key_Return)
-    wait(lambda: shown[-1].objectName() == "mainWindow")
-    main_window = shown[-1]
+    main_window = sign_in(shown, "sante")
     size = QGuiApplication.primaryScreen().geometry()
     if (size.width(), size.height()) == (1366, 900):
         suffix = ""

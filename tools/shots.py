@@ -55,3 +55,36 @@ def shot(name: str, *windows) -> Path:
     pixmap.save(str(path))
     print("wrote", path)
     return path
+
+
+def sign_in(shown: list, username: str, password: str = "demo1234"):
+    """Type a demo account's credentials into the login screen; returns the main window."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    wait(lambda: shown and shown[-1].objectName() == "loginWindow")
+    login = shown[-1]
+    QTest.keyClicks(login.username, username)
+    QTest.keyClicks(login.password, password)
+    QTest.keyClick(login.password, Qt.Key.Key_Return)
+    wait(lambda: shown[-1].objectName() == "mainWindow")
+    return shown[-1]
+
+
+def scan_demo_passport(registration_screen) -> None:
+    """Type a fictitious Nigerien passport's MRZ into the scan field as a reader does."""
+    from datetime import date
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from border_app.mrz import build_td3
+
+    today = date.today()
+    lines = build_td3(document_code="P", issuing_state="NER", surname="ISSOUFOU", given_names="MARIAMA",
+                      document_number="10AB23456", nationality="NER", birth_date=date(1992, 4, 17), sex="F",
+                      expiry_date=today.replace(year=today.year + 6))
+    for line in lines:
+        QTest.keyClicks(registration_screen.scan, line)
+        QTest.keyClick(registration_screen.scan, Qt.Key.Key_Return)
+    wait(lambda: registration_screen.surname.text() == "ISSOUFOU")
