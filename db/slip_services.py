@@ -110,16 +110,21 @@ class SlipService:
             raise NotFound(_("This traveller has not been screened yet: there is no screening attestation to print."))
         return screening
 
+    def _printable(self, s: Session, crossing_id: str, kind: str):
+        """The crossing (never a voided one), the screening id the slip attests (screening
+        slips), and the original slip already issued for them, or ``None``."""
+        crossing = self._crossing(s, crossing_id)
+        if crossing.voided:
+            raise ConflictError(_("This registration was voided: no slip can be printed for it."))
+        screening = self._screening_for(s, crossing, kind)
+        screening_id = screening.id if screening is not None else None
+        return crossing, screening_id, self._original(s, crossing.id, kind, screening_id)
+
     def issue(self, crossing_id: str, *, kind: str, size: str) -> SlipIssue:
         require(self.actor.role, P.PRINT_SLIP)
         self._check(kind, size)
         with self.db.session(write=True) as s:
-            crossing = self._crossing(s, crossing_id)
-            if crossing.voided:
-                raise ConflictError(_("This registration was voided: no slip can be printed for it."))
-            screening = self._screening_for(s, crossing, kind)
-            screening_id = screening.id if screening is not None else None
-            row = self._original(s, crossing.id, kind, screening_id)
+            crossing, screening_id, row = self._printable(s, crossing_id, kind)
             if row is None:
                 post = s.get(Post, self.actor.post_id)
                 now = utcnow()
@@ -136,11 +141,7 @@ class SlipService:
         require(self.actor.role, P.REPRINT_SLIP)
         self._check(kind, size)
         with self.db.session(write=True) as s:
-            crossing = self._crossing(s, crossing_id)
-            if crossing.voided:
-                raise ConflictError(_("This registration was voided: no slip can be printed for it."))
-            screening = self._screening_for(s, crossing, kind)
-            original = self._original(s, crossing.id, kind, screening.id if screening is not None else None)
+            crossing, _screening_id, original = self._printable(s, crossing_id, kind)
             if original is None:
                 raise NotFound(_("This slip was never printed: print it first (a reprint needs an original)."))
             copies = s.scalar(select(func.max(Slip.copy_no)).where(Slip.post_id == original.post_id,
