@@ -13,7 +13,7 @@ from .classifier import Classifier, default_classifier
 from .glyphs import CHARSET
 from .decode import FORMATS, check_digit, decode, decode_line, guess_format
 from .locate import find_bands
-from .segment import segment_line
+from .segment import grid_fitted_cells, line_geometry, segment_line
 
 LENGTHS = {"TD1": 30, "TD2": 36, "TD3": 44, "MRVA": 44, "MRVB": 36}
 
@@ -133,6 +133,39 @@ class MrzReader:
         ok, tot = _checks(lines, fmt)
         return MrzRead(lines, fmt, [], conf, ok, tot)
 
+    def _grid_probs(self, geo, n: int) -> np.ndarray | None:
+        """Probabilities of a line cut into exactly ``n`` fixed-pitch cells fitted to its
+        glyphs (pitch varying along the line under perspective)."""
+        seg = grid_fitted_cells(geo, n)
+        if seg is None:
+            return None
+        return self.classifier.probabilities(seg.cells)
+
+    def _read_lines_grid(self, images: list[np.ndarray]) -> MrzRead | None:
+        """Small or blurred lines: every line cut into exactly 30/36/44 cells between the
+        ends of its ink, both lengths tried for two-line MRZs."""
+        n = len(images)
+        geos = [line_geometry(im) for im in images]
+        if any(g is None for g in geos):
+            return None
+        best = None
+        for fmt_len in (30,) if n == 3 else (36, 44):
+            # the length must fit the line's proportions (pitch about 1.06 capital heights)
+            ratio = float(np.median([(g.x1 - g.x0) / g.cap for g in geos]))
+            if not 0.6 * fmt_len < ratio < 1.5 * fmt_len:
+                continue
+            probs = [self._grid_probs(g, fmt_len) for g in geos]
+            if any(p is None for p in probs):
+                continue
+            first = "PVIAC<"[int(np.argmax(probs[0][0][[25, 31, 18, 10, 12, 36]]))]
+            fmt = guess_format(n, first, fmt_len)
+            lines, conf = decode(probs, fmt)
+            ok, tot = _checks(lines, fmt)
+            r = MrzRead(lines, fmt, [], conf, ok, tot)
+            if best is None or _score(r) > _score(best):
+                best = r
+        return best
+
     def read(self, image: np.ndarray) -> list[MrzRead]:
         """All MRZs found in an image (grayscale or BGR numpy array)."""
         gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
@@ -155,9 +188,13 @@ class MrzReader:
                     # the MRZ is usually the last k lines of the band (the band may include
                     # text above); a junk line (edge, shadow) may follow it
                     r = self._read_lines(lines[end - k : end])
+                    if r is None or not _good(r):
+                        g = self._read_lines_grid(lines[end - k : end])
+                        if g is not None and (r is None or _score(g) > _score(r)):
+                            r = g
                     if r is None:
                         continue
-                    score = r.checks_passed / max(r.checks_total, 1) * 3 + r.confidence
+                    score = _score(r)
                     if best is None or score > best[0]:
                         corners = band.corners if not flip else band.corners[[2, 3, 0, 1]]
                         r.corners = [[float(x), float(y)] for x, y in corners]
@@ -175,6 +212,14 @@ class MrzReader:
             found.append(r)
         found.sort(key=lambda r: (not r.valid, -r.confidence))
         return found
+
+
+def _score(r: MrzRead) -> float:
+    return r.checks_passed / max(r.checks_total, 1) * 3 + r.confidence
+
+
+def _good(r: MrzRead) -> bool:
+    return r.checks_passed == r.checks_total and r.confidence > -0.3
 
 
 def _windows(n: int) -> list[tuple[int, int]]:

@@ -63,6 +63,26 @@ def segment_line(gray: np.ndarray, expected: int | None = None, mode: str = "spr
     ``expected`` (the number of characters, when the format is known) replaces the pitch
     walk by an even grid between the first and the last glyph (``mode="spread"``) or
     corrects the walk locally (``mode="adjust"``, better under perspective)."""
+    comp = _components(gray)
+    if comp is None:
+        return None
+    ink, scale, merged, base, cap, pitch, slope = comp
+    widths = np.array([b[1] - b[0] for b in merged])
+    centers = np.array([(b[0] + b[1]) / 2.0 for b in merged])
+    xs_c = walk(merged, widths, pitch)
+    if expected and len(xs_c) != expected:
+        if mode == "adjust" and abs(len(xs_c) - expected) <= 4:
+            xs_c = adjust(xs_c, expected)
+        else:
+            xs_c = spread(centers, widths, expected)
+    cells = extract_cells(ink, xs_c, base, cap, pitch, slope)
+    ctr = np.stack([xs_c / scale, base(xs_c) / scale], axis=1).astype(np.float32)
+    return LineCells(cells, ctr, cap / scale, pitch / scale)
+
+
+def _components(gray: np.ndarray):
+    """Ink map, glyph boxes (x0, x1) of the line's longest run, centre line, capital height
+    and pitch of a line crop; None when there is no text."""
     if gray.ndim == 3:
         gray = cv2.cvtColor(gray, cv2.COLOR_BGR2GRAY)
     img, scale = prepare(gray)
@@ -130,17 +150,7 @@ def segment_line(gray: np.ndarray, expected: int | None = None, mode: str = "spr
     while len(runs) > 1 and len(runs[-1]) <= 2:
         runs.pop()
     merged = [b for r in runs for b in r]
-    widths = np.array([b[1] - b[0] for b in merged])
-    centers = np.array([(b[0] + b[1]) / 2.0 for b in merged])
-    xs_c = walk(merged, widths, pitch)
-    if expected and len(xs_c) != expected:
-        if mode == "adjust" and abs(len(xs_c) - expected) <= 4:
-            xs_c = adjust(xs_c, expected)
-        else:
-            xs_c = spread(centers, widths, expected)
-    cells = extract_cells(ink, xs_c, base, cap, pitch, slope)
-    ctr = np.stack([xs_c / scale, base(xs_c) / scale], axis=1).astype(np.float32)
-    return LineCells(cells, ctr, cap / scale, pitch / scale)
+    return ink, scale, merged, base, cap, pitch, slope
 
 
 def spread(centers: np.ndarray, widths: np.ndarray, expected: int) -> np.ndarray:
@@ -197,3 +207,154 @@ def extract_cells(ink: np.ndarray, xs: np.ndarray, base, cap: float, pitch: floa
             ink, m, (CELL_W, CELL_H), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT
         )
     return out
+
+
+@dataclass
+class LineGeometry:
+    """A line prepared for fixed-pitch grid cutting (small or blurred text, where ink
+    components merge): the ink map, the text's horizontal extent and its centre line."""
+
+    ink: np.ndarray  # float32 ink map of the rescaled line (1 = ink)
+    scale: float  # rescaled / input
+    x0: float  # left edge of the text's ink
+    x1: float  # right edge of the text's ink
+    cap: float  # capital height (rescaled px)
+    slope: float
+    icpt: float  # centre line: y = slope * x + icpt
+    boxes: list | None = None  # glyph boxes [x0, x1] (rescaled px), left to right
+    pitch: float = 0.0
+
+
+def line_geometry(gray: np.ndarray) -> LineGeometry | None:
+    """Extent (first to last glyph of the line's longest run) and centre line of the text in
+    a line crop, for fixed-pitch grid cutting."""
+    comp = _components(gray)
+    if comp is None:
+        return None
+    ink, scale, merged, base, cap, pitch, slope = comp
+    W = ink.shape[1]
+    # boxes touching the crop's ends are edges or background, not glyphs
+    while merged and merged[0][0] <= 1:
+        merged = merged[1:]
+    while merged and merged[-1][1] >= W - 2:
+        merged = merged[:-1]
+    if not merged:
+        return None
+    x0, x1 = float(merged[0][0]), float(merged[-1][1])
+    if x1 - x0 < 4 * cap:
+        return None
+    return LineGeometry(ink, scale, x0, x1, cap, float(slope), float(base(0.0)), [list(b) for b in merged], float(pitch))
+
+
+def fit_grid(geo: LineGeometry, n: int) -> np.ndarray | None:
+    """Centres of exactly ``n`` fixed-pitch cells fitted to the glyph boxes: the pitch may
+    change along the line (perspective), so index -> x is a 1-D projective map
+    ``x = (a i + b) / (c i + 1)`` fitted by least squares to the single-glyph centres, whose
+    indices come from integrating a pitch that varies linearly along the line (scaled so
+    that the line holds ``n`` characters). None when the boxes cannot hold ``n``."""
+    boxes = geo.boxes or []
+    if len(boxes) < 4:
+        return None
+    w = np.array([b[1] - b[0] for b in boxes], np.float64)
+    c = np.array([(b[0] + b[1]) / 2 for b in boxes], np.float64)
+    p0 = geo.pitch if geo.pitch > 0 else 0.95 * geo.cap
+    span = boxes[-1][1] - boxes[0][0]
+    if not 0.6 < span / (n * p0) < 1.6:
+        p0 = span / (n - 0.3)
+    alpha, beta = p0, 0.0
+    for _pass in range(3):
+        # local pitch from neighbouring single-glyph boxes, as a linear function of x
+        single = w < 1.2 * p0
+        d = np.diff(c)
+        use = single[:-1] & single[1:] & (d > 0.55 * p0) & (d < 1.6 * p0)
+        if use.sum() >= 6:
+            xm = (c[:-1] + c[1:])[use] / 2
+            beta, alpha = np.polyfit(xm, d[use], 1)
+            res = np.abs(d[use] - (alpha + beta * xm))
+            keep = res < max(2.5 * float(np.median(res)), 0.05 * p0)
+            if keep.sum() >= 6:
+                beta, alpha = np.polyfit(xm[keep], d[use][keep], 1)
+        else:
+            alpha, beta = p0, 0.0
+        lo, hi = alpha + beta * boxes[0][0], alpha + beta * boxes[-1][1]
+        if min(lo, hi) <= 0.3 * p0 or max(lo, hi) / min(lo, hi) > 1.8:
+            alpha, beta = p0, 0.0
+        xs, single_c = [], []
+        for (a0, a1), wd in zip(boxes, w):
+            k = max(1, int(round(wd / (alpha + beta * (a0 + a1) / 2)))) if wd > 1.35 * p0 else 1
+            for j in range(k):
+                xs.append(a0 + (j + 0.5) * wd / k)
+                single_c.append(k == 1)
+        xs = np.array(xs)
+        if abs(beta) < 1e-7:
+            t = xs / alpha
+        else:
+            t = np.log((alpha + beta * xs) / (alpha + beta * xs[0])) / beta
+        total = float(t[-1] - t[0])
+        lam = total / (n - 1)
+        if abs(lam - 1) < 0.02:
+            break
+        # the line must hold n characters: rescale the pitch and split the boxes again
+        alpha, beta, p0 = alpha * lam, beta * lam, p0 * lam
+    if not 0.7 < lam < 1.4:
+        return None
+    # indices: the rounding error spread evenly over the line (exactly n cells)
+    idx = np.round((t - t[0]) * (n - 1) / max(total, 1e-6)).astype(int)
+    ok = np.array(single_c) & np.r_[True, np.diff(idx) > 0] & np.r_[np.diff(idx) > 0, True]
+    ok[0] = ok[-1] = True
+    ii, xx = idx[ok].astype(np.float64), xs[ok]
+    coef = None
+    for _it in range(3):
+        a_mat = np.stack([ii, np.ones_like(ii), -ii * xx], axis=1)
+        coef, *_ = np.linalg.lstsq(a_mat, xx, rcond=None)
+        pred = (coef[0] * ii + coef[1]) / (coef[2] * ii + 1)
+        r = np.abs(pred - xx)
+        good = r < max(0.3 * p0, 2.5 * float(np.median(r)))
+        if good.all() or good.sum() < 6:
+            break
+        ii, xx = ii[good], xx[good]
+    i = np.arange(n, dtype=np.float64)
+    den = coef[2] * i + 1
+    if np.any(den <= 0.2):
+        return None
+    out = (coef[0] * i + coef[1]) / den
+    if np.any(np.diff(out) <= 0.4 * p0):
+        return None
+    return out.astype(np.float32)
+
+
+def grid_fitted_cells(geo: LineGeometry, n: int, shift: float = 0.0) -> LineCells | None:
+    """:func:`fit_grid` cells (``shift``: moves the grid by that fraction of a pitch)."""
+    xs = fit_grid(geo, n)
+    if xs is None:
+        return None
+    local = np.gradient(xs.astype(np.float64))
+    p0 = float(np.median(local))
+    xs = xs + shift * local.astype(np.float32)
+    base = lambda xx: geo.slope * xx + geo.icpt  # noqa: E731
+    # under perspective the glyphs' size follows the local pitch
+    cells = np.concatenate([
+        extract_cells(geo.ink, xs[i : i + 1], base, geo.cap * float(local[i]) / p0, float(local[i]), geo.slope)
+        for i in range(len(xs))
+    ])
+    ctr = np.stack([xs / geo.scale, base(xs) / geo.scale], axis=1).astype(np.float32)
+    return LineCells(cells, ctr, geo.cap / geo.scale, p0 / geo.scale)
+
+
+def grid_positions(x0: float, x1: float, n: int, k: float = 0.0) -> np.ndarray:
+    """Centres of ``n`` cells between cell edges ``x0`` and ``x1``; ``k`` bends the grid as a
+    1-D perspective does (the pitch shrinks from ``1 + k`` to ``1 / (1 + k)`` along the line)."""
+    u = (np.arange(n, dtype=np.float64) + 0.5) / n
+    v = u * (1 + k) / (1 + k * u)
+    return (x0 + (x1 - x0) * v).astype(np.float32)
+
+
+def grid_cells(geo: LineGeometry, n: int, left: float = 0.15, right: float = 0.15, k: float = 0.0) -> LineCells:
+    """Cut a line into exactly ``n`` fixed-pitch cells. ``left``/``right``: where the cell
+    grid's edges lie outside the ink's edges, in pitches (glyphs fill ~70% of a cell)."""
+    p0 = (geo.x1 - geo.x0) / max(n - left - right, 1.0)
+    xs = grid_positions(geo.x0 - left * p0, geo.x1 + right * p0, n, k)
+    base = lambda xx: geo.slope * xx + geo.icpt  # noqa: E731
+    cells = extract_cells(geo.ink, xs, base, geo.cap, p0, geo.slope)
+    ctr = np.stack([xs / geo.scale, base(xs) / geo.scale], axis=1).astype(np.float32)
+    return LineCells(cells, ctr, geo.cap / geo.scale, p0 / geo.scale)
