@@ -213,10 +213,49 @@ def find_bands(gray: np.ndarray) -> list[Band]:
         if len(runs) < 2:
             continue
         # the MRZ is at the bottom of a document: keep its last 2 or 3 lines (decided later)
-        hs = [b - a for a, b in runs]
+        ink = _ink_mask(img)
         lines = []
         for a, b in runs:
-            pad = int(0.35 * (b - a)) + 2
-            lines.append(img[max(0, a - pad) : min(img.shape[0], b + pad)])
+            tilt = _line_tilt(ink, a, b)
+            if tilt is None:
+                pad = int(0.35 * (b - a)) + 2
+                lines.append(img[max(0, a - pad) : min(img.shape[0], b + pad)])
+            else:
+                lines.append(_sheared_crop(img, *tilt))
         bands.append(Band(corners, img, lines))
     return bands
+
+
+def _ink_mask(band: np.ndarray) -> np.ndarray:
+    g = cv2.GaussianBlur(band, (3, 3), 0)
+    bh = cv2.morphologyEx(g, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (31, 31)))
+    _t, th = cv2.threshold(bh, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return th
+
+
+def _line_tilt(ink: np.ndarray, a: int, b: int) -> tuple[float, float, float] | None:
+    """(slope, intercept, text height) of a line of the band that is not horizontal (the
+    band is a trapezoid under perspective: its lines are not parallel), else None."""
+    sub = ink[a:b].astype(np.float32) / 255.0
+    wcol = sub.sum(axis=0)
+    cols = np.flatnonzero(wcol >= 2)
+    if len(cols) < 20:
+        return None
+    rows = np.arange(a, b, dtype=np.float32)[:, None]
+    yc = (sub[:, cols] * rows).sum(axis=0) / wcol[cols]
+    m, c = np.polyfit(cols.astype(np.float32), yc, 1, w=np.sqrt(wcol[cols]))
+    m = float(np.clip(m, -0.2, 0.2))
+    extent = float(cols[-1] - cols[0])
+    if abs(m) * extent < max(3.0, 0.12 * (b - a)):
+        return None
+    h = max(float(b - a) - abs(m) * extent, 0.5 * (b - a))
+    return m, float(c), h
+
+
+def _sheared_crop(img: np.ndarray, m: float, c: float, h: float) -> np.ndarray:
+    """The line ``y = m x + c`` of text height ``h`` cut out straight (a vertical shear)."""
+    pad = 0.35 * h + 2
+    out_h = int(round(h + 2 * pad))
+    top = c - out_h / 2.0
+    mat = np.array([[1, 0, 0], [m, 1, top]], np.float32)
+    return cv2.warpAffine(img, mat, (img.shape[1], out_h), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)

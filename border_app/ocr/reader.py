@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import cv2
@@ -15,6 +15,7 @@ from .decode import FORMATS, check_digit, decode, decode_line, guess_format
 from .locate import find_bands
 from .segment import grid_fitted_cells, line_geometry, segment_line
 
+SMALL_BAND_PX = 480  # MRZ bands narrower than this (source pixels) are also read on a grid
 LENGTHS = {"TD1": 30, "TD2": 36, "TD3": 44, "MRVA": 44, "MRVB": 36}
 
 
@@ -141,6 +142,17 @@ class MrzReader:
             return None
         return self.classifier.probabilities(seg.cells)
 
+    def _best_variant(self, geos: list, n: int) -> np.ndarray | None:
+        best = None
+        for g in geos:
+            p = self._grid_probs(g, n)
+            if p is None:
+                continue
+            score = float(np.log(p.max(axis=1) + 1e-9).mean())
+            if best is None or score > best[0]:
+                best = (score, p)
+        return None if best is None else best[1]
+
     def _read_lines_grid(self, images: list[np.ndarray]) -> MrzRead | None:
         """Small or blurred lines: every line cut into exactly 30/36/44 cells between the
         ends of its ink, both lengths tried for two-line MRZs."""
@@ -154,7 +166,7 @@ class MrzReader:
             ratio = float(np.median([(g.x1 - g.x0) / g.cap for g in geos]))
             if not 0.6 * fmt_len < ratio < 1.5 * fmt_len:
                 continue
-            probs = [self._grid_probs(g, fmt_len) for g in geos]
+            probs = [self._best_variant(_variants(g, geos), fmt_len) for g in geos]
             if any(p is None for p in probs):
                 continue
             first = "PVIAC<"[int(np.argmax(probs[0][0][[25, 31, 18, 10, 12, 36]]))]
@@ -182,13 +194,16 @@ class MrzReader:
         found: list[MrzRead] = []
         for band in find_bands(gray):
             best = None
+            # small MRZs (characters of a few pixels): components merge and a line that
+            # lost or gained a character can still pass its checks: always try the grid
+            small = float(np.linalg.norm(band.corners[1] - band.corners[0])) < SMALL_BAND_PX
             for flip in (False, True):
                 lines = band.lines if not flip else [cv2.rotate(im, cv2.ROTATE_180) for im in band.lines[::-1]]
                 for k, end in _windows(len(lines)):
                     # the MRZ is usually the last k lines of the band (the band may include
                     # text above); a junk line (edge, shadow) may follow it
                     r = self._read_lines(lines[end - k : end])
-                    if r is None or not _good(r):
+                    if r is None or small or not _good(r):
                         g = self._read_lines_grid(lines[end - k : end])
                         if g is not None and (r is None or _score(g) > _score(r)):
                             r = g
@@ -212,6 +227,25 @@ class MrzReader:
             found.append(r)
         found.sort(key=lambda r: (not r.valid, -r.confidence))
         return found
+
+
+def _variants(g, geos: list) -> list:
+    """``g`` and, when its ends stick out beyond the other lines' (an MRZ's lines start and
+    end together: the extra box is a speck, an edge or a shadow), ``g`` without them."""
+    others = [o for o in geos if o is not g]
+    if not others or not g.boxes:
+        return [g]
+    pitch = (g.x1 - g.x0) / max(len(g.boxes), 1)
+    start = min(o.x0 / o.scale for o in others) * g.scale
+    end = max(o.x1 / o.scale for o in others) * g.scale
+    boxes = list(g.boxes)
+    while len(boxes) > 4 and boxes[0][1] < start - 0.1 * pitch:
+        boxes = boxes[1:]
+    while len(boxes) > 4 and boxes[-1][0] > end + 0.1 * pitch:
+        boxes = boxes[:-1]
+    if len(boxes) == len(g.boxes):
+        return [g]
+    return [g, replace(g, boxes=boxes, x0=float(boxes[0][0]), x1=float(boxes[-1][1]))]
 
 
 def _score(r: MrzRead) -> float:

@@ -238,6 +238,17 @@ def line_geometry(gray: np.ndarray) -> LineGeometry | None:
         merged = merged[1:]
     while merged and merged[-1][1] >= W - 2:
         merged = merged[:-1]
+    # specks (noise, dust) at the ends: ink much lower than a capital
+    def tall(bx: list[float]) -> bool:
+        xc = (bx[0] + bx[1]) / 2
+        yc = base(xc)
+        sub = ink[max(0, int(yc - 0.8 * cap)) : int(yc + 0.8 * cap) + 1, int(bx[0]) : int(bx[1]) + 1]
+        return sub.size > 0 and int(((sub > 0.5).any(axis=1)).sum()) >= 0.6 * cap
+
+    while len(merged) > 1 and not tall(merged[0]):
+        merged = merged[1:]
+    while len(merged) > 1 and not tall(merged[-1]):
+        merged = merged[:-1]
     if not merged:
         return None
     x0, x1 = float(merged[0][0]), float(merged[-1][1])
