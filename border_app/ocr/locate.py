@@ -246,9 +246,9 @@ def _line_tilt(ink: np.ndarray, a: int, b: int) -> tuple[float, float, float] | 
     m, c = np.polyfit(cols.astype(np.float32), yc, 1, w=np.sqrt(wcol[cols]))
     m = float(np.clip(m, -0.2, 0.2))
     extent = float(cols[-1] - cols[0])
-    if abs(m) * extent < max(3.0, 0.12 * (b - a)):
+    if abs(m) * extent < max(4.0, 0.25 * (b - a)):
         return None
-    h = max(float(b - a) - abs(m) * extent, 0.5 * (b - a))
+    h = max(float(b - a) - 0.7 * abs(m) * extent, 0.75 * (b - a))
     return m, float(c), h
 
 

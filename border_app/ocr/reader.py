@@ -153,19 +153,28 @@ class MrzReader:
                 best = (score, p)
         return None if best is None else best[1]
 
-    def _read_lines_grid(self, images: list[np.ndarray]) -> MrzRead | None:
+    def _read_lines_grid(self, images: list[np.ndarray], memo: dict | None = None) -> MrzRead | None:
         """Small or blurred lines: every line cut into exactly 30/36/44 cells between the
         ends of its ink, both lengths tried for two-line MRZs."""
         n = len(images)
-        geos = [line_geometry(im) for im in images]
+        memo = {} if memo is None else memo  # line geometry by image, shared by the windows
+        geos = []
+        for im in images:
+            if id(im) not in memo:
+                memo[id(im)] = (im, line_geometry(im))
+            geos.append(memo[id(im)][1])
         if any(g is None for g in geos):
             return None
         best = None
-        for fmt_len in (30,) if n == 3 else (36, 44):
-            # the length must fit the line's proportions (pitch about 1.06 capital heights)
-            ratio = float(np.median([(g.x1 - g.x0) / g.cap for g in geos]))
+        # the length must fit the line's proportions (pitch about 1.06 capital heights,
+        # fewer when blur swells the capitals): the closer length first
+        ratio = float(np.median([(g.x1 - g.x0) / g.cap for g in geos]))
+        lengths = [30] if n == 3 else sorted((36, 44), key=lambda m: abs(ratio - m))
+        for fmt_len in lengths:
             if not 0.6 * fmt_len < ratio < 1.5 * fmt_len:
                 continue
+            if best is not None and _good(best):
+                break
             probs = [self._best_variant(_variants(g, geos), fmt_len) for g in geos]
             if any(p is None for p in probs):
                 continue
@@ -198,13 +207,14 @@ class MrzReader:
             # lost or gained a character can still pass its checks: always try the grid
             small = float(np.linalg.norm(band.corners[1] - band.corners[0])) < SMALL_BAND_PX
             for flip in (False, True):
+                memo: dict = {}
                 lines = band.lines if not flip else [cv2.rotate(im, cv2.ROTATE_180) for im in band.lines[::-1]]
                 for k, end in _windows(len(lines)):
                     # the MRZ is usually the last k lines of the band (the band may include
                     # text above); a junk line (edge, shadow) may follow it
                     r = self._read_lines(lines[end - k : end])
                     if r is None or small or not _good(r):
-                        g = self._read_lines_grid(lines[end - k : end])
+                        g = self._read_lines_grid(lines[end - k : end], memo)
                         if g is not None and (r is None or _score(g) > _score(r)):
                             r = g
                     if r is None:
