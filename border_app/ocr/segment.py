@@ -352,6 +352,101 @@ def grid_fitted_cells(geo: LineGeometry, n: int, shift: float = 0.0) -> LineCell
     return LineCells(cells, ctr, geo.cap / geo.scale, p0 / geo.scale)
 
 
+def fit_grid(geo: LineGeometry, n: int) -> np.ndarray | None:
+    """Centres of exactly ``n`` fixed-pitch cells fitted to the glyph boxes: the pitch may
+    change along the line (perspective), so index -> x is a 1-D projective map
+    ``x = (a i + b) / (c i + 1)`` fitted by least squares to the single-glyph centres, whose
+    indices come from integrating a pitch that varies linearly along the line (scaled so
+    that the line holds ``n`` characters). None when the boxes cannot hold ``n``."""
+    boxes = geo.boxes or []
+    if len(boxes) < 4:
+        return None
+    w = np.array([b[1] - b[0] for b in boxes], np.float64)
+    c = np.array([(b[0] + b[1]) / 2 for b in boxes], np.float64)
+    p0 = geo.pitch if geo.pitch > 0 else 0.95 * geo.cap
+    span = boxes[-1][1] - boxes[0][0]
+    if not 0.6 < span / (n * p0) < 1.6:
+        p0 = span / (n - 0.3)
+    alpha, beta = p0, 0.0
+    for _pass in range(3):
+        # local pitch from neighbouring single-glyph boxes, as a linear function of x
+        single = w < 1.2 * p0
+        d = np.diff(c)
+        use = single[:-1] & single[1:] & (d > 0.55 * p0) & (d < 1.6 * p0)
+        if use.sum() >= 6:
+            xm = (c[:-1] + c[1:])[use] / 2
+            beta, alpha = np.polyfit(xm, d[use], 1)
+            res = np.abs(d[use] - (alpha + beta * xm))
+            keep = res < max(2.5 * float(np.median(res)), 0.05 * p0)
+            if keep.sum() >= 6:
+                beta, alpha = np.polyfit(xm[keep], d[use][keep], 1)
+        else:
+            alpha, beta = p0, 0.0
+        lo, hi = alpha + beta * boxes[0][0], alpha + beta * boxes[-1][1]
+        if min(lo, hi) <= 0.3 * p0 or max(lo, hi) / min(lo, hi) > 1.8:
+            alpha, beta = p0, 0.0
+        xs, single_c = [], []
+        for (a0, a1), wd in zip(boxes, w):
+            k = max(1, int(round(wd / (alpha + beta * (a0 + a1) / 2)))) if wd > 1.35 * p0 else 1
+            for j in range(k):
+                xs.append(a0 + (j + 0.5) * wd / k)
+                single_c.append(k == 1)
+        xs = np.array(xs)
+        if abs(beta) < 1e-7:
+            t = xs / alpha
+        else:
+            t = np.log((alpha + beta * xs) / (alpha + beta * xs[0])) / beta
+        total = float(t[-1] - t[0])
+        lam = total / (n - 1)
+        if abs(lam - 1) < 0.02:
+            break
+        # the line must hold n characters: rescale the pitch and split the boxes again
+        alpha, beta, p0 = alpha * lam, beta * lam, p0 * lam
+    if not 0.7 < lam < 1.4:
+        return None
+    # indices: the rounding error spread evenly over the line (exactly n cells)
+    idx = np.round((t - t[0]) * (n - 1) / max(total, 1e-6)).astype(int)
+    ok = np.array(single_c) & np.r_[True, np.diff(idx) > 0] & np.r_[np.diff(idx) > 0, True]
+    ok[0] = ok[-1] = True
+    ii, xx = idx[ok].astype(np.float64), xs[ok]
+    coef = None
+    for _it in range(3):
+        a_mat = np.stack([ii, np.ones_like(ii), -ii * xx], axis=1)
+        coef, *_ = np.linalg.lstsq(a_mat, xx, rcond=None)
+        pred = (coef[0] * ii + coef[1]) / (coef[2] * ii + 1)
+        r = np.abs(pred - xx)
+        good = r < max(0.3 * p0, 2.5 * float(np.median(r)))
+        if good.all() or good.sum() < 6:
+            break
+        ii, xx = ii[good], xx[good]
+    i = np.arange(n, dtype=np.float64)
+    den = coef[2] * i + 1
+    if np.any(den <= 0.2):
+        return None
+    out = (coef[0] * i + coef[1]) / den
+    if np.any(np.diff(out) <= 0.4 * p0):
+        return None
+    return out.astype(np.float32)
+
+
+def grid_fitted_cells(geo: LineGeometry, n: int, shift: float = 0.0) -> LineCells | None:
+    """:func:`fit_grid` cells (``shift``: moves the grid by that fraction of a pitch)."""
+    xs = fit_grid(geo, n)
+    if xs is None:
+        return None
+    local = np.gradient(xs.astype(np.float64))
+    p0 = float(np.median(local))
+    xs = xs + shift * local.astype(np.float32)
+    base = lambda xx: geo.slope * xx + geo.icpt  # noqa: E731
+    # under perspective the glyphs' size follows the local pitch
+    cells = np.concatenate([
+        extract_cells(geo.ink, xs[i : i + 1], base, geo.cap * float(local[i]) / p0, float(local[i]), geo.slope)
+        for i in range(len(xs))
+    ])
+    ctr = np.stack([xs / geo.scale, base(xs) / geo.scale], axis=1).astype(np.float32)
+    return LineCells(cells, ctr, geo.cap / geo.scale, p0 / geo.scale)
+
+
 def grid_positions(x0: float, x1: float, n: int, k: float = 0.0) -> np.ndarray:
     """Centres of ``n`` cells between cell edges ``x0`` and ``x1``; ``k`` bends the grid as a
     1-D perspective does (the pitch shrinks from ``1 + k`` to ``1 / (1 + k)`` along the line)."""
