@@ -230,12 +230,20 @@ def test_bare_line_document_number_repaired_by_its_check_digit():
     p[5, INDEX["O"]], p[5, INDEX["0"]], p[5, INDEX["D"]] = 0.6, 0.3, 0.1
     p = p / p.sum(axis=1, keepdims=True)
     assert decode_line(p, "fallback") == line
-    # a repair too costly in probability keeps the plain reading (no invented line)
+    # a repair too costly in probability is not made (no invented line): the line keeps
+    # its reading, only given the field kinds (the document number may hold an O)
     p[5] = 1e-4
     p[5, INDEX["O"]] = 1.0
     p[5, INDEX["0"]] = 1e-5
     p = p / p.sum(axis=1, keepdims=True)
-    assert decode_line(p, "fallback") == "fallback"
+    assert decode_line(p, "fallback") == line[:5] + "O" + line[6:]
+    assert decode_line(p, "fallback", shape_cost=0.0) == "fallback"
+    # field kinds without check digits: a sex read as 6 in a line whose check digits fail
+    q = _probs(line.replace("F1204159", "61204158"))
+    q[20] = 1e-4
+    q[20, INDEX["6"]], q[20, INDEX["F"]] = 0.7, 0.3
+    q = q / q.sum(axis=1, keepdims=True)
+    assert decode_line(q, "fallback")[20] == "F"
 
 
 def test_state_codes_constrained_to_icao_list():
@@ -275,3 +283,29 @@ def test_huge_tiff_refused_from_its_header(tmp_path):
     with pytest.raises(InvalidInput) as err:
         read_file(path)
     assert "900" in err.value.message
+
+
+def test_bare_names_line_has_no_digits():
+    """A names line (TD1 third line here) holds letters and fillers only: a 0 read in a name
+    becomes O when that is cheap enough, and a line that is not a names line is left alone."""
+    from border_app.ocr.decode import decode_line
+
+    line = "KOWALSKI<<JAN<<<<<<<<<<<<<<<<<"
+    p = _probs(line)
+    p[1] = 1e-4
+    p[1, INDEX["0"]], p[1, INDEX["O"]] = 0.9, 0.1
+    p = p / p.sum(axis=1, keepdims=True)
+    assert decode_line(p, "fallback") == line
+    digits = "740812<F120415<UTO<<<<<<<<<<<"  # mostly digits: not taken for a names line
+    assert decode_line(_probs(digits) / _probs(digits).sum(axis=1, keepdims=True), "fallback") == "fallback"
+
+
+def test_document_code_letter_fixed_by_format():
+    """In a known format the first letter is P (TD3), V (visas) or A/C/I (ID cards)."""
+    from border_app.ocr.decode import decode
+
+    probs = [_probs(t) for t in TD3]
+    probs[0][0] = 1e-4
+    probs[0][0, INDEX["F"]], probs[0][0, INDEX["P"]] = 0.6, 0.4
+    lines, _conf = decode([p / p.sum(axis=1, keepdims=True) for p in probs], "TD3")
+    assert lines == TD3

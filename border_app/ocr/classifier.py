@@ -1,4 +1,11 @@
-"""The compact OCR-B character classifier: a numpy MLP (weights in ``resources/models``)."""
+"""The compact OCR-B character classifiers, run with numpy (weights in ``resources/models``).
+
+* :class:`CnnClassifier` (shipped default, ``mrz_ocrb_cnn.npz``): three 3x3 convolutions
+  (16, 32, 64 channels, ReLU, two 2x2 max-pools) and two dense layers, trained by
+  ``tools/train_mrz_cnn.py``; run here as im2col + matrix products.
+* :class:`Classifier`: the earlier MLP (``mrz_ocrb_mlp.npz``, ``tools/train_mrz_model.py``),
+  kept as the fallback and for comparisons in the benchmark.
+"""
 
 from __future__ import annotations
 
@@ -10,6 +17,7 @@ import numpy as np
 from .glyphs import CHARSET
 
 MODEL_FILE = "mrz_ocrb_mlp.npz"
+CNN_FILE = "mrz_ocrb_cnn.npz"
 
 
 def features(cells: np.ndarray) -> np.ndarray:
@@ -53,9 +61,69 @@ class Classifier:
         return "".join(CHARSET[i] for i in p.argmax(axis=1))
 
 
-@functools.lru_cache(maxsize=1)
-def default_classifier() -> Classifier:
-    ref = resources.files("resources").joinpath("models", MODEL_FILE)
+def _conv3x3(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """'Same' 3x3 convolution + bias + ReLU, NHWC; ``w`` is [9*cin, cout] in (kh, kw, cin) order."""
+    import cv2
+
+    n, h, wd, c = x.shape
+    xp = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)))
+    cols = np.concatenate([xp[:, dy : dy + h, dx : dx + wd] for dy in range(3) for dx in range(3)], axis=3)
+    out = cv2.gemm(cols.reshape(n * h * wd, 9 * c), w, 1.0, None, 0.0)
+    out += b
+    np.maximum(out, 0.0, out=out)
+    return out.reshape(n, h, wd, -1)
+
+
+def _pool2(x: np.ndarray) -> np.ndarray:
+    n, h, w, c = x.shape
+    x = x[:, : h // 2 * 2, : w // 2 * 2]
+    return x.reshape(n, h // 2, 2, w // 2, 2, c).max(axis=(2, 4))
+
+
+class CnnClassifier(Classifier):
+    """The convolutional classifier (same interface as :class:`Classifier`)."""
+
+    def __init__(self, params: dict[str, np.ndarray]):
+        p = {k: v.astype(np.float32) for k, v in params.items()}
+        for name in ("c0w", "c1w", "c2w"):  # file rows (cin, kh, kw) -> (kh, kw, cin) for _conv3x3
+            w = p[name]
+            cin = w.shape[0] // 9
+            p[name] = w.reshape(cin, 9, -1).transpose(1, 0, 2).reshape(9 * cin, -1)
+        self.p = {k: np.ascontiguousarray(v) for k, v in p.items()}
+
+    def logits(self, cells: np.ndarray) -> np.ndarray:
+        import cv2
+
+        p = self.p
+        n, h, w = cells.shape
+        x = features(cells).reshape(n, h, w, 1)
+        x = _pool2(_conv3x3(x, p["c0w"], p["c0b"]))
+        x = _pool2(_conv3x3(x, p["c1w"], p["c1b"]))
+        x = _conv3x3(x, p["c2w"], p["c2b"])
+        x = np.ascontiguousarray(x.transpose(0, 3, 1, 2).reshape(n, -1))  # the training's (c, h, w) order
+        x = cv2.gemm(x, p["d0w"], 1.0, None, 0.0) + p["d0b"]
+        np.maximum(x, 0.0, out=x)
+        return cv2.gemm(x, p["d1w"], 1.0, None, 0.0) + p["d1b"]
+
+
+def load_classifier(name: str) -> Classifier:
+    """A shipped model by file name (``mrz_ocrb_cnn.npz`` or ``mrz_ocrb_mlp.npz``)."""
+    ref = resources.files("resources").joinpath("models", name)
     with ref.open("rb") as fh:
         data = np.load(fh)
-        return Classifier({k: data[k] for k in data.files})
+        params = {k: data[k] for k in data.files}
+    return CnnClassifier(params) if "c0w" in params else Classifier(params)
+
+
+@functools.lru_cache(maxsize=1)
+def search_classifier() -> Classifier:
+    """The cheap MLP that scores candidate readings before the CNN reads the winner."""
+    return load_classifier(MODEL_FILE)
+
+
+@functools.lru_cache(maxsize=1)
+def default_classifier() -> Classifier:
+    """The convolutional model when shipped, else the MLP."""
+    if resources.files("resources").joinpath("models", CNN_FILE).is_file():
+        return load_classifier(CNN_FILE)
+    return load_classifier(MODEL_FILE)

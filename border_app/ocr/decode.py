@@ -66,6 +66,8 @@ FORMATS: dict[str, dict] = {
     },
 }
 _WEIGHTS = (7, 3, 1)
+# first character of the first line: passports P (TD3), visas V, ID cards A, C or I
+FIRST_LETTER = {"TD3": "P", "MRVA": "V", "MRVB": "V", "TD2": "ACIP", "TD1": "ACI"}
 
 
 def _value(c: str) -> int:
@@ -200,6 +202,11 @@ def decode(probs: list[np.ndarray], fmt: str) -> tuple[list[str], float]:
     chosen characters under the unmasked classifier output."""
     spec = FORMATS[fmt]
     q = [_masked(p, t) for p, t in zip(probs, spec["lines"])]
+    if len(q[0]):
+        # the document code's first letter is fixed by the format (ICAO 9303 parts 4-7)
+        allowed = np.isin(np.array(list(CHARSET)), list(FIRST_LETTER[fmt]))
+        q[0][0] = np.where(allowed, q[0][0], q[0][0] * 1e-4)
+        q[0][0] /= q[0][0].sum()
     lines = [[CHARSET[j] for j in qi.argmax(axis=1)] for qi in q]
     for ln, a, b in spec["names"]:
         _fill_names(lines[ln], q[ln], a, min(b, len(lines[ln])))
@@ -246,7 +253,8 @@ def decode_spec(probs: list[np.ndarray], spec: dict, repair: bool = True) -> lis
 
 
 REPAIR_LINES = True
-NAMES_COST = 0.0
+SHAPE_COST = 2.0  # field kinds without check digits: at most this many nats
+NAMES_COST = 12.0  # a names line has no digit: read as letters when that costs <= 12 nats
 
 
 def _letter_line(spec: dict) -> bool:
@@ -256,13 +264,13 @@ def _letter_line(spec: dict) -> bool:
 
 
 def decode_line(p: np.ndarray, fallback: str, max_cost: float = 4.0, repair: bool = REPAIR_LINES,
-                names_cost: float = NAMES_COST) -> str:
-    m = match_line(p, max_cost, repair, names_cost)
+                names_cost: float = NAMES_COST, shape_cost: float = None) -> str:
+    m = match_line(p, max_cost, repair, names_cost, SHAPE_COST if shape_cost is None else shape_cost)
     return m[1] if m else fallback
 
 
 def match_line(p: np.ndarray, max_cost: float = 4.0, repair: bool = REPAIR_LINES,
-               names_cost: float = NAMES_COST) -> tuple[float, str] | None:
+               names_cost: float = NAMES_COST, shape_cost: float = SHAPE_COST) -> tuple[float, str] | None:
     """One bare line: if it reads as a known MRZ line type (length, field kinds, its own
     check digits) at a small cost in log-probability, use that reading; else ``fallback``.
 
@@ -290,4 +298,15 @@ def match_line(p: np.ndarray, max_cost: float = 4.0, repair: bool = REPAIR_LINES
         limit = names_cost if letters else max_cost
         if cost <= limit and (best is None or cost < best[0]):
             best = (cost, text)
+    if best is None and shape_cost > 0:
+        # no line type whose check digits hold (specimens print made-up ones, or a digit is
+        # misread beyond repair): still give each field its kind of character (digits in
+        # dates and check digits, M/F/< for the sex) when the line reads as one type cheaply
+        for spec in LINE_TYPES.values():
+            if len(spec["lines"][0]) != n or not spec["checks"]:
+                continue
+            text = decode_spec([p], {**spec, "checks": []}, repair=False)[0]
+            cost = float(sum(top[i] - logp[i, INDEX[c]] for i, c in enumerate(text)))
+            if cost <= shape_cost and (best is None or cost < best[0]):
+                best = (cost, text)
     return best
