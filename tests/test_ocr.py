@@ -309,3 +309,37 @@ def test_document_code_letter_fixed_by_format():
     probs[0][0, INDEX["F"]], probs[0][0, INDEX["P"]] = 0.6, 0.4
     lines, _conf = decode([p / p.sum(axis=1, keepdims=True) for p in probs], "TD3")
     assert lines == TD3
+
+
+def test_bare_id_lines_keep_their_digits():
+    """A TD1 first line whose document number has a digit read as O comes out right, and an
+    ID line of letters and digits is not read as a names line (its 0 stays a digit)."""
+    from border_app.ocr.decode import decode_line
+    from border_app.ocr.reader import context_read
+
+    line = "I<UTOD231458907<<<<<<<<<<<<<<<"  # TD1 line 1 (ICAO example), check digit 7
+    p = _probs(line)
+    p[9] = 1e-4
+    p[9, INDEX["O"]], p[9, INDEX["4"]], p[9, INDEX["0"]] = 0.45, 0.35, 0.2
+    p = p / p.sum(axis=1, keepdims=True)
+    got = decode_line(p, context_read(p))
+    assert got == line
+    ids = "KPPOLZKA4014046<<<<<<<<<<<<<<<"
+    q = _probs(ids)
+    q[9] = 1e-4
+    q[9, INDEX["0"]], q[9, INDEX["O"]] = 0.6, 0.4
+    q = q / q.sum(axis=1, keepdims=True)
+    assert decode_line(q, context_read(q)) == ids
+
+
+def test_alphanumeric_field_takes_its_neighbours_kind_unless_a_check_breaks():
+    from border_app.ocr.decode import LINE_TYPES, _x_context
+
+    spec = LINE_TYPES["TD1-2"]
+    line = "7309258F0810245MLT0310240<<<<5"
+    assert _x_context(line.replace("0310240", "031O240"), spec, line) == line
+    # the document number's check digit held with O: the context must not break it
+    td3 = LINE_TYPES["TD3-2"]
+    ok = "L898902C36UTO7408122F1204159ZE184226B<<<<<10"
+    ctx = ok.replace("C36", "036")
+    assert _x_context(ok, td3, ctx) == ok

@@ -265,20 +265,47 @@ def _letter_line(spec: dict) -> bool:
 
 def decode_line(p: np.ndarray, fallback: str, max_cost: float = 4.0, repair: bool = REPAIR_LINES,
                 names_cost: float = NAMES_COST, shape_cost: float = None) -> str:
-    m = match_line(p, max_cost, repair, names_cost, SHAPE_COST if shape_cost is None else shape_cost)
+    m = match_line(p, max_cost, repair, names_cost, SHAPE_COST if shape_cost is None else shape_cost,
+                   context=fallback if len(fallback) == len(p) else None)
     return m[1] if m else fallback
 
 
+def _x_context(text: str, spec: dict, context: str | None) -> str:
+    """In alphanumeric (``X``) fields, take the context reading's digit or letter where the
+    two differ only in kind (``O``/``0``, ``I``/``1``...), unless that breaks a check digit
+    that held."""
+    if context is None or len(context) != len(text):
+        return text
+    t = spec["lines"][0]
+    out = list(text)
+    for i, (a, b) in enumerate(zip(text, context)):
+        if i < len(t) and t[i] == "X" and a != b and "<" not in (a, b) and a.isdigit() != b.isdigit():
+            out[i] = b
+    if out == list(text):
+        return text
+    for spans, (_l, cp) in spec["checks"]:
+        before = check_digit("".join(text[a:b] for _l2, a, b in spans)) == text[cp]
+        after = check_digit("".join("".join(out[a:b]) for _l2, a, b in spans)) == out[cp]
+        if before and not after:
+            return text
+    return "".join(out)
+
+
 def match_line(p: np.ndarray, max_cost: float = 4.0, repair: bool = REPAIR_LINES,
-               names_cost: float = NAMES_COST, shape_cost: float = SHAPE_COST) -> tuple[float, str] | None:
+               names_cost: float = NAMES_COST, shape_cost: float = SHAPE_COST,
+               context: str | None = None) -> tuple[float, str] | None:
     """One bare line: if it reads as a known MRZ line type (length, field kinds, its own
     check digits) at a small cost in log-probability, use that reading; else ``fallback``.
 
     Lines with check digits may be repaired among each character's top candidates (the
     document number's ``0``/``O``/``D``); a names line, which has no check digit, is taken
     as such only when it starts like one (``P``, ``I``, ``A``, ``C``, ``V``) and reading it as
-    letters and fillers costs at most ``names_cost``."""
+    letters and fillers costs at most ``names_cost`` and its plain reading has at most two
+    digits. ``context`` (the plain reading with each character's kind taken from its
+    neighbours) settles digit-versus-letter in alphanumeric fields, as long as the line's
+    check digits still hold."""
     n = len(p)
+    plain_digits = sum(CHARSET[int(j)].isdigit() for j in p.argmax(axis=1))
     logp = np.log(np.maximum(p, 1e-9))
     top = logp.max(axis=1)
     best = None
@@ -290,10 +317,12 @@ def match_line(p: np.ndarray, max_cost: float = 4.0, repair: bool = REPAIR_LINES
             continue  # nothing to confirm the line type
         if letters and spec["lines"][0][0] == "A" and n != 30 and CHARSET[int(np.argmax(p[0]))] not in "PIACV":
             continue
+        if letters and plain_digits > 2:
+            continue  # a line of digits and letters (an ID line, a visa's number), not names
         out = decode_spec([p], spec, repair=repair and bool(spec["checks"]))
         if not out:
             continue
-        text = out[0]
+        text = _x_context(out[0], spec, context)
         cost = float(sum(top[i] - logp[i, INDEX[c]] for i, c in enumerate(text)))
         limit = names_cost if letters else max_cost
         if cost <= limit and (best is None or cost < best[0]):
@@ -305,7 +334,7 @@ def match_line(p: np.ndarray, max_cost: float = 4.0, repair: bool = REPAIR_LINES
         for spec in LINE_TYPES.values():
             if len(spec["lines"][0]) != n or not spec["checks"]:
                 continue
-            text = decode_spec([p], {**spec, "checks": []}, repair=False)[0]
+            text = _x_context(decode_spec([p], {**spec, "checks": []}, repair=False)[0], spec, context)
             cost = float(sum(top[i] - logp[i, INDEX[c]] for i, c in enumerate(text)))
             if cost <= shape_cost and (best is None or cost < best[0]):
                 best = (cost, text)
