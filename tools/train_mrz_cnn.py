@@ -9,7 +9,8 @@ here only to train it, in a separate environment that the application never need
     .venv/bin/python tools/train_mrz_model.py atlas data     # the training cells (cache file)
     nice -n 10 .train-env/bin/python tools/train_mrz_cnn.py train [--epochs N] [--final]
 
-Data: the cell cache that ``tools/train_mrz_model.py data`` writes (``/tmp/mrz_train_cache.npz``:
+Data: the cell cache that ``tools/train_mrz_model.py data`` writes (and, with ``--extra``, the
+small-document cells of ``train_mrz_model.py smalldata``) (``/tmp/mrz_train_cache.npz``:
 synthetic OCR-B lines, lines cut from synthetic documents, and the *training* 75% of the real
 crops with degraded variants; tags ``s``: 0 synthetic, 1/2 real training crop/variant, 3/4 the
 validation tenth of the training crops/variants). The held-out 25% of the real crops
@@ -111,6 +112,21 @@ def export(net: Net, path: Path) -> None:
     np.savez_compressed(path, **{k: v.astype(np.float16) for k, v in out.items()})
 
 
+def load_npz(net: Net, path: Path) -> None:
+    """Load weights written by :func:`export` (to fine-tune them)."""
+    p = {k: v.astype(np.float32) for k, v in np.load(path).items()}
+    sd = net.state_dict()
+    for name in ("c0", "c1", "c2"):
+        w = p[f"{name}w"]
+        cout, cin = w.shape[1], sd[f"{name}.weight"].shape[1]
+        sd[f"{name}.weight"] = torch.from_numpy(w.T.reshape(cout, cin, 3, 3).copy())
+        sd[f"{name}.bias"] = torch.from_numpy(p[f"{name}b"])
+    for name in ("d0", "d1"):
+        sd[f"{name}.weight"] = torch.from_numpy(p[f"{name}w"].T.copy())
+        sd[f"{name}.bias"] = torch.from_numpy(p[f"{name}b"])
+    net.load_state_dict(sd)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("step", choices=["train"])
@@ -118,13 +134,16 @@ def main() -> None:
     ap.add_argument("--final", action="store_true", help="also train on the validation tenth")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--lr", type=float, default=2e-3)
+    ap.add_argument("--init", type=Path, help="start from these weights (fine-tuning)")
+    ap.add_argument("--extra", type=Path, action="append", default=[],
+                    help="more cell caches (e.g. /tmp/mrz_train_small.npz from train_mrz_model.py smalldata)")
     args = ap.parse_args()
     torch.manual_seed(SEED)
     g = torch.Generator().manual_seed(SEED)
-    data = np.load(CACHE)
-    x = torch.from_numpy(data["x"].astype(np.float32))[:, None]
-    y = torch.from_numpy(data["y"].astype(np.int64))
-    s = torch.from_numpy(data["s"].astype(np.int64))
+    parts = [np.load(CACHE)] + [np.load(p) for p in args.extra]
+    x = torch.from_numpy(np.concatenate([d["x"] for d in parts]).astype(np.float32))[:, None]
+    y = torch.from_numpy(np.concatenate([d["y"] for d in parts]).astype(np.int64))
+    s = torch.from_numpy(np.concatenate([d["s"] for d in parts]).astype(np.int64))
     val = s == 3
     tr = torch.ones_like(val) if args.final else (s != 3) & (s != 4)
     xt, yt = x[tr], y[tr]
@@ -132,6 +151,8 @@ def main() -> None:
     # real crops are fewer than synthetic cells: weight them up in sampling
     w = torch.where(s[tr] == 0, 1.0, 2.0)
     net = Net()
+    if args.init:
+        load_npz(net, args.init)
     opt = torch.optim.AdamW(net.parameters(), lr=args.lr, weight_decay=1e-4)
     bs = 256
     steps = args.epochs * (len(xt) // bs)
@@ -152,7 +173,7 @@ def main() -> None:
             if step < steps - 1:
                 sched.step()
             step += 1
-            total += float(loss) * bs
+            total += float(loss.detach()) * bs
         net.eval()
         with torch.no_grad():
             pred = torch.cat([net(normalise(xv[i : i + 4096])).argmax(1) for i in range(0, len(xv), 4096)])
