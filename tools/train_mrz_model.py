@@ -212,39 +212,35 @@ def build_data(n_synth: int = 3500, real_variants: int = 4, n_docs: int = 600) -
 
     rng = np.random.default_rng(SEED)
     xs, ys, src = [], [], []
-    kept = 0
+
+    def synthetic_lines(n: int, caps: tuple[float, float], pitches: tuple[float, float], upscale: bool) -> int:
+        """Render, degrade and segment ``n`` random lines; keep those cut into one cell per
+        character. ``upscale``: small lines enlarged to 36 px capitals as the document reader does."""
+        kept = 0
+        for _i in range(n):
+            text = random_text(rng)
+            cap = float(rng.uniform(*caps))
+            mask = render_line(text, cap, pitch_ratio=float(rng.uniform(*pitches)))
+            img = degrade_line(mask, rng, cap)
+            if upscale:
+                if img.max() > 1 and np.unique(img).size <= 2:
+                    continue  # binarised at that size: unreadable, skip
+                f = 36.0 / cap
+                img = cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC)
+            seg = segment_line(img)
+            if seg is None or len(seg.cells) != len(text):
+                continue
+            kept += 1
+            xs.append(seg.cells)
+            ys.append(np.array([INDEX[c] for c in text], np.int16))
+            src.append(np.zeros(len(text), np.int8))
+        return kept
+
     t0 = time.time()
-    for i in range(n_synth):
-        text = random_text(rng)
-        cap = float(rng.uniform(9, 42))
-        mask = render_line(text, cap, pitch_ratio=float(rng.uniform(0.9, 1.12)))
-        img = degrade_line(mask, rng, cap)
-        seg = segment_line(img)
-        if seg is None or len(seg.cells) != len(text):
-            continue
-        kept += 1
-        xs.append(seg.cells)
-        ys.append(np.array([INDEX[c] for c in text], np.int16))
-        src.append(np.zeros(len(text), np.int8))
+    kept = synthetic_lines(n_synth, (9, 42), (0.9, 1.12), upscale=False)
     print(f"synthetic lines kept {kept}/{n_synth} in {time.time() - t0:.0f}s")
     # low-resolution lines (3.5-9 px capitals) upscaled the way the document reader does
-    kept = 0
-    for i in range(n_synth // 3):
-        text = random_text(rng)
-        cap = float(rng.uniform(3.5, 9))
-        mask = render_line(text, cap, pitch_ratio=float(rng.uniform(0.95, 1.1)))
-        img = degrade_line(mask, rng, cap)
-        if img.max() > 1 and np.unique(img).size <= 2:
-            continue  # binarised at that size: unreadable, skip
-        f = 36.0 / cap
-        img = cv2.resize(img, None, fx=f, fy=f, interpolation=cv2.INTER_CUBIC)
-        seg = segment_line(img)
-        if seg is None or len(seg.cells) != len(text):
-            continue
-        kept += 1
-        xs.append(seg.cells)
-        ys.append(np.array([INDEX[c] for c in text], np.int16))
-        src.append(np.zeros(len(text), np.int8))
+    kept = synthetic_lines(n_synth // 3, (3.5, 9), (0.95, 1.1), upscale=True)
     print(f"low-resolution synthetic lines kept {kept}/{n_synth // 3}")
     # lines cut from synthetic documents by the document pipeline itself (seeds far from
     # the benchmark's and the tests')
