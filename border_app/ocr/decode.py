@@ -264,7 +264,7 @@ def _letter_line(spec: dict) -> bool:
 
 
 def decode_line(p: np.ndarray, fallback: str, max_cost: float = 4.0, repair: bool = REPAIR_LINES,
-                names_cost: float = NAMES_COST, shape_cost: float = None) -> str:
+                names_cost: float = NAMES_COST, shape_cost: float | None = None) -> str:
     m = match_line(p, max_cost, repair, names_cost, SHAPE_COST if shape_cost is None else shape_cost,
                    context=fallback if len(fallback) == len(p) else None)
     return m[1] if m else fallback
@@ -281,14 +281,16 @@ def _x_context(text: str, spec: dict, context: str | None) -> str:
     for i, (a, b) in enumerate(zip(text, context)):
         if i < len(t) and t[i] == "X" and a != b and "<" not in (a, b) and a.isdigit() != b.isdigit():
             out[i] = b
-    if out == list(text):
+    new = "".join(out)
+    if new == text:
         return text
-    for spans, (_l, cp) in spec["checks"]:
-        before = check_digit("".join(text[a:b] for _l2, a, b in spans)) == text[cp]
-        after = check_digit("".join("".join(out[a:b]) for _l2, a, b in spans)) == out[cp]
-        if before and not after:
-            return text
-    return "".join(out)
+
+    def holds(s: str, spans, cp: int) -> bool:
+        return check_digit("".join(s[a:b] for _l, a, b in spans)) == s[cp]
+
+    if any(holds(text, spans, cp) and not holds(new, spans, cp) for spans, (_l, cp) in spec["checks"]):
+        return text
+    return new
 
 
 def match_line(p: np.ndarray, max_cost: float = 4.0, repair: bool = REPAIR_LINES,

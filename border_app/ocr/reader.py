@@ -94,10 +94,8 @@ class MrzReader:
     classifier: Classifier = field(default_factory=default_classifier)
     search: Classifier | None = field(default_factory=search_classifier)
 
-    def _p(self, cells: np.ndarray, cut: list | None) -> np.ndarray:
-        """Search probabilities of ``cells``; ``cut`` (when given) records the cells."""
-        if cut is not None:
-            cut.append(cells)
+    def _p(self, cells: np.ndarray) -> np.ndarray:
+        """Search probabilities of ``cells``."""
         return (self.search or self.classifier).probabilities(cells)
 
     def _final_p(self, cells: np.ndarray) -> np.ndarray:
@@ -150,14 +148,15 @@ class MrzReader:
         probs = []
         for im, f in zip(images, free):
             if len(f.cells) == fmt_len:
-                probs.append(self._p(f.cells, cut))
+                probs.append(self._p(f.cells))
+                cut.append(f.cells)
                 continue
             best = None
             for mode in ("spread", "adjust"):
                 seg = segment_line(im, fmt_len, mode)
                 if seg is None or len(seg.cells) != fmt_len:
                     continue
-                p = self._p(seg.cells, None)
+                p = self._p(seg.cells)
                 score = float(np.log(p.max(axis=1) + 1e-9).mean())
                 if best is None or score > best[0]:
                     best = (score, p, seg.cells)
@@ -177,7 +176,7 @@ class MrzReader:
         seg = grid_fitted_cells(geo, n)
         if seg is None:
             return None
-        return self._p(seg.cells, None), seg.cells
+        return self._p(seg.cells), seg.cells
 
     def _best_variant(self, geos: list, n: int) -> tuple[np.ndarray, np.ndarray] | None:
         best = None
