@@ -95,6 +95,42 @@ def test_clean_synthetic_document_every_format(fmt):
     assert reads and reads[0].lines == doc.lines and reads[0].format == fmt
 
 
+@pytest.mark.parametrize("fmt", ["TD1", "TD3"])
+def test_glare_over_the_lines_ends_is_read_on_the_lengthened_band(fmt, monkeypatch):
+    """A glare spot washes out the right end of the MRZ: the band found on gradients stops
+    short of it; the band lengthened while its text goes on is read in full."""
+    from border_app.ocr import locate
+
+    doc = synthdocs.make_doc(31, fmt=fmt, width=900, clean=True)
+    img = doc.image.astype(np.float32)
+    h, w = img.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    r = 0.09 * w
+    spot = 0.8 * np.exp(-(((xx - 0.86 * w) / (1.5 * r)) ** 2 + ((yy - 0.86 * h) / r) ** 2))
+    img = (img + (255 - img) * spot[..., None]).clip(0, 255).astype(np.uint8)
+    reads = read_frame(img)
+    assert reads and reads[0].lines == doc.lines
+    monkeypatch.setattr(locate, "extend_rect", lambda gray, rect, **kw: rect)
+    reads = read_frame(img)
+    assert not reads or reads[0].lines != doc.lines  # without lengthening: cut short
+
+
+def test_lengthening_stops_at_the_documents_edge():
+    """Beyond the document (dark background, noise) nothing is text: a band that already
+    holds the whole MRZ stays on the document."""
+    from border_app.ocr import locate
+
+    doc = synthdocs.make_doc(32, fmt="TD1", width=500, clean=True)
+    img = cv2.copyMakeBorder(cv2.cvtColor(doc.image, cv2.COLOR_BGR2GRAY), 60, 60, 80, 80, cv2.BORDER_CONSTANT, value=50)
+    rng = np.random.default_rng(4)
+    img = (img + rng.normal(0, 8, img.shape)).clip(0, 255).astype(np.uint8)
+    rects = locate._candidates(img)
+    mrz = max(rects, key=lambda r: r[0][1])  # the lowest band: the MRZ
+    (cx, _cy), (rw, _rh), _a = locate.extend_rect(img, mrz)[:3]
+    assert 80 <= cx - rw / 2 and cx + rw / 2 <= 80 + doc.image.shape[1]
+    assert rw < 1.1 * mrz[1][0]
+
+
 def test_two_documents_in_one_image():
     a = synthdocs.make_doc(21, fmt="TD3", width=900, clean=True)
     b = synthdocs.make_doc(22, fmt="TD1", width=900, clean=True)
@@ -343,3 +379,16 @@ def test_alphanumeric_field_takes_its_neighbours_kind_unless_a_check_breaks():
     ok = "L898902C36UTO7408122F1204159ZE184226B<<<<<10"
     ctx = ok.replace("C36", "036")
     assert _x_context(ok, td3, ctx) == ok
+
+
+def test_line_fits_names_a_valid_line_type_or_none():
+    from border_app.ocr.decode import line_fits
+
+    assert line_fits(TD3[0]) == "TD3-1"
+    assert line_fits(TD3[1]) == "TD3-2"
+    assert line_fits("7907186F2402251MLT140225<<<<<8") == "TD1-2"
+    assert line_fits("7907186F2402251NLT140225<<<<<8") is None  # NLT is no ICAO code
+    assert line_fits("8101028M2208176POL<<<<<<<<<<<2") == "TD1-2"
+    assert line_fits("810102842208176POL<<<<<<<<<<<2") is None  # sex '4'
+    assert line_fits("3808173M1103108COD<<<<<<<<<<<3") is None  # birth date check fails
+    assert line_fits(TD3[1][:-1]) is None  # 43 characters

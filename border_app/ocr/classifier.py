@@ -18,6 +18,7 @@ from .glyphs import CHARSET
 
 MODEL_FILE = "mrz_ocrb_mlp.npz"
 CNN_FILE = "mrz_ocrb_cnn.npz"
+SMALL_FILES = ("mrz_ocrb_cnn_small.npz", "mrz_ocrb_mlp_small.npz")  # for MRZ bands under 480 px
 
 
 def features(cells: np.ndarray) -> np.ndarray:
@@ -127,3 +128,17 @@ def default_classifier() -> Classifier:
     if resources.files("resources").joinpath("models", CNN_FILE).is_file():
         return load_classifier(CNN_FILE)
     return load_classifier(MODEL_FILE)
+
+
+@functools.lru_cache(maxsize=1)
+def small_classifiers() -> tuple[Classifier, Classifier] | None:
+    """(CNN, MLP) fine-tuned on cells of small synthetic documents, for small MRZ bands;
+    None when not shipped. ``MRZ_SMALL_MODELS=cnn.npz,mlp.npz`` (development) points at
+    other files."""
+    import os
+
+    names = os.environ.get("MRZ_SMALL_MODELS")
+    files = tuple(names.split(",")) if names else SMALL_FILES
+    if not all(resources.files("resources").joinpath("models", f).is_file() for f in files):
+        return None
+    return load_classifier(files[0]), load_classifier(files[1])

@@ -341,3 +341,32 @@ def match_line(p: np.ndarray, max_cost: float = 4.0, repair: bool = REPAIR_LINES
             if cost <= shape_cost and (best is None or cost < best[0]):
                 best = (cost, text)
     return best
+
+
+def line_fits(text: str) -> str | None:
+    """The name of a single-line type (``TD3-2``, ``TD1-3``...) that ``text`` is a valid
+    instance of: right length, every field of its kind (digits in dates, ``M``/``F``/``<``
+    or ``X`` for the sex, letters in names), issuing state and nationality ICAO codes, and
+    all of the line's own check digits. None when no line type fits (used by the benchmark to
+    flag ground truths that cannot be an MRZ line)."""
+    global _CODE_IDX
+    if _CODE_IDX is None:
+        _CODE_IDX = _code_table()
+    if any(c not in INDEX for c in text):
+        return None
+    codes = {"".join(CHARSET[j] for j in row) for row in _CODE_IDX}
+    for name, spec in LINE_TYPES.items():
+        t = spec["lines"][0]
+        if len(t) != len(text):
+            continue
+        if not all(_MASKS[k][INDEX[c]] for k, c in zip(t, text)):
+            continue
+        if _letter_line(spec) and text[0] not in "PIACV":
+            continue
+        if any(text[a : a + 3] not in codes for _l, a in spec["states"]):
+            continue
+        if all(check_digit("".join(text[a:b] for _l, a, b in spans)) == text[cp]
+               or (text[cp] == "<" and set("".join(text[a:b] for _l, a, b in spans)) <= {"<"})
+               for spans, (_l, cp) in spec["checks"]):
+            return name
+    return None

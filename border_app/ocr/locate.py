@@ -9,6 +9,8 @@ into lines by the row profile of its ink.
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import cv2
@@ -22,6 +24,9 @@ class Band:
     corners: np.ndarray  # float32 [4, 2] in the input image: top-left, top-right, bottom-right, bottom-left
     image: np.ndarray  # rectified grayscale band (text horizontal)
     lines: list[np.ndarray]  # grayscale line images, top to bottom
+    # the same band lengthened along its lines (:func:`extend_rect`), built on demand: read
+    # when this band gives no reading that passes its checks
+    extended: Callable[[], "Band | None"] | None = None
 
 
 def _candidates(gray: np.ndarray) -> list[tuple]:
@@ -205,25 +210,98 @@ def split_lines(band: np.ndarray) -> list[tuple[int, int]]:
     return runs
 
 
+def extend_rect(gray: np.ndarray, rect: tuple, reach: float = 0.6) -> tuple:
+    """The band ``rect`` lengthened along its text lines while the text goes on.
+
+    A glare spot lowers the contrast of part of the MRZ, and the band found on gradients
+    stops there: the lines are then cut short. Along the band's axis, the ink contrast
+    (black-hat over the local paper brightness) is followed outwards from the band's ends
+    while it stays above a quarter of the band's own level, across gaps of at most about a
+    character, up to ``reach`` band lengths on each side."""
+    (cx, cy), (rw, rh), ang = rect[:3]
+    if rw < 8 or rh < 4:
+        return rect
+    out_h = 60
+    s = out_h / rh
+    a = np.deg2rad(ang)
+    ux, uy = np.array([np.cos(a), np.sin(a)]), np.array([-np.sin(a), np.cos(a)])
+    c = np.array([cx, cy])
+    half = rw * (0.5 + reach)
+    corners = np.array([c - ux * half - uy * rh / 2, c + ux * half - uy * rh / 2, c + ux * half + uy * rh / 2,
+                        c - ux * half + uy * rh / 2], np.float32)
+    out_w = int(np.clip(2 * half * s, 16, 8000))
+    dst = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], np.float32)
+    m = cv2.getPerspectiveTransform(corners, dst)
+    img = cv2.warpPerspective(gray, m, (out_w, out_h), flags=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR,
+                              borderMode=cv2.BORDER_CONSTANT, borderValue=0).astype(np.float32)
+    bh = cv2.morphologyEx(cv2.GaussianBlur(img, (3, 3), 0), cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
+    paper = cv2.dilate(img, cv2.getStructuringElement(cv2.MORPH_RECT, (31, out_h)))
+    prof = (bh / np.maximum(paper, 20.0)).mean(axis=0)
+    prof = np.convolve(prof, np.ones(15) / 15, mode="same")
+    x0 = int(round((half - rw / 2) * s))
+    x1 = int(round((half + rw / 2) * s))
+    if x1 - x0 < 20:
+        return rect
+    level = float(np.median(prof[x0:x1]))
+    # off the document (a darker background, the image's border): not text, whatever its noise
+    # (a column partly off the document is darker, averaged over a character, than text)
+    paper_col = np.median(paper, axis=0)
+    prof[paper_col < 0.7 * float(np.median(paper_col[x0:x1]))] = 0.0
+    dim = cv2.blur(img, (15, 15)).min(axis=0)
+    prof[dim < 0.75 * float(np.median(dim[x0:x1]))] = 0.0
+    thr = 0.25 * level
+    gap = int(out_h / 2.5)  # about one character pitch (2 to 3 lines per band height)
+
+    def walk(start: int, step: int) -> int:
+        last, x, miss = start, start, 0
+        while 0 <= x + step < out_w and miss <= gap:
+            x += step
+            if prof[x] > thr:
+                last, miss = x, 0
+            else:
+                miss += 1
+        return last
+
+    new0, new1 = walk(x0, -1), walk(x1, 1)
+    if x0 - new0 < 0.3 * gap and new1 - x1 < 0.3 * gap:
+        return rect  # the band already holds the whole text
+    # the edges of the ink: half a character beyond the last contrasted column
+    new0, new1 = new0 - gap // 4, new1 + gap // 4
+    d0, d1 = max(0.0, (x0 - new0) / s), max(0.0, (new1 - x1) / s)
+    nc = c + ux * (d1 - d0) / 2
+    return ((float(nc[0]), float(nc[1])), (float(rw + d0 + d1), float(rh)), ang) + tuple(rect[3:])
+
+
 def find_bands(gray: np.ndarray) -> list[Band]:
     bands = []
     for rect in _candidates(gray):
-        img, corners = rectify(gray, rect)
-        runs = split_lines(img)
-        if len(runs) < 2:
-            continue
-        # the MRZ is at the bottom of a document: keep its last 2 or 3 lines (decided later)
-        ink = _ink_mask(img)
-        lines = []
-        for a, b in runs:
-            tilt = _line_tilt(ink, a, b)
-            if tilt is None:
-                pad = int(0.35 * (b - a)) + 2
-                lines.append(img[max(0, a - pad) : min(img.shape[0], b + pad)])
-            else:
-                lines.append(_sheared_crop(img, *tilt))
-        bands.append(Band(corners, img, lines))
+        ext = extend_rect(gray, rect)
+        band = _band(gray, rect)
+        if band is None and ext is not rect:
+            band = _band(gray, ext)
+        elif band is not None and ext is not rect:
+            band.extended = functools.partial(_band, gray, ext)
+        if band is not None:
+            bands.append(band)
     return bands
+
+
+def _band(gray: np.ndarray, rect: tuple) -> Band | None:
+    img, corners = rectify(gray, rect)
+    runs = split_lines(img)
+    if len(runs) < 2:
+        return None
+    # the MRZ is at the bottom of a document: keep its last 2 or 3 lines (decided later)
+    ink = _ink_mask(img)
+    lines = []
+    for a, b in runs:
+        tilt = _line_tilt(ink, a, b)
+        if tilt is None:
+            pad = int(0.35 * (b - a)) + 2
+            lines.append(img[max(0, a - pad) : min(img.shape[0], b + pad)])
+        else:
+            lines.append(_sheared_crop(img, *tilt))
+    return Band(corners, img, lines)
 
 
 def _ink_mask(band: np.ndarray) -> np.ndarray:

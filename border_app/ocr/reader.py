@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -9,7 +10,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from .classifier import Classifier, default_classifier, search_classifier
+from .classifier import Classifier, default_classifier, search_classifier, small_classifiers
 from .glyphs import CHARSET
 from .decode import FORMATS, check_digit, decode, decode_line, guess_format
 from .locate import find_bands
@@ -93,6 +94,7 @@ class MrzReader:
 
     classifier: Classifier = field(default_factory=default_classifier)
     search: Classifier | None = field(default_factory=search_classifier)
+    small: "MrzReader | None" = field(default_factory=lambda: small_reader())
 
     def _p(self, cells: np.ndarray) -> np.ndarray:
         """Search probabilities of ``cells``."""
@@ -239,42 +241,56 @@ class MrzReader:
     def _read_gray(self, gray: np.ndarray) -> list[MrzRead]:
         found: list[MrzRead] = []
         for band in find_bands(gray):
-            best = None
             # small MRZs (characters of a few pixels): components merge and a line that
-            # lost or gained a character can still pass its checks: always try the grid
+            # lost or gained a character can still pass its checks: always try the grid;
+            # their cells are read by the models tuned on small documents when shipped
             small = float(np.linalg.norm(band.corners[1] - band.corners[0])) < SMALL_BAND_PX
-            for flip in (False, True):
-                memo: dict = {}
-                lines = band.lines if not flip else [cv2.rotate(im, cv2.ROTATE_180) for im in band.lines[::-1]]
-                for k, end in _windows(len(lines)):
-                    # the MRZ is usually the last k lines of the band (the band may include
-                    # text above); a junk line (edge, shadow) may follow it
-                    r = self._read_lines(lines[end - k : end])
-                    if r is None or small or not _good(r):
-                        g = self._read_lines_grid(lines[end - k : end], memo)
-                        if g is not None and (r is None or _score(g) > _score(r)):
-                            r = g
-                    if r is None:
-                        continue
-                    score = _score(r)
-                    if best is None or score > best[0]:
-                        corners = band.corners if not flip else band.corners[[2, 3, 0, 1]]
-                        r.corners = [[float(x), float(y)] for x, y in corners]
-                        best = (score, r)
-                if best is not None and best[1].checks_passed == best[1].checks_total and best[1].confidence > -0.3:
-                    break
-            if best is None:
-                continue
-            r = best[1]
-            if r.confidence < -0.6:
-                continue  # text that is not an MRZ (or unreadable)
-            r = self._refine(r)
-            r.result = _parse(r.lines)
-            if any(_same(r, f) for f in found):
+            reader = self.small if small and self.small is not None else self
+            r = reader._read_band(band, small)
+            if (r is None or not _good(r)) and band.extended is not None:
+                # the lines may be cut short (a glare spot over their ends): read the band
+                # lengthened while its text goes on, and keep the better reading
+                longer = band.extended()
+                r2 = reader._read_band(longer, small) if longer is not None else None
+                if r2 is not None and (r is None or _score(r2) > _score(r)):
+                    r = r2
+            if r is None or any(_same(r, f) for f in found):
                 continue
             found.append(r)
         found.sort(key=lambda r: (not r.valid, -r.confidence))
         return found
+
+    def _read_band(self, band, small: bool) -> MrzRead | None:
+        """The best MRZ reading of one band (both orientations, every line window)."""
+        best = None
+        for flip in (False, True):
+            memo: dict = {}
+            lines = band.lines if not flip else [cv2.rotate(im, cv2.ROTATE_180) for im in band.lines[::-1]]
+            for k, end in _windows(len(lines)):
+                # the MRZ is usually the last k lines of the band (the band may include
+                # text above); a junk line (edge, shadow) may follow it
+                r = self._read_lines(lines[end - k : end])
+                if r is None or small or not _good(r):
+                    g = self._read_lines_grid(lines[end - k : end], memo)
+                    if g is not None and (r is None or _score(g) > _score(r)):
+                        r = g
+                if r is None:
+                    continue
+                score = _score(r)
+                if best is None or score > best[0]:
+                    corners = band.corners if not flip else band.corners[[2, 3, 0, 1]]
+                    r.corners = [[float(x), float(y)] for x, y in corners]
+                    best = (score, r)
+            if best is not None and best[1].checks_passed == best[1].checks_total and best[1].confidence > -0.3:
+                break
+        if best is None:
+            return None
+        r = best[1]
+        if r.confidence < -0.6:
+            return None  # text that is not an MRZ (or unreadable)
+        r = self._refine(r)
+        r.result = _parse(r.lines)
+        return r
 
 
 def _variants(g, geos: list) -> list:
@@ -317,6 +333,16 @@ def _same(a: MrzRead, b: MrzRead) -> bool:
 
 
 _default: MrzReader | None = None
+
+
+@functools.lru_cache(maxsize=1)
+def small_reader() -> "MrzReader | None":
+    """The reader of small MRZ bands: the same pipeline with the models fine-tuned on
+    cells of small synthetic documents (None when they are not shipped)."""
+    pair = small_classifiers()
+    if pair is None:
+        return None
+    return MrzReader(classifier=pair[0], search=pair[1], small=None)
 
 
 def default_reader() -> MrzReader:
