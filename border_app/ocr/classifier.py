@@ -133,12 +133,7 @@ def default_classifier() -> Classifier:
 @functools.lru_cache(maxsize=1)
 def small_classifiers() -> tuple[Classifier, Classifier] | None:
     """(CNN, MLP) fine-tuned on cells of small synthetic documents, for small MRZ bands;
-    None when not shipped. ``MRZ_SMALL_MODELS=cnn.npz,mlp.npz`` (development) points at
-    other files."""
-    import os
-
-    names = os.environ.get("MRZ_SMALL_MODELS")
-    files = tuple(names.split(",")) if names else SMALL_FILES
-    if not all(resources.files("resources").joinpath("models", f).is_file() for f in files):
+    None when not shipped."""
+    if not all(resources.files("resources").joinpath("models", f).is_file() for f in SMALL_FILES):
         return None
-    return load_classifier(files[0]), load_classifier(files[1])
+    return load_classifier(SMALL_FILES[0]), load_classifier(SMALL_FILES[1])
