@@ -290,7 +290,12 @@ def _band(gray: np.ndarray, rect: tuple) -> Band | None:
     img, corners = rectify(gray, rect)
     runs = split_lines(img)
     if len(runs) < 2:
-        return None
+        # under perspective the lines may still slope inside the band, more than the gap
+        # between them: straighten the band by the shear that best separates its rows of ink
+        img = _deskewed(img)
+        runs = split_lines(img) if img is not None else []
+        if len(runs) < 2:
+            return None
     # the MRZ is at the bottom of a document: keep its last 2 or 3 lines (decided later)
     ink = _ink_mask(img)
     lines = []
@@ -302,6 +307,28 @@ def _band(gray: np.ndarray, rect: tuple) -> Band | None:
         else:
             lines.append(_sheared_crop(img, *tilt))
     return Band(corners, img, lines)
+
+
+def _deskewed(band: np.ndarray, max_deg: float = 8.0) -> np.ndarray | None:
+    """``band`` sheared vertically by the slope (within +-``max_deg``) that makes its row
+    profile of ink the most contrasted (lines apart), or None when no slope does better."""
+    ink = _ink_mask(band).astype(np.float32) / 255.0
+    h, w = ink.shape
+    small = cv2.resize(ink, (max(8, w // 4), max(8, round(h * max(8, w // 4) / w))), interpolation=cv2.INTER_AREA)
+    sh, sw = small.shape
+
+    def score(slope: float) -> float:
+        m = np.array([[1, 0, 0], [slope, 1, -slope * sw / 2]], np.float32)  # same scale both ways
+        prof = cv2.warpAffine(small, m, (sw, sh), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR).sum(axis=1)
+        return float((prof**2).sum())
+
+    slopes = np.tan(np.deg2rad(np.linspace(-max_deg, max_deg, 33)))
+    scores = [score(float(t)) for t in slopes]
+    best = float(slopes[int(np.argmax(scores))])
+    if abs(best) < 1e-6 or max(scores) <= 1.05 * score(0.0):
+        return None
+    m = np.array([[1, 0, 0], [best, 1, -best * w / 2]], np.float32)
+    return cv2.warpAffine(band, m, (w, h), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
 def _ink_mask(band: np.ndarray) -> np.ndarray:
