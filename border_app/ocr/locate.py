@@ -27,6 +27,9 @@ class Band:
     # the same band lengthened along its lines (:func:`extend_rect`), built on demand: read
     # when this band gives no reading that passes its checks
     extended: Callable[[], "Band | None"] | None = None
+    # its lines only came apart once the band was sheared (:func:`_deskewed`): read only
+    # when the straight bands of the image give no valid MRZ
+    straightened: bool = False
 
 
 def _candidates(gray: np.ndarray) -> list[tuple]:
@@ -296,6 +299,9 @@ def _band(gray: np.ndarray, rect: tuple) -> Band | None:
         runs = split_lines(img) if img is not None else []
         if len(runs) < 2:
             return None
+        straightened = True
+    else:
+        straightened = False
     # the MRZ is at the bottom of a document: keep its last 2 or 3 lines (decided later)
     ink = _ink_mask(img)
     lines = []
@@ -306,7 +312,7 @@ def _band(gray: np.ndarray, rect: tuple) -> Band | None:
             lines.append(img[max(0, a - pad) : min(img.shape[0], b + pad)])
         else:
             lines.append(_sheared_crop(img, *tilt))
-    return Band(corners, img, lines)
+    return Band(corners, img, lines, straightened=straightened)
 
 
 def _deskewed(band: np.ndarray, max_deg: float = 8.0) -> np.ndarray | None:

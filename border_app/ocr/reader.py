@@ -239,21 +239,30 @@ class MrzReader:
         return r
 
     def _read_gray(self, gray: np.ndarray) -> list[MrzRead]:
-        found: list[MrzRead] = []
+        reads: list[tuple] = []  # (band, reader, small, reading or None)
         for band in find_bands(gray):
             # small MRZs (characters of a few pixels): components merge and a line that
             # lost or gained a character can still pass its checks: always try the grid;
             # their cells are read by the models tuned on small documents when shipped
             small = float(np.linalg.norm(band.corners[1] - band.corners[0])) < SMALL_BAND_PX
             reader = self.small if small and self.small is not None else self
-            r = reader._read_band(band, small)
-            if (r is None or not _good(r)) and band.extended is not None:
-                # the lines may be cut short (a glare spot over their ends): read the band
-                # lengthened while its text goes on, and keep the better reading
+            reads.append((band, reader, small, None if band.straightened else reader._read_band(band, small)))
+        if not any(r is not None and r.valid for *_b, r in reads):
+            # nothing valid: the lines may slope inside a band (read the bands straightened
+            # by a shear), or be cut short by a glare spot over their ends (read the bands
+            # lengthened while their text goes on, and keep the better readings)
+            for i, (band, reader, small, r) in enumerate(reads):
+                if band.straightened:
+                    r = reader._read_band(band, small)
+                    reads[i] = (band, reader, small, r)
+                if band.extended is None or (r is not None and _good(r)):
+                    continue
                 longer = band.extended()
                 r2 = reader._read_band(longer, small) if longer is not None else None
                 if r2 is not None and (r is None or _score(r2) > _score(r)):
-                    r = r2
+                    reads[i] = (band, reader, small, r2)
+        found: list[MrzRead] = []
+        for *_b, r in reads:
             if r is None or any(_same(r, f) for f in found):
                 continue
             found.append(r)
