@@ -10,6 +10,7 @@ top candidates for the cheapest change that makes it pass.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 
@@ -380,18 +381,21 @@ def match_line(p: np.ndarray, max_cost: float = 4.0, repair: bool = REPAIR_LINES
     return best
 
 
+@functools.lru_cache(maxsize=1)
+def _code_fields() -> frozenset[str]:
+    """The ICAO codes as 3-character MRZ fields (``D<<``, ``UTO``)."""
+    return frozenset("".join(CHARSET[j] for j in row) for row in _code_table())
+
+
 def line_fits(text: str) -> str | None:
     """The name of a single-line type (``TD3-2``, ``TD1-3``...) that ``text`` is a valid
     instance of: right length, every field of its kind (digits in dates, ``M``/``F``/``<``
     or ``X`` for the sex, letters in names), issuing state and nationality ICAO codes, and
     all of the line's own check digits. None when no line type fits (used by the benchmark to
     flag ground truths that cannot be an MRZ line)."""
-    global _CODE_IDX
-    if _CODE_IDX is None:
-        _CODE_IDX = _code_table()
     if any(c not in INDEX for c in text):
         return None
-    codes = {"".join(CHARSET[j] for j in row) for row in _CODE_IDX}
+    codes = _code_fields()
     for name, spec in LINE_TYPES.items():
         t = spec["lines"][0]
         if len(t) != len(text):

@@ -278,15 +278,20 @@ def extend_rect(gray: np.ndarray, rect: tuple, reach: float = 0.6) -> tuple:
 def find_bands(gray: np.ndarray) -> list[Band]:
     bands = []
     for rect in _candidates(gray):
-        ext = extend_rect(gray, rect)
         band = _band(gray, rect)
-        if band is None and ext is not rect:
-            band = _band(gray, ext)
-        elif band is not None and ext is not rect:
-            band.extended = functools.partial(_band, gray, ext)
+        if band is None:
+            band = _extended_band(gray, rect)  # a line cut short may be what split badly
+        else:
+            band.extended = functools.partial(_extended_band, gray, rect)
         if band is not None:
             bands.append(band)
     return bands
+
+
+def _extended_band(gray: np.ndarray, rect: tuple) -> Band | None:
+    """The band of ``rect`` lengthened by :func:`extend_rect`; None when it is not longer."""
+    ext = extend_rect(gray, rect)
+    return None if ext is rect else _band(gray, ext)
 
 
 def _band(gray: np.ndarray, rect: tuple) -> Band | None:
