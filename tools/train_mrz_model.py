@@ -213,6 +213,12 @@ def build_data(n_synth: int = 3500, real_variants: int = 4, n_docs: int = 600) -
     rng = np.random.default_rng(SEED)
     xs, ys, src = [], [], []
 
+    def keep(cells: np.ndarray, text: str, tag: int) -> None:
+        """Cells of one line with their labels and source tag (0 synthetic, 1-4 real)."""
+        xs.append(cells)
+        ys.append(np.array([INDEX[c] for c in text], np.int16))
+        src.append(np.full(len(text), tag, np.int8))
+
     def synthetic_lines(n: int, caps: tuple[float, float], pitches: tuple[float, float], upscale: bool) -> int:
         """Render, degrade and segment ``n`` random lines; keep those cut into one cell per
         character. ``upscale``: small lines enlarged to 36 px capitals as the document reader does."""
@@ -231,9 +237,7 @@ def build_data(n_synth: int = 3500, real_variants: int = 4, n_docs: int = 600) -
             if seg is None or len(seg.cells) != len(text):
                 continue
             kept += 1
-            xs.append(seg.cells)
-            ys.append(np.array([INDEX[c] for c in text], np.int16))
-            src.append(np.zeros(len(text), np.int8))
+            keep(seg.cells, text, 0)
         return kept
 
     t0 = time.time()
@@ -273,9 +277,7 @@ def build_data(n_synth: int = 3500, real_variants: int = 4, n_docs: int = 600) -
                 if clf is not None and np.mean([a == b for a, b in zip(clf.read(seg.cells), text)]) < 0.6:
                     continue
                 kept += 1
-                xs.append(seg.cells)
-                ys.append(np.array([INDEX[c] for c in text], np.int16))
-                src.append(np.zeros(len(text), np.int8))
+                keep(seg.cells, text, 0)
             break
     print(f"document lines kept {kept} (from {total} bands of {n_docs} documents)")
     train, _held = load_split()
@@ -294,13 +296,11 @@ def build_data(n_synth: int = 3500, real_variants: int = 4, n_docs: int = 600) -
             if seg is None or len(seg.cells) != len(gt):
                 continue
             kept += 1
-            xs.append(seg.cells)
-            ys.append(np.array([INDEX[c] for c in gt], np.int16))
             # 1 = real training crop, 2 = its variant; the last tenth of files = validation
             tag = 1 if v == 0 else 2
             if f in train[-len(train) // 10 :]:
                 tag += 2
-            src.append(np.full(len(gt), tag, np.int8))
+            keep(seg.cells, gt, tag)
     print(f"real (training part) lines kept {kept}/{total}")
     x = np.concatenate(xs).astype(np.float16)
     y = np.concatenate(ys)
