@@ -78,3 +78,35 @@ def test_shipped_models_read_every_character_rendered_cleanly(name):
 
 def test_empty_input_gives_no_rows():
     assert default_classifier().probabilities(np.zeros((0, 24, 18), np.float32)).shape == (0, 37)
+
+
+def test_reader_runs_on_one_blas_thread_and_gives_the_threads_back(monkeypatch):
+    """The classifiers' matrix products run on one BLAS thread while the reader works (more
+    threads only add latency on a 2-core laptop whose other core draws the GUI); the rest of
+    the process keeps its own setting."""
+    threadpoolctl = pytest.importorskip("threadpoolctl")
+    from border_app.ocr import reader as reader_mod
+    from border_app.ocr.classifier import one_blas_thread
+
+    ctl = threadpoolctl.ThreadpoolController()
+    if not ctl.select(user_api="blas").lib_controllers:
+        pytest.skip("numpy has no BLAS that threadpoolctl can see")
+
+    def blas_threads() -> set[int]:
+        return {lib.num_threads for lib in threadpoolctl.ThreadpoolController().select(user_api="blas").lib_controllers}
+
+    with ctl.limit(limits=2, user_api="blas"):
+        seen = []
+        real = reader_mod.MrzReader._read_gray
+
+        def spy(self, gray):
+            seen.append(blas_threads())
+            return real(self, gray)
+
+        monkeypatch.setattr(reader_mod.MrzReader, "_read_gray", spy)
+        reader_mod.read_frame(np.full((120, 200), 255, np.uint8))
+        assert seen == [{1}]
+        assert blas_threads() == {2}
+        with one_blas_thread():
+            assert blas_threads() == {1}
+        assert blas_threads() == {2}

@@ -10,7 +10,7 @@ from typing import Any
 import cv2
 import numpy as np
 
-from .classifier import Classifier, default_classifier, search_classifier, small_classifiers
+from .classifier import Classifier, default_classifier, one_blas_thread, search_classifier, small_classifiers
 from .glyphs import CHARSET
 from .decode import FORMATS, check_digit, decode, decode_line, guess_format
 from .locate import find_bands
@@ -124,11 +124,12 @@ class MrzReader:
 
     def read_line(self, gray: np.ndarray, expected: int | None = None) -> str:
         """Read one cropped text line (no structure): the most likely characters."""
-        seg = segment_line(gray, expected)
-        if seg is None:
-            return ""
-        p = self._final_p(seg.cells)
-        return decode_line(p, context_read(p))
+        with one_blas_thread():
+            seg = segment_line(gray, expected)
+            if seg is None:
+                return ""
+            p = self._final_p(seg.cells)
+            return decode_line(p, context_read(p))
 
     def _read_lines(self, images: list[np.ndarray]) -> MrzRead | None:
         n = len(images)
@@ -231,7 +232,8 @@ class MrzReader:
         gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         if gray.dtype != np.uint8:
             gray = cv2.normalize(gray, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
-        return self._read_gray(gray)
+        with one_blas_thread():
+            return self._read_gray(gray)
 
     @staticmethod
     def _scale_corners(r: MrzRead, s: float) -> MrzRead:
