@@ -419,3 +419,48 @@ def test_alphanumeric_fields_weigh_characters_by_their_frequency_there():
         got = decode_line(p, context_read(p))  # as read_line does
         assert got[k] == want, (p_o, got)
     assert match_line(_one_hot_line(line))[1] == line
+
+
+def test_document_number_fillers_run_to_its_end():
+    """A K (or any character) read as ``<`` at the start or inside a document number, where
+    fillers only pad its end, is read as the character; a clearly printed ``<`` (German
+    specimens print ``C<0000000``) stays. The check digit holds both ways, so only the
+    number's structure can settle it."""
+    from border_app.ocr.decode import NUMBER_GAP_COST, decode_line
+
+    assert 4.0 < NUMBER_GAP_COST < 5.0
+    td2 = "4K70503<<1NGA5302112F160807869277<<7"  # check digits hold for K and for '<'
+    visa = "KQ062334<2TCD8805153M18100792102301<"  # MRV-B line 2
+    td1 = "I<UTOAB0123456" + check_digit("AB0123456") + "<" * 15  # '<' counts as 0
+    for line, k, other in ((td2, 1, "K"), (visa, 0, "K"), (td1, 7, "0")):
+        wrong = line[:k] + "<" + line[k + 1 :]
+        for p_filler, want in ((0.7, line), (0.999, wrong)):
+            p = _one_hot_line(line)
+            p[k] = 1e-6
+            p[k, INDEX["<"]], p[k, INDEX[other]] = p_filler, 1 - p_filler
+            p[k] /= p[k].sum()
+            assert decode_line(p, "") == want, (line, p_filler)
+    # a whole TD2 document: the same
+    probs = [_one_hot_line(TD2[0]), _one_hot_line("4K70503<<1UTO5302112F1608078<<<<<<<6")]
+    probs[1][1] = 1e-6
+    probs[1][1, INDEX["<"]], probs[1][1, INDEX["K"]] = 0.8, 0.2
+    probs[1][1] /= probs[1][1].sum()
+    out, _conf = decode(probs, "TD2")
+    assert out[1].startswith("4K70503<<1")
+
+
+def test_td1_document_number_has_its_own_check_digit():
+    """The first line of an ID card (TD1) carries the document number's check digit: a bare
+    first line is recognised by it and a misread digit repaired; a long number (9 characters,
+    ``<`` at the check position, the rest in the optional data, Doc 9303-5) is left as read."""
+    from border_app.ocr.decode import decode_line, group_holds
+
+    line = "I<UTOD231458907<<<<<<<<<<<<<<<"  # ICAO 9303-5 example
+    p = _one_hot_line(line)
+    p[9] = 1e-6
+    p[9, INDEX["8"]], p[9, INDEX["4"]] = 0.6, 0.4  # D23148890 fails the check; D23145890 holds
+    p[9] /= p[9].sum()
+    assert decode_line(p, "") == line
+    long_number = "IDBEL000610022<0010<<<<<<<<<<<"  # Belgian long number, as printed
+    assert decode_line(_one_hot_line(long_number), "") == long_number
+    assert group_holds("000610022", "<", number=True) and not group_holds("00061002<", "<", number=True)

