@@ -464,3 +464,19 @@ def test_td1_document_number_has_its_own_check_digit():
     long_number = "IDBEL000610022<0010<<<<<<<<<<<"  # Belgian long number, as printed
     assert decode_line(_one_hot_line(long_number), "") == long_number
     assert group_holds("000610022", "<", number=True) and not group_holds("00061002<", "<", number=True)
+
+
+def test_an_edge_before_one_line_does_not_shift_its_characters():
+    """A tilted ID card whose band reaches past the card's edge beside the names line: the
+    edge reads as two extra cells there (32 for 30). The line's own cells keep their places
+    instead of an even grid from the edge, which read ``ERIKSSON`` as ``I<DASSON`` with
+    every check digit passing (names have none). Seed outside the benchmark's."""
+    from border_app.ocr.locate import find_bands
+    from border_app.ocr.segment import segment_line
+
+    doc = synthdocs.make_doc(5_000_225)
+    assert doc.format == "TD1" and doc.lines[2].startswith("ERIKSSON<<")
+    band = find_bands(cv2.cvtColor(doc.image, cv2.COLOR_BGR2GRAY))[0]
+    assert len(segment_line(band.lines[2]).cells) == 32  # the situation under test
+    found = read_frame(doc.image)
+    assert found and found[0].lines == doc.lines

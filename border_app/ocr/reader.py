@@ -155,14 +155,19 @@ class MrzReader:
                 cut.append(f.cells)
                 continue
             best = None
-            for mode in ("spread", "adjust"):
-                seg = segment_line(im, fmt_len, mode)
-                if seg is None or len(seg.cells) != fmt_len:
-                    continue
-                p = self._p(seg.cells)
+            cuts = [seg.cells for mode in ("spread", "adjust")
+                    if (seg := segment_line(im, fmt_len, mode)) is not None and len(seg.cells) == fmt_len]
+            extra = len(f.cells) - fmt_len
+            if 0 < extra <= 3:
+                # a few cells too many: an edge or a speck at an end of the line (the band
+                # reaches past the document's edge) may be them; the line's own cells then
+                # keep their places, where an even grid from the speck would shift them all
+                cuts += [f.cells[k : k + fmt_len] for k in range(extra + 1)]
+            for cells in cuts:
+                p = self._p(cells)
                 score = float(np.log(p.max(axis=1) + 1e-9).mean())
                 if best is None or score > best[0]:
-                    best = (score, p, seg.cells)
+                    best = (score, p, cells)
             if best is None:
                 return None
             probs.append(best[1])
