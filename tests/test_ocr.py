@@ -480,3 +480,19 @@ def test_an_edge_before_one_line_does_not_shift_its_characters():
     assert len(segment_line(band.lines[2]).cells) == 32  # the situation under test
     found = read_frame(doc.image)
     assert found and found[0].lines == doc.lines
+
+
+def test_mrz_split_in_two_by_a_glare_spot_is_read_whole():
+    """A glare spot over the middle of a TD2 MRZ: each half is found as a group of two
+    lines, and the whole band too, whose centre lies inside the first group; the whole band
+    is kept as a candidate because it is much larger than that group. Seed outside the
+    benchmark's."""
+    from border_app.ocr.locate import find_bands
+
+    doc = synthdocs.make_doc(5_000_171)
+    assert doc.format == "TD2" and doc.settings["glare"]
+    bands = find_bands(cv2.cvtColor(doc.image, cv2.COLOR_BGR2GRAY))
+    widths = sorted(float(np.linalg.norm(b.corners[1] - b.corners[0])) for b in bands)
+    assert widths[-1] > 1.6 * widths[-2]  # the whole band beside its halves
+    found = read_frame(doc.image)
+    assert found and found[0].lines == doc.lines

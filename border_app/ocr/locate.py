@@ -65,11 +65,16 @@ def _candidates(gray: np.ndarray) -> list[tuple]:
                 continue
             out.append(((cx / s, cy / s), (rw / s, rh / s), ang, rw * rh))
     out.sort(key=lambda r: -r[3])
-    out = _group_lines(out) + out
-    # drop candidates whose centre lies inside a larger one
+    pieces = _join_pieces(out)
+    # a line split at a gap, joined, is a candidate in its own right (not only in a group)
+    joined = [r for r in pieces if not any(r is o for o in out)]
+    out = _group_lines(pieces) + joined + out
+    # drop candidates whose centre lies inside one kept before that is not much smaller (a
+    # group of lines comes first; the whole band, when a glare spot split its lines into
+    # two groups, has its centre inside one of them and must stay)
     kept: list[tuple] = []
     for r in out:
-        if any(_inside(r, k) for k in kept):
+        if any(_inside(r, k) and k[1][0] * k[1][1] >= 0.8 * r[1][0] * r[1][1] for k in kept):
             continue
         kept.append(r)
     return [k[:3] for k in kept[:6]]
@@ -119,7 +124,6 @@ def _join_pieces(rects: list[tuple]) -> list[tuple]:
 def _group_lines(rects: list[tuple]) -> list[tuple]:
     """MRZ lines detected apart (wide line spacing, a band missing a line): join parallel
     neighbours of similar length."""
-    rects = _join_pieces(rects)
     singles = [r for r in rects if r[1][0] / max(r[1][1], 1) > 3]
     singles.sort(key=lambda r: r[0][1])
     groups = []
