@@ -235,11 +235,12 @@ def _fix_check(lines: list[list[str]], probs: list[np.ndarray], spans, cd, topk:
                 yield ln, i
 
     def current() -> bool:
-        return group_holds("".join(lines[ln][i] for ln, i in chars()), lines[cd[0]][cd[1]], len(positions) == 10)
+        return group_holds("".join(lines[ln][i] for ln, i in chars()), lines[cd[0]][cd[1]], is_number)
 
-    positions = list(chars()) + [cd]
+    is_number = len(spans) == 1 and tuple(spans[0]) in {tuple(f) for f in numbers}
     if current():
         return True
+    positions = list(chars()) + [cd]
     options = []  # (cost, ln, i, char)
     for ln, i in positions:
         p = probs[ln][i]

@@ -67,10 +67,11 @@ def context_read(p: np.ndarray, margin: float = 0.03) -> str:
 def _checks(lines: list[str], fmt: str) -> tuple[int, int]:
     ok = 0
     specs = FORMATS[fmt]["checks"]
+    numbers = {tuple(f) for f in FORMATS[fmt]["numbers"]}
     for spans, (cl, cp) in specs:
         s = "".join(lines[ln][a:b] for ln, a, b in spans)
         d = lines[cl][cp]
-        ok += group_holds(s, d, len(spans) == 1 and spans[0][2] - spans[0][1] == 9)
+        ok += group_holds(s, d, len(spans) == 1 and tuple(spans[0]) in numbers)
     return ok, len(specs)
 
 
