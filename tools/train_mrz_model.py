@@ -16,8 +16,8 @@ Steps (``python tools/train_mrz_model.py [atlas|data|smalldata|train|all]``):
    ``../shared/data/mrz-lines`` (segmented by the same segmenter; a line is used only when
    its number of cells equals the ground-truth length). The held-out 25% listed in
    ``resources/data/mrz_lines_split.json`` is never read here.
-2b. ``smalldata``: cells of 1,500 small synthetic documents (230-700 px wide) cut by the
-   reader's own fitted grid and segmenter, labelled from the generator's truth
+2b. ``smalldata [N]``: cells of N small synthetic documents (230-700 px wide; default 1,500,
+   4,500 for the shipped small-document models) cut by the reader's own fitted grid and segmenter, labelled from the generator's truth
    (``/tmp/mrz_train_small.npz``; used by ``finetune ... --small`` and ``train_mrz_cnn.py --extra``).
 3. ``train``: numpy MLP, Adam, a few epochs; prints validation accuracy on a slice of the
    training crops (not the held-out set).
@@ -460,7 +460,8 @@ if __name__ == "__main__":
     if step in ("data", "all"):
         build_data()
     if step in ("smalldata", "all"):
-        build_small_docs()
+        # smalldata [N]: N documents (default 1,500; the same first documents for any N)
+        build_small_docs(int(sys.argv[2]) if step == "smalldata" and len(sys.argv) > 2 else 1500)
     if step in ("train", "all"):
         train(final="--final" in sys.argv)
     if step == "finetune":
