@@ -42,7 +42,7 @@ class Classifier:
     def logits(self, cells: np.ndarray) -> np.ndarray:
         h = np.ascontiguousarray(features(cells))
         for k, (w, b) in enumerate(self.layers):
-            h = _mm(h, w) + b
+            h = h @ w + b
             if k < len(self.layers) - 1:
                 np.maximum(h, 0.0, out=h)
         return h
@@ -61,14 +61,6 @@ class Classifier:
         return "".join(CHARSET[i] for i in p.argmax(axis=1))
 
 
-def _mm(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Matrix product with numpy's BLAS. (OpenCV's ``gemm``, used before, took 8 ms where
-    BLAS takes 0.4 ms for 88 cells through a 432x512 layer: 1280x720 frames went from a
-    median of 85 ms to 36 ms; ``benchmarks/bench_mrz_reader.py``.) Run it inside
-    :func:`one_blas_thread`."""
-    return a @ b
-
-
 @functools.lru_cache(maxsize=1)
 def _blas_controller():
     try:
@@ -81,7 +73,9 @@ def _blas_controller():
 
 @contextlib.contextmanager
 def one_blas_thread() -> Iterator[None]:
-    """Run the classifiers' small matrix products on one BLAS thread. On the posts' 2-core
+    """Run the classifiers' matrix products (numpy's BLAS; OpenCV's ``gemm``, used before,
+    took 8 ms where BLAS takes 0.4 ms for 88 cells through a 432x512 layer) on one BLAS
+    thread. On the posts' 2-core
     laptops more threads give nothing on these sizes and make the latency jump when the
     other core is busy (the GUI, an export): median per frame with a busy core, 47 ms on one
     thread against 83 ms on two."""
@@ -98,7 +92,7 @@ def _conv3x3(x: np.ndarray, w: np.ndarray, b: np.ndarray) -> np.ndarray:
     n, h, wd, c = x.shape
     xp = np.pad(x, ((0, 0), (1, 1), (1, 1), (0, 0)))
     cols = np.concatenate([xp[:, dy : dy + h, dx : dx + wd] for dy in range(3) for dx in range(3)], axis=3)
-    out = _mm(cols.reshape(n * h * wd, 9 * c), w)
+    out = cols.reshape(n * h * wd, 9 * c) @ w
     out += b
     np.maximum(out, 0.0, out=out)
     return out.reshape(n, h, wd, -1)
@@ -129,9 +123,9 @@ class CnnClassifier(Classifier):
         x = _pool2(_conv3x3(x, p["c1w"], p["c1b"]))
         x = _conv3x3(x, p["c2w"], p["c2b"])
         x = np.ascontiguousarray(x.transpose(0, 3, 1, 2).reshape(n, -1))  # the training's (c, h, w) order
-        x = _mm(x, p["d0w"]) + p["d0b"]
+        x = x @ p["d0w"] + p["d0b"]
         np.maximum(x, 0.0, out=x)
-        return _mm(x, p["d1w"]) + p["d1b"]
+        return x @ p["d1w"] + p["d1b"]
 
 
 def load_classifier(name: str) -> Classifier:

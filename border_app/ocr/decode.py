@@ -224,6 +224,20 @@ def group_holds(s: str, d: str, number: bool = False) -> bool:
     return d == "<" and (set(s) <= {"<"} or (number and len(s) == 9 and "<" not in s))
 
 
+def group_ok(lines, spans, cd, numbers=()) -> bool:
+    """Check group ``spans`` -> check digit at ``cd`` (line, position) holds in ``lines``
+    (strings or lists of characters); ``numbers``: the format's document-number fields."""
+    s = "".join("".join(lines[ln][a:b]) for ln, a, b in spans)
+    number = len(spans) == 1 and tuple(spans[0]) in {tuple(f) for f in numbers}
+    return group_holds(s, lines[cd[0]][cd[1]], number)
+
+
+def checks_passed(lines: list[str], fmt: str) -> tuple[int, int]:
+    """(check digits that hold, check digits) of ``lines`` read as format ``fmt``."""
+    spec = FORMATS[fmt]
+    return sum(group_ok(lines, spans, cd, spec["numbers"]) for spans, cd in spec["checks"]), len(spec["checks"])
+
+
 def _fix_check(lines: list[list[str]], probs: list[np.ndarray], spans, cd, topk: int = 3,
                numbers=()) -> bool:
     """Make one check-digit group pass with the cheapest change among top candidates (a
@@ -235,9 +249,8 @@ def _fix_check(lines: list[list[str]], probs: list[np.ndarray], spans, cd, topk:
                 yield ln, i
 
     def current() -> bool:
-        return group_holds("".join(lines[ln][i] for ln, i in chars()), lines[cd[0]][cd[1]], is_number)
+        return group_ok(lines, spans, cd, numbers)
 
-    is_number = len(spans) == 1 and tuple(spans[0]) in {tuple(f) for f in numbers}
     if current():
         return True
     positions = list(chars()) + [cd]
@@ -372,10 +385,8 @@ def _x_context(text: str, spec: dict, context: str | None) -> str:
     if new == text:
         return text
 
-    def holds(s: str, spans, cp: int) -> bool:
-        return check_digit("".join(s[a:b] for _l, a, b in spans)) == s[cp]
-
-    if any(holds(text, spans, cp) and not holds(new, spans, cp) for spans, (_l, cp) in spec["checks"]):
+    nums = spec.get("numbers", ())
+    if any(group_ok([text], spans, cd, nums) and not group_ok([new], spans, cd, nums) for spans, cd in spec["checks"]):
         return text
     return new
 
@@ -469,8 +480,6 @@ def line_fits(text: str) -> str | None:
             continue
         if any(text[a : a + 3] not in codes for _l, a in spec["states"]):
             continue
-        if all(check_digit("".join(text[a:b] for _l, a, b in spans)) == text[cp]
-               or (text[cp] == "<" and set("".join(text[a:b] for _l, a, b in spans)) <= {"<"})
-               for spans, (_l, cp) in spec["checks"]):
+        if all(group_ok([text], spans, cd, spec["numbers"]) for spans, cd in spec["checks"]):
             return name
     return None

@@ -12,7 +12,7 @@ import numpy as np
 
 from .classifier import Classifier, default_classifier, one_blas_thread, search_classifier, small_classifiers
 from .glyphs import CHARSET
-from .decode import FORMATS, decode, decode_line, group_holds, guess_format
+from .decode import checks_passed, decode, decode_line, guess_format
 from .locate import find_bands
 from .segment import grid_fitted_cells, line_geometry, segment_line
 
@@ -64,17 +64,6 @@ def context_read(p: np.ndarray, margin: float = 0.03) -> str:
     return "".join(out)
 
 
-def _checks(lines: list[str], fmt: str) -> tuple[int, int]:
-    ok = 0
-    specs = FORMATS[fmt]["checks"]
-    numbers = {tuple(f) for f in FORMATS[fmt]["numbers"]}
-    for spans, (cl, cp) in specs:
-        s = "".join(lines[ln][a:b] for ln, a, b in spans)
-        d = lines[cl][cp]
-        ok += group_holds(s, d, len(spans) == 1 and tuple(spans[0]) in numbers)
-    return ok, len(specs)
-
-
 def _parse(lines: list[str]):
     try:
         from border_app.mrz import parse
@@ -118,7 +107,7 @@ class MrzReader:
             return r
         probs = [self._final_p(c) for c in r.cells]
         lines, conf = decode(probs, r.format)
-        ok, tot = _checks(lines, r.format)
+        ok, tot = checks_passed(lines, r.format)
         if ok < r.checks_passed:
             return r
         return replace(r, lines=lines, confidence=conf, checks_passed=ok, checks_total=tot)
@@ -176,7 +165,7 @@ class MrzReader:
         first = "PVIAC<"[int(np.argmax(probs[0][0][[25, 31, 18, 10, 12, 36]]))]
         fmt = guess_format(n, first, fmt_len)
         lines, conf = decode(probs, fmt)
-        ok, tot = _checks(lines, fmt)
+        ok, tot = checks_passed(lines, fmt)
         return MrzRead(lines, fmt, [], conf, ok, tot, cells=cut)
 
     def _grid_probs(self, geo, n: int) -> tuple[np.ndarray, np.ndarray] | None:
@@ -227,7 +216,7 @@ class MrzReader:
             first = "PVIAC<"[int(np.argmax(probs[0][0][[25, 31, 18, 10, 12, 36]]))]
             fmt = guess_format(n, first, fmt_len)
             lines, conf = decode(probs, fmt)
-            ok, tot = _checks(lines, fmt)
+            ok, tot = checks_passed(lines, fmt)
             r = MrzRead(lines, fmt, [], conf, ok, tot, cells=[pc[1] for pc in pcs])
             if best is None or _score(r) > _score(best):
                 best = r
