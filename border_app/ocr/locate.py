@@ -17,6 +17,11 @@ import cv2
 import numpy as np
 
 WORK_WIDTH = 960
+# small images are upscaled to WORK_WIDTH: their noise, blown up, fills the gradient's
+# histogram and Otsu's threshold falls into it; above this upscale the threshold is at least
+# NOISY_FLOOR times the strongest responses (99.5th percentile), where MRZ lines stand
+NOISY_SCALE = 1.5
+NOISY_FLOOR = 0.45
 
 
 @dataclass
@@ -47,7 +52,9 @@ def _candidates(gray: np.ndarray) -> list[tuple]:
         grad = np.abs(cv2.Sobel(blackhat, cv2.CV_32F, 1, 0, ksize=-1))
         grad = (255 * grad / max(float(grad.max()), 1e-6)).astype(np.uint8)
         grad = cv2.morphologyEx(grad, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * kx, max(3, ky // 2))))
-        _t, th = cv2.threshold(grad, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        t, th = cv2.threshold(grad, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        if s > NOISY_SCALE and (floor := NOISY_FLOOR * float(np.percentile(grad, 99.5))) > t:
+            _t, th = cv2.threshold(grad, floor, 255, cv2.THRESH_BINARY)
         th = cv2.morphologyEx(th, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, int(kx * 1.6))))
         # thin structures (card edges, table rules) would glue onto the band: open them away
         th = cv2.morphologyEx(th, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (kx // 2 + 2, kx // 2 + 2)))
