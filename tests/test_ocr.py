@@ -209,6 +209,24 @@ def test_cli_scan_json(tmp_path, capsys):
     assert code == 1 and [r["found"] for r in out] == [True, False]
 
 
+def test_cli_scan_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path):
+    """``border-app scan --json ... | head -1``: when the reader of the output goes away,
+    the command stops with status 141 (as a shell pipeline reports SIGPIPE) and no
+    traceback."""
+    import subprocess
+
+    doc = synthdocs.make_doc(13, fmt="TD2", width=1000, clean=True)
+    good = tmp_path / "doc.png"
+    cv2.imwrite(str(good), doc.image)
+    proc = subprocess.Popen([sys.executable, "-m", "border_app", "scan", "--json"] + [str(good)] * 4,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = json.loads(proc.stdout.readline())
+    proc.stdout.close()
+    err = proc.stderr.read().decode()
+    assert proc.wait(timeout=60) == 141
+    assert first["found"] is True and "Traceback" not in err and "BrokenPipe" not in err
+
+
 def test_cli_scan_bad_file_message_in_french(tmp_path, capsys):
     from border_app.cli import main
 
