@@ -4,8 +4,10 @@ Each position of each format has a type: letters (``A``: A-Z and ``<``), digits 
 digits-or-filler (``n``: document numbers are alphanumeric, so ``X`` is used for them),
 sex (``S``), check digit (``C``: 0-9 or ``<``) or anything (``X``). Probabilities are masked
 by the type, fillers are made to run to the end of name fields (which settles ``<`` read as
-``K``), then every check-digit group that fails is repaired by searching the characters'
-top candidates for the cheapest change that makes it pass.
+``K``), issuing states and nationalities are made ICAO codes, a document number with a
+leading or inner ``<`` is made one padded at its end when that is cheap, then every
+check-digit group that fails is repaired by searching the characters' top candidates for
+the cheapest change that makes it pass.
 """
 
 from __future__ import annotations
