@@ -230,8 +230,12 @@ def group_ok(lines, spans, cd, numbers=()) -> bool:
     """Check group ``spans`` -> check digit at ``cd`` (line, position) holds in ``lines``
     (strings or lists of characters); ``numbers``: the format's document-number fields."""
     s = "".join("".join(lines[ln][a:b]) for ln, a, b in spans)
-    number = len(spans) == 1 and tuple(spans[0]) in {tuple(f) for f in numbers}
-    return group_holds(s, lines[cd[0]][cd[1]], number)
+    return group_holds(s, lines[cd[0]][cd[1]], _is_number(spans, numbers))
+
+
+def _is_number(spans, numbers) -> bool:
+    """The check group ``spans`` is one of the document-number fields ``numbers``."""
+    return len(spans) == 1 and tuple(spans[0]) in {tuple(f) for f in numbers}
 
 
 def checks_passed(lines: list[str], fmt: str) -> tuple[int, int]:
@@ -250,8 +254,10 @@ def _fix_check(lines: list[list[str]], probs: list[np.ndarray], spans, cd, topk:
             for i in range(a, b):
                 yield ln, i
 
-    def current() -> bool:
-        return group_ok(lines, spans, cd, numbers)
+    number = _is_number(spans, numbers)
+
+    def current() -> bool:  # (called for every candidate change: the group test inline)
+        return group_holds("".join(lines[ln][i] for ln, i in chars()), lines[cd[0]][cd[1]], number)
 
     if current():
         return True
@@ -310,9 +316,9 @@ def decode(probs: list[np.ndarray], fmt: str) -> tuple[list[str], float]:
     for ln, a, b in spec["names"]:
         _fill_names(lines[ln], q[ln], a, min(b, len(lines[ln])))
     _fix_states(lines, q, spec.get("states", []))
-    _fix_numbers(lines, q, spec.get("numbers", []))
+    _fix_numbers(lines, q, spec["numbers"])
     for spans, cd in spec["checks"]:
-        _fix_check(lines, q, spans, cd, numbers=spec.get("numbers", ()))
+        _fix_check(lines, q, spans, cd, numbers=spec["numbers"])
     conf = []
     for p, line in zip(probs, lines):
         conf.extend(math.log(max(float(p[i][INDEX[c]]), 1e-9)) for i, c in enumerate(line))
@@ -325,7 +331,7 @@ def _single(fmt: str, line: int) -> dict:
         "lines": [spec["lines"][line]],
         "names": [(0, a, b) for ln, a, b in spec["names"] if ln == line],
         "states": [(0, a) for ln, a in spec.get("states", []) if ln == line],
-        "numbers": [(0, a, b) for ln, a, b in spec.get("numbers", []) if ln == line],
+        "numbers": [(0, a, b) for ln, a, b in spec["numbers"] if ln == line],
         "checks": [([(0, a, b) for _l, a, b in spans], (0, cd[1])) for spans, cd in spec["checks"]
                    if cd[0] == line and all(s[0] == line for s in spans)],
     }
@@ -347,9 +353,9 @@ def decode_spec(probs: list[np.ndarray], spec: dict, repair: bool = True) -> lis
     for ln, a, b in spec["names"]:
         _fill_names(lines[ln], q[ln], a, min(b, len(lines[ln])))
     _fix_states(lines, q, spec.get("states", []))
-    _fix_numbers(lines, q, spec.get("numbers", []))
+    _fix_numbers(lines, q, spec["numbers"])
     for spans, cd in spec["checks"]:
-        if not _fix_check(lines, q, spans, cd, topk=3 if repair else 0, numbers=spec.get("numbers", ())):
+        if not _fix_check(lines, q, spans, cd, topk=3 if repair else 0, numbers=spec["numbers"]):
             return []
     return ["".join(x) for x in lines]
 
@@ -387,7 +393,7 @@ def _x_context(text: str, spec: dict, context: str | None) -> str:
     if new == text:
         return text
 
-    nums = spec.get("numbers", ())
+    nums = spec["numbers"]
     if any(group_ok([text], spans, cd, nums) and not group_ok([new], spans, cd, nums) for spans, cd in spec["checks"]):
         return text
     return new

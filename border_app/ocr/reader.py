@@ -144,7 +144,6 @@ class MrzReader:
                 probs.append(self._p(f.cells))
                 cut.append(f.cells)
                 continue
-            best = None
             cuts = [seg.cells for mode in ("spread", "adjust")
                     if (seg := segment_line(im, fmt_len, mode)) is not None and len(seg.cells) == fmt_len]
             extra = len(f.cells) - fmt_len
@@ -153,39 +152,28 @@ class MrzReader:
                 # reaches past the document's edge) may be them; the line's own cells then
                 # keep their places, where an even grid from the speck would shift them all
                 cuts += [f.cells[k : k + fmt_len] for k in range(extra + 1)]
-            for cells in cuts:
-                p = self._p(cells)
-                score = float(np.log(p.max(axis=1) + 1e-9).mean())
-                if best is None or score > best[0]:
-                    best = (score, p, cells)
+            best = self._most_confident(cuts)
             if best is None:
                 return None
-            probs.append(best[1])
-            cut.append(best[2])
-        first = "PVIAC<"[int(np.argmax(probs[0][0][[25, 31, 18, 10, 12, 36]]))]
-        fmt = guess_format(n, first, fmt_len)
-        lines, conf = decode(probs, fmt)
-        ok, tot = checks_passed(lines, fmt)
-        return MrzRead(lines, fmt, [], conf, ok, tot, cells=cut)
+            probs.append(best[0])
+            cut.append(best[1])
+        return _mrz_read(probs, cut, fmt_len)
 
-    def _grid_probs(self, geo, n: int) -> tuple[np.ndarray, np.ndarray] | None:
-        """(probabilities, cells) of a line cut into exactly ``n`` fixed-pitch cells fitted
-        to its glyphs (pitch varying along the line under perspective)."""
-        seg = grid_fitted_cells(geo, n)
-        if seg is None:
-            return None
-        return self._p(seg.cells), seg.cells
+    def _most_confident(self, cuts: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray] | None:
+        """(probabilities, cells) of the cutting of a line whose characters the search model
+        reads with the highest mean log-probability; None when there is none."""
+        best = None
+        for cells in cuts:
+            p = self._p(cells)
+            score = float(np.log(p.max(axis=1) + 1e-9).mean())
+            if best is None or score > best[0]:
+                best = (score, p, cells)
+        return None if best is None else best[1:]
 
     def _best_variant(self, geos: list, n: int) -> tuple[np.ndarray, np.ndarray] | None:
-        best = None
-        for g in geos:
-            pc = self._grid_probs(g, n)
-            if pc is None:
-                continue
-            score = float(np.log(pc[0].max(axis=1) + 1e-9).mean())
-            if best is None or score > best[0]:
-                best = (score, pc)
-        return None if best is None else best[1]
+        """The line cut into exactly ``n`` fixed-pitch cells fitted to its glyphs (pitch
+        varying along the line under perspective), for the variant read most confidently."""
+        return self._most_confident([seg.cells for g in geos if (seg := grid_fitted_cells(g, n)) is not None])
 
     def _read_lines_grid(self, images: list[np.ndarray], memo: dict | None = None) -> MrzRead | None:
         """Small or blurred lines: every line cut into exactly 30/36/44 cells between the
@@ -212,12 +200,7 @@ class MrzReader:
             pcs = [self._best_variant(_variants(g, geos), fmt_len) for g in geos]
             if any(pc is None for pc in pcs):
                 continue
-            probs = [pc[0] for pc in pcs]
-            first = "PVIAC<"[int(np.argmax(probs[0][0][[25, 31, 18, 10, 12, 36]]))]
-            fmt = guess_format(n, first, fmt_len)
-            lines, conf = decode(probs, fmt)
-            ok, tot = checks_passed(lines, fmt)
-            r = MrzRead(lines, fmt, [], conf, ok, tot, cells=[pc[1] for pc in pcs])
+            r = _mrz_read([pc[0] for pc in pcs], [pc[1] for pc in pcs], fmt_len)
             if best is None or _score(r) > _score(best):
                 best = r
         return best
@@ -287,7 +270,7 @@ class MrzReader:
                     corners = band.corners if not flip else band.corners[[2, 3, 0, 1]]
                     r.corners = [[float(x), float(y)] for x, y in corners]
                     best = (score, r)
-            if best is not None and best[1].checks_passed == best[1].checks_total and best[1].confidence > -0.3:
+            if best is not None and _good(best[1]):
                 break
         if best is None:
             return None
@@ -297,6 +280,16 @@ class MrzReader:
         r = self._refine(r)
         r.result = _parse(r.lines)
         return r
+
+
+def _mrz_read(probs: list[np.ndarray], cells: list[np.ndarray], fmt_len: int) -> MrzRead:
+    """The lines' probabilities decoded as the format their count, line length and first
+    character give."""
+    first = "PVIAC<"[int(np.argmax(probs[0][0][[25, 31, 18, 10, 12, 36]]))]
+    fmt = guess_format(len(probs), first, fmt_len)
+    lines, conf = decode(probs, fmt)
+    ok, tot = checks_passed(lines, fmt)
+    return MrzRead(lines, fmt, [], conf, ok, tot, cells=cells)
 
 
 def _variants(g, geos: list) -> list:
