@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import math
 import time
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -11,11 +12,12 @@ import cv2
 import numpy as np
 
 from .classifier import Classifier, default_classifier, one_blas_thread, search_classifier, small_classifiers
-from .glyphs import CHARSET
-from .decode import checks_passed, decode, decode_line, guess_format
+from .glyphs import CHARSET, INDEX
+from .decode import FIRST_LETTER, checks_passed, decode, decode_line, guess_format
 from .locate import find_bands
 from .segment import grid_fitted_cells, line_geometry, segment_line
 
+FIRST_LETTER_DOUBT = 0.01  # P/V probability above which a two-line MRZ is decoded as both formats
 SMALL_BAND_PX = 480  # MRZ bands narrower than this (source pixels) are also read on a grid
 LENGTHS = {"TD1": 30, "TD2": 36, "TD3": 44, "MRVA": 44, "MRVB": 36}
 
@@ -286,10 +288,26 @@ def _mrz_read(probs: list[np.ndarray], cells: list[np.ndarray], fmt_len: int) ->
     """The lines' probabilities decoded as the format their count, line length and first
     character give."""
     first = "PVIAC<"[int(np.argmax(probs[0][0][[25, 31, 18, 10, 12, 36]]))]
-    fmt = guess_format(len(probs), first, fmt_len)
-    lines, conf = decode(probs, fmt)
-    ok, tot = checks_passed(lines, fmt)
-    return MrzRead(lines, fmt, [], conf, ok, tot, cells=cells)
+    fmts = [guess_format(len(probs), first, fmt_len)]
+    if len(probs) == 2:
+        # a passport or a visa (TD3 / MRV-A, TD2 / MRV-B): the first letter alone decides
+        # only when it is read clearly; a blurred V read as P must not impose the passport's
+        # composite check on a visa's optional data (nor the reverse): both are decoded;
+        # a reading whose checks all pass wins, then the likelier one, each passing check
+        # digit counting as evidence worth log(10) (a random digit passes once in ten)
+        other = guess_format(2, "P" if first == "V" else "V", fmt_len)
+        if sum(float(probs[0][0][INDEX[c]]) for c in FIRST_LETTER[other]) > FIRST_LETTER_DOUBT:
+            fmts.append(other)
+    best = None
+    n = sum(len(p) for p in probs)
+    for fmt in fmts:
+        lines, conf = decode(probs, fmt)
+        ok, tot = checks_passed(lines, fmt)
+        r = MrzRead(lines, fmt, [], conf, ok, tot, cells=cells)
+        key = (ok == tot, conf * n + ok * math.log(10))
+        if best is None or key > best[0]:
+            best = (key, r)
+    return best[1]
 
 
 def _variants(g, geos: list) -> list:
