@@ -80,6 +80,31 @@ def _one_hot(lines: list[str]) -> list[np.ndarray]:
     return probs
 
 
+@pytest.mark.parametrize("misread,expect", [
+    # a J read as '<' must not turn the given names into fillers: '<<<' is only the tail
+    ({13: ("J", 0.3, "<", 0.7)}, "P<NGATRAORE<<JEAN<PIERRE"),
+    # a filler read as K after the tail began is a filler
+    ({26: ("K", 0.6, "<", 0.4)}, "P<NGATRAORE<<JEAN<PIERRE"),
+])
+def test_names_then_fillers_structure(misread, expect):
+    lines = ["P<NGATRAORE<<JEAN<PIERRE<<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
+    probs = _one_hot(lines)
+    for i, (a, pa, b, pb) in misread.items():
+        probs[0][i] = 1e-4
+        probs[0][i, INDEX[a]], probs[0][i, INDEX[b]] = pa, pb
+    out, _conf = decode(probs, "TD3")
+    assert out[0] == expect + "<" * (44 - len(expect))
+
+
+def test_one_letter_given_name_is_kept_when_read_clearly():
+    lines = ["P<NERERIKSSON<<K<<<<<<<<<<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
+    probs = _one_hot(lines)
+    assert decode(probs, "TD3")[0] == lines
+    probs[0][15, INDEX["<"]] = 0.1  # K 0.9, '<' 0.1: a filler read as K far more often
+    probs[0][15] /= probs[0][15].sum()
+    assert decode(probs, "TD3")[0][0] == "P<NERERIKSSON" + "<" * 31
+
+
 @pytest.mark.parametrize("fmt", ["MRVA", "MRVB", "TD3", "TD2"])
 def test_blurred_first_letter_does_not_impose_the_wrong_format(fmt):
     """A visa whose V reads a little more like P is still a visa (its optional data do not
