@@ -123,6 +123,33 @@ def test_blurred_first_letter_does_not_impose_the_wrong_format(fmt):
 
 
 @pytest.mark.skipif(not DOCS.is_dir(), reason="../shared/data/mrz-docs is absent")
+def test_glare_that_splits_one_line_far_apart_grows_a_band_from_the_other():
+    """The ICAO specimen at 1,000 px, tilted, with a glare spot over the middle of the first
+    line (synthdocs.degrade, seed 6,000,034): the first line falls into two pieces too far
+    apart to be joined, the second is found whole and alone; the band grown from it holds
+    both lines."""
+    from border_app.ocr.locate import _candidates, _grown_band
+
+    g = cv2.imread(str(DOCS / "passport-td3.png"), cv2.IMREAD_GRAYSCALE)
+    card = cv2.resize(g, (1000, int(g.shape[0] * 1000 / g.shape[1])), interpolation=cv2.INTER_AREA)
+    img, settings = synthdocs.degrade(card, np.random.default_rng(6_000_034))
+    assert settings["glare"] and not settings["upside_down"]
+    reads = read_frame(img)
+    assert reads and reads[0].lines == TD3 and reads[0].valid
+    gray = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
+    grown = [b for b in map(lambda r: _grown_band(gray, r), _candidates(gray)) if b is not None]
+    assert grown and all(b.grown and b.fallback and len(b.lines) >= 2 for b in grown)
+
+
+def test_short_text_lines_grow_no_band():
+    """Only a rectangle as long for its height as an MRZ line grows a band."""
+    from border_app.ocr.locate import _grown_band
+
+    gray = np.full((200, 600), 230, np.uint8)
+    assert _grown_band(gray, ((300.0, 100.0), (200.0, 20.0), 0.0)) is None  # 10:1, a printed field
+
+
+@pytest.mark.skipif(not DOCS.is_dir(), reason="../shared/data/mrz-docs is absent")
 @pytest.mark.parametrize("name,lines", [("passport-td3.jpg", TD3), ("passport-td3.png", TD3), ("passport-td2.jpg", TD2), ("passport-td2.png", TD2)])
 def test_real_specimens(name, lines):
     reads = read_file(DOCS / name)

@@ -35,6 +35,14 @@ class Band:
     # its lines only came apart once the band was sheared (:func:`_deskewed`): read only
     # when the straight bands of the image give no valid MRZ
     straightened: bool = False
+    # grown from one long text line found alone (:func:`_grown_band`): read, like a
+    # straightened band, only when the other bands give no valid MRZ
+    grown: bool = False
+
+    @property
+    def fallback(self) -> bool:
+        """Read only when the image's other bands give no valid MRZ."""
+        return self.straightened or self.grown
 
 
 def _candidates(gray: np.ndarray) -> list[tuple]:
@@ -171,8 +179,10 @@ def _inside(r, k) -> bool:
     return cv2.pointPolygonTest(box, (float(cx), float(cy)), False) >= 0
 
 
-def rectify(gray: np.ndarray, rect: tuple, target_cap: float = 36.0) -> tuple[np.ndarray, np.ndarray]:
-    """Warp a rotated rectangle (with margins) to a horizontal image; returns (image, corners)."""
+def rectify(gray: np.ndarray, rect: tuple, target_cap: float = 36.0, cap_px: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """Warp a rotated rectangle (with margins) to a horizontal image; returns (image, corners).
+    ``cap_px``: the capital height in ``gray`` when known (else guessed from the rectangle's
+    height, taken as 2 to 3 text lines)."""
     (cx, cy), (rw, rh), ang = rect
     rw2, rh2 = rw * 1.06 + rh * 0.3, rh * 1.35 + 6
     a = np.deg2rad(ang)
@@ -186,7 +196,8 @@ def rectify(gray: np.ndarray, rect: tuple, target_cap: float = 36.0) -> tuple[np
     out_h = int(np.clip(rh2 * 1.0, 8, 4000))
     scale = 1.0
     est_lines = 2.5
-    cap_px = rh / (est_lines * 1.6)
+    if cap_px is None:
+        cap_px = rh / (est_lines * 1.6)
     if cap_px > 0:
         scale = float(np.clip(target_cap / cap_px, 0.25, 6.0))
     out_w = int(np.clip(rw2 * scale, 16, 6000))
@@ -294,9 +305,37 @@ def find_bands(gray: np.ndarray) -> list[Band]:
             band = _extended_band(gray, rect)  # a line cut short may be what split badly
         else:
             band.extended = functools.partial(_extended_band, gray, rect)
+        if band is None:
+            band = _grown_band(gray, rect)
         if band is not None:
             bands.append(band)
     return bands
+
+
+LINE_PITCH = 1.9  # distance between MRZ lines in heights of one line's gradient rectangle
+MRZ_LINE_ASPECT = 15  # a lone rectangle this long for its height may be one MRZ line
+
+
+def _grown_band(gray: np.ndarray, rect: tuple) -> Band | None:
+    """A band of two line pitches each side of ``rect`` when ``rect`` is one long text line
+    found alone: a glare spot over the middle of the other MRZ line(s) splits them into
+    pieces too short and too far apart to be found or joined, while the line that the spot
+    misses is found whole. None when ``rect`` is not such a line or no two lines come out."""
+    (cx, cy), (rw, rh), ang = rect[:3]
+    if rh < 3 or rw / rh < MRZ_LINE_ASPECT:
+        return None
+    grown = ((cx, cy), (rw, rh * (1 + 4 * LINE_PITCH)), ang)
+    # capitals about 25 px high once rectified (a line's rectangle is about its capital
+    # height; the line split's 31 px black-hat must exceed them)
+    img, corners = rectify(gray, grown, cap_px=1.3 * rh)
+    runs = split_lines(img)
+    if len(runs) < 2:
+        return None
+    lines = []
+    for a, b in runs:
+        pad = int(0.35 * (b - a)) + 2
+        lines.append(img[max(0, a - pad) : min(img.shape[0], b + pad)])
+    return Band(corners, img, lines, grown=True)
 
 
 def _extended_band(gray: np.ndarray, rect: tuple) -> Band | None:

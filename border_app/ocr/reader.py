@@ -228,13 +228,14 @@ class MrzReader:
             # their cells are read by the models tuned on small documents when shipped
             small = float(np.linalg.norm(band.corners[1] - band.corners[0])) < SMALL_BAND_PX
             reader = self.small if small and self.small is not None else self
-            reads.append((band, reader, small, None if band.straightened else reader._read_band(band, small)))
+            reads.append((band, reader, small, None if band.fallback else reader._read_band(band, small)))
         if not any(r is not None and r.valid for *_b, r in reads):
             # nothing valid: the lines may slope inside a band (read the bands straightened
-            # by a shear), or be cut short by a glare spot over their ends (read the bands
-            # lengthened while their text goes on, and keep the better readings)
+            # by a shear), a glare spot may have split all lines but one (read the bands
+            # grown from a lone line), or cut the lines short over their ends (read the
+            # bands lengthened while their text goes on, and keep the better readings)
             for i, (band, reader, small, r) in enumerate(reads):
-                if band.straightened:
+                if band.fallback:
                     r = reader._read_band(band, small)
                     reads[i] = (band, reader, small, r)
                 if band.extended is None or (r is not None and _good(r)):
