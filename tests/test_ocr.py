@@ -122,23 +122,38 @@ def test_blurred_first_letter_does_not_impose_the_wrong_format(fmt):
     assert r.checks_passed == r.checks_total
 
 
+def _degraded_specimen(width: int, seed: int) -> tuple[np.ndarray, dict]:
+    """The ICAO TD3 specimen scaled to ``width`` px and degraded (synthdocs.degrade)."""
+    g = cv2.imread(str(DOCS / "passport-td3.png"), cv2.IMREAD_GRAYSCALE)
+    card = cv2.resize(g, (width, int(g.shape[0] * width / g.shape[1])), interpolation=cv2.INTER_AREA)
+    return synthdocs.degrade(card, np.random.default_rng(seed))
+
+
 @pytest.mark.skipif(not DOCS.is_dir(), reason="../shared/data/mrz-docs is absent")
 def test_glare_that_splits_one_line_far_apart_grows_a_band_from_the_other():
-    """The ICAO specimen at 1,000 px, tilted, with a glare spot over the middle of the first
-    line (synthdocs.degrade, seed 6,000,034): the first line falls into two pieces too far
-    apart to be joined, the second is found whole and alone; the band grown from it holds
-    both lines."""
+    """The specimen at 1,000 px, tilted, a glare spot over the middle of the first line
+    (seed 6,000,034): the first line falls into two pieces too far apart to be joined, the
+    second is found whole and alone; the band grown from it holds both lines."""
     from border_app.ocr.locate import _candidates, _grown_band
 
-    g = cv2.imread(str(DOCS / "passport-td3.png"), cv2.IMREAD_GRAYSCALE)
-    card = cv2.resize(g, (1000, int(g.shape[0] * 1000 / g.shape[1])), interpolation=cv2.INTER_AREA)
-    img, settings = synthdocs.degrade(card, np.random.default_rng(6_000_034))
+    img, settings = _degraded_specimen(1000, 6_000_034)
     assert settings["glare"] and not settings["upside_down"]
     reads = read_frame(img)
     assert reads and reads[0].lines == TD3 and reads[0].valid
     gray = cv2.cvtColor(img, cv2.COLOR_BGR2GRAY)
     grown = [b for b in map(lambda r: _grown_band(gray, r), _candidates(gray)) if b is not None]
     assert grown and all(b.grown and b.fallback and len(b.lines) >= 2 for b in grown)
+
+
+@pytest.mark.skipif(not DOCS.is_dir(), reason="../shared/data/mrz-docs is absent")
+def test_band_cut_short_by_glare_is_lengthened_when_its_reading_is_not_valid():
+    """The specimen at 640 px with a glare spot over the lines' right ends (seed 6,000,402):
+    the band found holds 36 characters per line, whose checks pass as a TD2 that the parser
+    does not accept; the lengthened band reads the whole TD3."""
+    img, settings = _degraded_specimen(640, 6_000_402)
+    assert settings["glare"]
+    reads = read_frame(img)
+    assert reads and reads[0].lines == TD3 and reads[0].valid
 
 
 def test_short_text_lines_grow_no_band():

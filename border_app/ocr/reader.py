@@ -238,7 +238,7 @@ class MrzReader:
                 if band.fallback:
                     r = reader._read_band(band, small)
                     reads[i] = (band, reader, small, r)
-                if band.extended is None or (r is not None and _good(r)):
+                if band.extended is None or (r is not None and r.valid):
                     continue
                 longer = band.extended()
                 r2 = reader._read_band(longer, small) if longer is not None else None
