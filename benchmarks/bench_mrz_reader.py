@@ -5,6 +5,10 @@ Sets:
 * real line crops: the held-out 25% of ../shared/data/mrz-lines
   (resources/data/mrz_lines_split.json): exact lines, character error rate, ms per line;
 * real documents: ../shared/data/mrz-docs (ICAO specimens);
+* degraded real documents (``docsdeg``): those specimens scaled to 400, 640 and 1,000 px wide
+  and degraded by tests/synthdocs.py ``degrade`` (rotation, perspective, blur, noise,
+  brightness, glare, JPEG: the synthetic set's settings), seeds 6,100,000+ (6,000,000+ served
+  to choose changes);
 * synthetic documents: tests/synthdocs.py make_set(N, seed=3) (all formats, degraded);
 * 1280x720 frames: synthetic documents pasted into 1280x720 camera-like frames.
 
@@ -103,7 +107,8 @@ def main() -> None:
     ap.add_argument("--frames", type=int, default=60)
     ap.add_argument("--anchor-limit", type=int, default=40)
     ap.add_argument("--no-anchor", action="store_true")
-    ap.add_argument("--sets", default="lines,docs,synthetic,frames", help="comma-separated subset")
+    ap.add_argument("--docsdeg", type=int, default=120, help="degraded specimens (docsdeg set)")
+    ap.add_argument("--sets", default="lines,docs,docsdeg,synthetic,frames", help="comma-separated subset")
     args = ap.parse_args()
     import cv2
 
@@ -194,6 +199,52 @@ def main() -> None:
                 ed += lev(got, doc_text(DOC_TRUTH[f.stem]))
                 ms.append(r["ms"])
             stats("PassportEye", ex, len(files), ed, ch, ms)
+
+    # 2b. real documents, degraded
+    print(f"\n[degraded real documents: the specimens at 400/640/1000 px, synthdocs.degrade, seeds 6,100,000+]")
+    if "docsdeg" in sets and docs_dir.is_dir():
+        specimens = {f.name: (cv2.imread(str(f), cv2.IMREAD_GRAYSCALE), DOC_TRUTH[f.stem])
+                     for f in sorted(p for p in docs_dir.iterdir() if p.suffix.lower() in (".jpg", ".png"))}
+        ex = ed = ch = 0
+        ms = []
+        per_w = {}
+        with tempfile.TemporaryDirectory() as tmp:
+            paths, truths = [], []
+            for i in range(args.docsdeg):
+                name = sorted(specimens)[i % len(specimens)]
+                g, truth = specimens[name]
+                w = (400, 640, 1000)[i // len(specimens) % 3]
+                card = cv2.resize(g, (w, int(g.shape[0] * w / g.shape[1])), interpolation=cv2.INTER_AREA)
+                img, _s = synthdocs.degrade(card, np.random.default_rng(6_100_000 + i))
+                t = time.perf_counter()
+                r = read_frame(img)
+                ms.append((time.perf_counter() - t) * 1000)
+                got = r[0].lines if r else []
+                ex += got == truth
+                per_w.setdefault(w, []).append(got == truth)
+                ed += lev(doc_text(got), doc_text(truth))
+                ch += len(doc_text(truth))
+                if anchor and i < args.anchor_limit:
+                    p = Path(tmp) / f"d{i}.png"
+                    cv2.imwrite(str(p), img)
+                    paths.append(str(p))
+                    truths.append(doc_text(truth))
+            stats("ours", ex, args.docsdeg, ed, ch, ms)
+            print("    by width: ", ", ".join(f"{k}px {100 * np.mean(v):.0f}%" for k, v in sorted(per_w.items())))
+            if anchor and paths:
+                res = run_anchor(paths)
+                ex = ed = ch = 0
+                ms = []
+                for p, truth in zip(paths, truths):
+                    r = res.get(p, {"text": "", "ms": float("nan")})
+                    got = r["text"].strip()
+                    ex += got == truth
+                    ed += lev(got, truth)
+                    ch += len(truth)
+                    ms.append(r["ms"])
+                stats(f"PassportEye (first {len(paths)})", ex, len(paths), ed, ch, ms)
+    else:
+        print("  not run" + ("" if docs_dir.is_dir() else ": folder absent"))
 
     # 3. synthetic documents
     print(f"\n[synthetic documents: synthdocs.make_set({args.synthetic}, seed=3)]")
