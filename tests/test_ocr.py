@@ -156,6 +156,17 @@ def test_band_cut_short_by_glare_is_lengthened_when_its_reading_is_not_valid():
     assert reads and reads[0].lines == TD3 and reads[0].valid
 
 
+@pytest.mark.skipif(not DOCS.is_dir(), reason="../shared/data/mrz-docs is absent")
+def test_printed_frame_beside_the_mrz_does_not_glue_its_lines_into_one_sparse_blob():
+    """The specimen at 400 px under strong perspective (seed 6,000,218): upscaled, the
+    printed frame's left edge, thickened by the closing, joined both MRZ lines into one
+    contour too sparse to be a band, and no band was found."""
+    img, settings = _degraded_specimen(400, 6_000_218)
+    assert settings["perspective"] > 0.075
+    reads = read_frame(img)
+    assert reads and reads[0].lines[1] == TD3[1]  # (line 1's start, tilted most, is misread)
+
+
 def test_short_text_lines_grow_no_band():
     """Only a rectangle as long for its height as an MRZ line grows a band."""
     from border_app.ocr.locate import _grown_band

@@ -22,6 +22,7 @@ WORK_WIDTH = 960
 # NOISY_FLOOR times the strongest responses (99.5th percentile), where MRZ lines stand
 NOISY_SCALE = 1.5
 NOISY_FLOOR = 0.45
+OPEN_WIDTH = 3.0
 
 
 @dataclass
@@ -65,7 +66,9 @@ def _candidates(gray: np.ndarray) -> list[tuple]:
             _t, th = cv2.threshold(grad, floor, 255, cv2.THRESH_BINARY)
         th = cv2.morphologyEx(th, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (kx, int(kx * 1.6))))
         # thin structures (card edges, table rules) would glue onto the band: open them away
-        th = cv2.morphologyEx(th, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (kx // 2 + 2, kx // 2 + 2)))
+        # (upright ones up to OPEN_WIDTH character sizes wide: a printed frame beside the
+        # MRZ, thickened by the closing, glued both lines into one sparse contour)
+        th = cv2.morphologyEx(th, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (int(OPEN_WIDTH * kx), kx // 2 + 2)))
         contours, _ = cv2.findContours(th, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         for c in contours:
             (cx, cy), (rw, rh), ang = cv2.minAreaRect(c)
