@@ -68,7 +68,7 @@ def _candidates(gray: np.ndarray) -> list[tuple]:
         # thin structures (card edges, table rules) would glue onto the band: open them away
         # (upright ones up to OPEN_WIDTH character sizes wide: a printed frame beside the
         # MRZ, thickened by the closing, glued both lines into one sparse contour)
-        th = cv2.morphologyEx(th, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (int(OPEN_WIDTH * kx), kx // 2 + 2)))
+        th = cv2.morphologyEx(th, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(kx // 2 + 2, int(OPEN_WIDTH * kx)), kx // 2 + 2)))
         contours, _ = cv2.findContours(th, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         for c in contours:
             (cx, cy), (rw, rh), ang = cv2.minAreaRect(c)
