@@ -246,6 +246,27 @@ def test_two_documents_in_one_image():
     assert tuple(a.lines) in found and tuple(b.lines) in found
 
 
+def test_one_mrz_read_from_two_bands_is_one_document():
+    """Two bands around one MRZ (the MRZ's own and a larger one holding text above it) can
+    read it with one character apart (``MARIA`` and ``MARZA``): one document, not two."""
+    from border_app.ocr.reader import MrzRead, _same
+
+    inner = [[81, 265], [416, 191], [425, 233], [91, 306]]
+    outer = [[46, 221], [446, 137], [467, 235], [67, 319]]
+    a = MrzRead(TD3, "TD3", inner, -0.1)
+    b = MrzRead([TD3[0].replace("MARIA", "MARZA"), TD3[1]], "TD3", outer, -0.1)
+    elsewhere = MrzRead(TD2, "TD2", [[x + 600, y] for x, y in outer], -0.1)
+    assert _same(a, b) and _same(b, a)
+    assert not _same(a, elsewhere) and not _same(b, elsewhere)
+
+
+@pytest.mark.skipif(not DOCS.is_dir(), reason="../shared/data/mrz-docs is absent")
+def test_degraded_specimen_read_from_two_bands_reports_one_document():
+    img, _settings = _degraded_specimen(400, 6_000_036)
+    reads = read_frame(img)
+    assert len(reads) == 1 and reads[0].valid
+
+
 def test_blank_and_noise_frames_find_nothing():
     assert read_frame(np.full((720, 1280, 3), 200, np.uint8)) == []
     rng = np.random.default_rng(1)

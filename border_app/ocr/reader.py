@@ -244,12 +244,15 @@ class MrzReader:
                 r2 = reader._read_band(longer, small) if longer is not None else None
                 if r2 is not None and (r is None or _score(r2) > _score(r)):
                     reads[i] = (band, reader, small, r2)
+        # one MRZ read from several bands (a band and a larger one around it) is one
+        # document: its best reading is kept (valid first, then the most confident; fusing
+        # two valid readings that differ, by the geometric mean of their probabilities, was
+        # tried: one document of 480 degraded specimens gained, one lost)
+        ranked = sorted((r for *_b, r in reads if r is not None), key=lambda r: (not r.valid, -r.confidence))
         found: list[MrzRead] = []
-        for *_b, r in reads:
-            if r is None or any(_same(r, f) for f in found):
-                continue
-            found.append(r)
-        found.sort(key=lambda r: (not r.valid, -r.confidence))
+        for r in ranked:
+            if not any(_same(r, f) for f in found):
+                found.append(r)
         return found
 
     def _read_band(self, band, small: bool) -> MrzRead | None:
@@ -347,7 +350,14 @@ def _windows(n: int) -> list[tuple[int, int]]:
 
 
 def _same(a: MrzRead, b: MrzRead) -> bool:
-    return a.lines == b.lines
+    """The same lines, or the same place in the image (either reading's centre inside the
+    other's corners)."""
+    if a.lines == b.lines:
+        return True
+    if len(a.corners) != 4 or len(b.corners) != 4:
+        return False
+    pa, pb = np.array(a.corners, np.float32), np.array(b.corners, np.float32)
+    return any(cv2.pointPolygonTest(q, tuple(float(v) for v in p.mean(axis=0)), False) >= 0 for p, q in ((pa, pb), (pb, pa)))
 
 
 _default: MrzReader | None = None
