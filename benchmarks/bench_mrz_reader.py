@@ -201,7 +201,7 @@ def main() -> None:
             stats("PassportEye", ex, len(files), ed, ch, ms)
 
     # 2b. real documents, degraded
-    print(f"\n[degraded real documents: the specimens at 400/640/1000 px, synthdocs.degrade, seeds 6,100,000+]")
+    print("\n[degraded real documents: the specimens at 400/640/1000 px, synthdocs.degrade, seeds 6,100,000+]")
     if "docsdeg" in sets and docs_dir.is_dir():
         specimens = {f.name: (cv2.imread(str(f), cv2.IMREAD_GRAYSCALE), DOC_TRUTH[f.stem])
                      for f in sorted(p for p in docs_dir.iterdir() if p.suffix.lower() in (".jpg", ".png"))}
