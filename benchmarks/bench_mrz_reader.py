@@ -89,6 +89,18 @@ def run_anchor(paths: list[str]) -> dict[str, dict]:
     return out
 
 
+def anchor_stats(label: str, paths: list[str], truths: list[str]) -> list[float]:
+    """Run PassportEye on ``paths``, print its figures against ``truths`` (MRZ text without
+    line breaks); returns its ms per file."""
+    res = run_anchor(paths)
+    got = [res.get(p, {"text": ""})["text"].strip() for p in paths]
+    ms = [res.get(p, {"ms": float("nan")})["ms"] for p in paths]
+    ex = sum(g == t for g, t in zip(got, truths))
+    ed = sum(lev(g, t) for g, t in zip(got, truths))
+    stats(label, ex, len(paths), ed, sum(map(len, truths)), ms)
+    return ms
+
+
 def tesseract_line(path: str) -> tuple[str, float]:
     t = time.perf_counter()
     cfg = ["--psm", "7", "-c", "tessedit_char_whitelist=ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789><"]
@@ -189,16 +201,7 @@ def main() -> None:
             ch += len(doc_text(truth))
         stats("ours", ex, len(files), ed, ch, ms)
         if anchor:
-            res = run_anchor([str(f) for f in files])
-            ex = ed = 0
-            ms = []
-            for f in files:
-                r = res.get(str(f), {"text": "", "ms": float("nan")})
-                got = r["text"].strip()
-                ex += got == doc_text(DOC_TRUTH[f.stem])
-                ed += lev(got, doc_text(DOC_TRUTH[f.stem]))
-                ms.append(r["ms"])
-            stats("PassportEye", ex, len(files), ed, ch, ms)
+            anchor_stats("PassportEye", [str(f) for f in files], [doc_text(DOC_TRUTH[f.stem]) for f in files])
 
     # 2b. real documents, degraded
     print("\n[degraded real documents: the specimens at 400/640/1000 px, synthdocs.degrade, seeds 6,100,000+]")
@@ -232,17 +235,7 @@ def main() -> None:
             stats("ours", ex, args.docsdeg, ed, ch, ms)
             print("    by width: ", ", ".join(f"{k}px {100 * np.mean(v):.0f}%" for k, v in sorted(per_w.items())))
             if anchor and paths:
-                res = run_anchor(paths)
-                ex = ed = ch = 0
-                ms = []
-                for p, truth in zip(paths, truths):
-                    r = res.get(p, {"text": "", "ms": float("nan")})
-                    got = r["text"].strip()
-                    ex += got == truth
-                    ed += lev(got, truth)
-                    ch += len(truth)
-                    ms.append(r["ms"])
-                stats(f"PassportEye (first {len(paths)})", ex, len(paths), ed, ch, ms)
+                anchor_stats(f"PassportEye (first {len(paths)})", paths, truths)
     else:
         print("  not run" + ("" if docs_dir.is_dir() else ": folder absent"))
 
@@ -278,18 +271,7 @@ def main() -> None:
         print("    by format:", ", ".join(f"{k} {100 * np.mean(v):.0f}%" for k, v in sorted(per_fmt.items())))
         print("    by width: ", ", ".join(f"{k}px {100 * np.mean(v):.0f}%" for k, v in sorted(per_w.items())))
         if anchor and paths:
-            res = run_anchor(paths)
-            ex = ed = ch = 0
-            ms = []
-            for i, p in enumerate(paths):
-                r = res.get(p, {"text": "", "ms": float("nan")})
-                truth = doc_text(truths_syn[i])
-                got = r["text"].strip()
-                ex += got == truth
-                ed += lev(got, truth)
-                ch += len(truth)
-                ms.append(r["ms"])
-            stats(f"PassportEye (first {len(paths)})", ex, len(paths), ed, ch, ms)
+            anchor_stats(f"PassportEye (first {len(paths)})", paths, [doc_text(t) for t in truths_syn[: len(paths)]])
 
     # 4. 1280x720 frames
     if "frames" not in sets:
@@ -325,12 +307,7 @@ def main() -> None:
                 truths.append(doc_text(d.lines))
         stats("ours", ex, args.frames, ed, ch, ms)
         if anchor and paths:
-            res = run_anchor(paths)
-            a_ms = [res.get(p, {"ms": float("nan")})["ms"] for p in paths]
-            texts = [res.get(p, {"text": ""})["text"].strip() for p in paths]
-            a_ex = sum(t == tr for t, tr in zip(texts, truths))
-            a_ed = sum(lev(t, tr) for t, tr in zip(texts, truths))
-            stats(f"PassportEye (first {len(paths)})", a_ex, len(paths), a_ed, sum(map(len, truths)), a_ms)
+            a_ms = anchor_stats(f"PassportEye (first {len(paths)})", paths, truths)
             print(f"    speed-up (median): {np.nanmedian(a_ms) / np.median(ms):.1f}x")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory (this process, max RSS, reader + one test image at a time): {peak:.0f} MB")
