@@ -273,6 +273,24 @@ def test_blank_and_noise_frames_find_nothing():
     assert all(not r.valid for r in read_frame(rng.integers(0, 255, (480, 640), dtype=np.uint8)))
 
 
+def test_strips_and_squashed_frames_are_read_without_error_on_a_bounded_work_image():
+    """Found by feeding odd shapes: a 5 px wide strip of a tall image was upscaled to the
+    band finder's working width (960 x 241,152 px: 18 s, 1 GB), and a document squashed to
+    39 px high gave a line crop that, scaled to 48 px high, outgrew OpenCV's 32,767-pixel
+    limit on warps (an exception)."""
+    from border_app.ocr.locate import MAX_WORK_ASPECT, WORK_WIDTH, work_scale
+
+    for h, w in ((1256, 5), (3000, 2), (39, 2285), (720, 1280), (236, 310)):
+        s = work_scale(h, w)
+        assert w * s <= WORK_WIDTH + 1e-6 and h * s <= MAX_WORK_ASPECT * WORK_WIDTH + 1e-6
+    assert work_scale(720, 1280) == WORK_WIDTH / 1280 and work_scale(236, 310) == WORK_WIDTH / 310  # as before
+    doc = synthdocs.make_doc(5, fmt="TD3", width=1000, clean=True).image
+    strip = np.ascontiguousarray(cv2.resize(doc, (doc.shape[1], 1256))[:, 400:405])
+    squashed = cv2.resize(doc, (2285, 39), interpolation=cv2.INTER_AREA)
+    for img in (strip, squashed, np.full((3000, 2, 3), 200, np.uint8)):
+        assert all(not r.valid for r in read_frame(img))
+
+
 def test_bad_inputs_are_invalid_input(tmp_path):
     empty = tmp_path / "empty.jpg"
     empty.write_bytes(b"")

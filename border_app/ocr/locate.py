@@ -23,6 +23,8 @@ WORK_WIDTH = 960
 NOISY_SCALE = 1.5
 NOISY_FLOOR = 0.45
 OPEN_WIDTH = 3.0
+MAX_UPSCALE = 6.0
+MAX_WORK_ASPECT = 3.0
 
 
 @dataclass
@@ -46,11 +48,18 @@ class Band:
         return self.straightened or self.grown
 
 
+def work_scale(h: int, w: int) -> float:
+    """Scale of the band finder's working image: the image brought to WORK_WIDTH, upscaled
+    at most MAX_UPSCALE times, and no higher than MAX_WORK_ASPECT working widths (a 5 px
+    wide strip of a 1,256 px high image became 960 x 241,152 px: 18 s and 1 GB for nothing)."""
+    return min(WORK_WIDTH / float(w), MAX_UPSCALE, MAX_WORK_ASPECT * WORK_WIDTH / float(h))
+
+
 def _candidates(gray: np.ndarray) -> list[tuple]:
     """Rotated rectangles ((cx, cy), (w, h), angle) in ``gray``'s coordinates."""
     h, w = gray.shape
-    s = WORK_WIDTH / float(w)
-    small = cv2.resize(gray, (WORK_WIDTH, max(8, int(round(h * s)))), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
+    s = work_scale(h, w)
+    small = cv2.resize(gray, (max(8, int(round(w * s))), max(8, int(round(h * s)))), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
     out = []
     # upscaled small images carry blown-up noise: smooth in proportion
     smooth = cv2.GaussianBlur(small, (0, 0), float(np.clip(0.7 * s, 0.8, 3.0)))
@@ -76,7 +85,7 @@ def _candidates(gray: np.ndarray) -> list[tuple]:
                 rw, rh, ang = rh, rw, ang + 90
             if ang > 45:
                 ang -= 180
-            if rw < 0.18 * WORK_WIDTH or rh < 4 or rw / max(rh, 1) < 3.0 or abs(ang) > 20:
+            if rw < 0.18 * small.shape[1] or rh < 4 or rw / max(rh, 1) < 3.0 or abs(ang) > 20:
                 continue
             area = cv2.contourArea(c)
             if area < (0.45 if rw / max(rh, 1) > 5 else 0.6) * rw * rh:

@@ -46,6 +46,9 @@ def _ink(gray: np.ndarray) -> np.ndarray:
     return np.clip(ink, 0.0, 1.0)
 
 
+MAX_LINE_ASPECT = 150  # an MRZ line crop is about 25-60 times as long as it is high
+
+
 def prepare(gray: np.ndarray, target_h: int = 48) -> tuple[np.ndarray, float]:
     """Rescale a line crop so that its height is about ``target_h``; returns (image, scale)."""
     h = gray.shape[0]
@@ -85,6 +88,9 @@ def _components(gray: np.ndarray):
     and pitch of a line crop; None when there is no text."""
     if gray.ndim == 3:
         gray = cv2.cvtColor(gray, cv2.COLOR_BGR2GRAY)
+    if gray.size == 0 or gray.shape[1] > MAX_LINE_ASPECT * gray.shape[0]:
+        return None  # no text line is this long for its height (and scaled to 48 px high
+        # it would outgrow OpenCV's 32,767-pixel limit on warps)
     img, scale = prepare(gray)
     ink = _ink(img)
     ink8 = (ink * 255).astype(np.uint8)
