@@ -291,6 +291,20 @@ def test_strips_and_squashed_frames_are_read_without_error_on_a_bounded_work_ima
         assert all(not r.valid for r in read_frame(img))
 
 
+def test_frames_of_any_numeric_layout_are_read_and_shapeless_ones_hold_nothing():
+    doc = synthdocs.make_doc(5, fmt="TD3", width=900, clean=True)
+    gray = cv2.cvtColor(doc.image, cv2.COLOR_BGR2GRAY)
+    holed = gray.astype(np.float64)
+    holed[::37, ::41] = np.nan  # a float frame with missing pixels
+    for img in (cv2.cvtColor(doc.image, cv2.COLOR_BGR2BGRA), gray[:, :, None], gray.astype(np.uint16) * 257,
+                holed, gray.astype(np.int64) - 1000):
+        reads = read_frame(img)
+        assert reads and reads[0].lines == doc.lines
+    for img in (np.zeros((0, 0), np.uint8), np.zeros((1, 1), np.uint8), np.zeros(10, np.uint8),
+                np.zeros((2, 2, 2, 2), np.uint8), np.zeros((10, 10, 2), np.uint8)):
+        assert read_frame(img) == []
+
+
 def test_bad_inputs_are_invalid_input(tmp_path):
     empty = tmp_path / "empty.jpg"
     empty.write_bytes(b"")

@@ -208,9 +208,16 @@ class MrzReader:
         return best
 
     def read(self, image: np.ndarray) -> list[MrzRead]:
-        """All MRZs found in an image (grayscale or BGR numpy array)."""
+        """All MRZs found in an image (grayscale, BGR or BGRA numpy array, any numeric
+        type; an empty or shapeless array holds none)."""
+        image = np.asarray(image)
+        if image.ndim == 3 and image.shape[2] == 1:
+            image = image[:, :, 0]
+        if image.size == 0 or image.ndim not in (2, 3) or min(image.shape[:2]) < 2 or (image.ndim == 3 and image.shape[2] not in (3, 4)):
+            return []
         gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         if gray.dtype != np.uint8:
+            gray = np.nan_to_num(gray.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
             gray = cv2.normalize(gray, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
         with one_blas_thread():
             return self._read_gray(gray)
