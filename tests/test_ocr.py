@@ -362,9 +362,41 @@ def test_cli_scan_json(tmp_path, capsys):
     assert rec["found"] is True and rec["valid"] is True and rec["lines"] == doc.lines
     assert {"file", "ms", "corners", "format", "document_number", "birth_date", "checks"} <= set(rec)
     assert len(rec["corners"]) == 4
+    assert rec["uncertain"] == []  # a clean print: nothing read with doubt
     code = main(["--lang", "en", "scan", "--json", str(good), str(blank)])
     out = [json.loads(x) for x in capsys.readouterr().out.splitlines()]
     assert code == 1 and [r["found"] for r in out] == [True, False]
+
+
+def test_doubtful_characters_are_those_no_passing_check_digit_holds():
+    from border_app.ocr.decode import doubtful
+
+    probs = _one_hot(TD3)
+    for ln, i, c in ((0, 10, "S"), (1, 2, "9"), (1, 20, "F"), (1, 15, "8")):  # a name, a number, the sex, a date
+        probs[ln][i] = 1e-4
+        probs[ln][i, INDEX[c]] = 0.6
+        probs[ln][i, INDEX["<"]] = 0.4
+    lines = list(TD3)
+    # the number and the date pass their check digits: only the name and the sex are in doubt
+    assert doubtful(probs, lines, "TD3") == [(1, 11), (2, 21)]
+    # a failing check leaves its whole field (and the composite) unvouched
+    broken = [lines[0], lines[1][:15] + "9" + lines[1][16:]]
+    assert (2, 16) in doubtful(probs, broken, "TD3") and (2, 3) not in doubtful(probs, broken, "TD3")
+
+
+def test_cli_scan_text_marks_the_doubtful_characters(tmp_path, capsys, monkeypatch):
+    from border_app.cli import main
+    from border_app.ocr import reader
+
+    doc = synthdocs.make_doc(13, fmt="TD2", width=1000, clean=True)
+    good = tmp_path / "doc.png"
+    cv2.imwrite(str(good), doc.image)
+    monkeypatch.setattr(reader, "doubtful", lambda probs, lines, fmt: [(1, 3), (1, 5)])
+    main(["--lang", "fr", "scan", str(good)])
+    out = capsys.readouterr().out.splitlines()
+    i = out.index("    " + doc.lines[0])
+    assert out[i + 1] == "      ^ ^"
+    assert any("comparez avec le document" in x for x in out)
 
 
 def test_cli_scan_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path):

@@ -35,10 +35,12 @@ def _record(path: str, reads, ms: float) -> dict:
         else:
             rec.update({"valid": False, "format": r.format, "lines": r.lines})
         rec["corners"] = [[round(x, 1), round(y, 1)] for x, y in r.corners]
+        rec["uncertain"] = [list(lp) for lp in r.uncertain]
         if len(reads) > 1:
             rec["others"] = [
                 dict((o.result.to_json() if o.result is not None else {"valid": False, "lines": o.lines}),
-                     corners=[[round(x, 1), round(y, 1)] for x, y in o.corners])
+                     corners=[[round(x, 1), round(y, 1)] for x, y in o.corners],
+                     uncertain=[list(lp) for lp in o.uncertain])
                 for o in reads[1:]
             ]
     return rec
@@ -55,8 +57,13 @@ def _print_text(rec: dict, error: str | None) -> None:
     for doc in [rec] + rec.get("others", []):
         state = _("valid") if doc.get("valid") else _("INVALID")
         print("  " + _("MRZ {format}, {state} ({ms} ms)").format(format=doc.get("format", "?"), state=state, ms=rec["ms"]))
-        for line in doc.get("lines", []):
+        doubt = {tuple(lp) for lp in doc.get("uncertain", [])}
+        for n, line in enumerate(doc.get("lines", []), start=1):
             print("    " + line)
+            if any(ln == n for ln, _pos in doubt):
+                print("    " + "".join("^" if (n, i) in doubt else " " for i in range(1, len(line) + 1)).rstrip())
+        if doubt:
+            print("  " + _("^ under a character: read with doubt, and no check digit vouches for it; compare with the document."))
         for key in ("document_code", "issuing_state", "surname", "given_names", "document_number", "nationality",
                     "birth_date", "sex", "expiry_date", "expired", "optional_data"):
             if key in doc:

@@ -375,6 +375,28 @@ def decode(probs: list[np.ndarray], fmt: str) -> tuple[list[str], float]:
     return ["".join(x) for x in lines], (sum(conf) / len(conf) if conf else -99.0)
 
 
+DOUBT = 0.8  # a character read at a lower probability than this, where no check digit holds it
+
+
+def doubtful(probs: list[np.ndarray], lines: list[str], fmt: str, threshold: float = DOUBT) -> list[tuple[int, int]]:
+    """(line, position), both 1-based, of the characters read at a probability under
+    ``threshold`` that no passing check digit vouches for: names, state codes, the sex,
+    optional data, and any field whose check fails. For the official to look at: a reading
+    whose checks all pass can still hold a wrong name."""
+    spec = FORMATS[fmt]
+    held: set[tuple[int, int]] = set()
+    for spans, cd in spec["checks"]:
+        if group_ok(lines, spans, cd, spec["numbers"]):
+            held.update((ln, i) for ln, a, b in spans for i in range(a, b))
+            held.add(cd)
+    out = []
+    for ln, (p, line) in enumerate(zip(probs, lines)):
+        for i, c in enumerate(line[: len(p)]):
+            if (ln, i) not in held and float(p[i][INDEX[c]]) < threshold:
+                out.append((ln + 1, i + 1))
+    return out
+
+
 def _single(fmt: str, line: int) -> dict:
     spec = FORMATS[fmt]
     return {

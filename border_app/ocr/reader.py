@@ -13,7 +13,7 @@ import numpy as np
 
 from .classifier import Classifier, default_classifier, one_blas_thread, search_classifier, small_classifiers
 from .glyphs import CHARSET, INDEX
-from .decode import FIRST_LETTER, checks_passed, decode, decode_line, guess_format
+from .decode import FIRST_LETTER, checks_passed, decode, decode_line, doubtful, guess_format
 from .locate import find_bands
 from .segment import grid_fitted_cells, line_geometry, segment_line
 
@@ -33,6 +33,9 @@ class MrzRead:
     checks_passed: int = 0
     checks_total: int = 0
     result: Any = None  # border_app.mrz.MrzResult, when the parser accepted the lines
+    # (line, position), 1-based, of characters read with doubt that no passing check digit
+    # holds (decode.doubtful): to be looked at by the official
+    uncertain: list = field(default_factory=list)
     cells: list = field(default_factory=list, repr=False, compare=False)  # per line, as classified
 
     @property
@@ -104,15 +107,19 @@ class MrzReader:
 
     def _refine(self, r: MrzRead) -> MrzRead:
         """Read the winning candidate's cells again with both classifiers; kept unless it
-        passes fewer check digits than the search reading."""
-        if self.search is None or self.search is self.classifier or not r.cells:
+        passes fewer check digits than the search reading. Marks the characters read with
+        doubt (:func:`decode.doubtful`)."""
+        if not r.cells:
             return r
         probs = [self._final_p(c) for c in r.cells]
-        lines, conf = decode(probs, r.format)
-        ok, tot = checks_passed(lines, r.format)
-        if ok < r.checks_passed:
-            return r
-        return replace(r, lines=lines, confidence=conf, checks_passed=ok, checks_total=tot)
+        if self.search is not None and self.search is not self.classifier:
+            lines, conf = decode(probs, r.format)
+            ok, tot = checks_passed(lines, r.format)
+            if ok >= r.checks_passed:
+                r = replace(r, lines=lines, confidence=conf, checks_passed=ok, checks_total=tot)
+            else:
+                probs = [self._p(c) for c in r.cells]
+        return replace(r, uncertain=doubtful(probs, r.lines, r.format))
 
     def read_line(self, gray: np.ndarray, expected: int | None = None) -> str:
         """Read one cropped text line (no structure): the most likely characters."""
