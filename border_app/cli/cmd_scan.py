@@ -34,16 +34,18 @@ def _record(path: str, reads, ms: float) -> dict:
             rec.update(r.result.to_json())
         else:
             rec.update({"valid": False, "format": r.format, "lines": r.lines})
-        rec["corners"] = [[round(x, 1), round(y, 1)] for x, y in r.corners]
-        rec["uncertain"] = [list(lp) for lp in r.uncertain]
+        rec.update(_placed(r))
         if len(reads) > 1:
             rec["others"] = [
-                dict((o.result.to_json() if o.result is not None else {"valid": False, "lines": o.lines}),
-                     corners=[[round(x, 1), round(y, 1)] for x, y in o.corners],
-                     uncertain=[list(lp) for lp in o.uncertain])
+                dict((o.result.to_json() if o.result is not None else {"valid": False, "lines": o.lines}), **_placed(o))
                 for o in reads[1:]
             ]
     return rec
+
+
+def _placed(r) -> dict:
+    """A reading's corners in the image and its characters read with doubt."""
+    return {"corners": [[round(x, 1), round(y, 1)] for x, y in r.corners], "uncertain": [list(lp) for lp in r.uncertain]}
 
 
 def _print_text(rec: dict, error: str | None) -> None:

@@ -343,11 +343,13 @@ def _grown_band(gray: np.ndarray, rect: tuple) -> Band | None:
     runs = split_lines(img)
     if len(runs) < 2:
         return None
-    lines = []
-    for a, b in runs:
-        pad = int(0.35 * (b - a)) + 2
-        lines.append(img[max(0, a - pad) : min(img.shape[0], b + pad)])
-    return Band(corners, img, lines, grown=True)
+    return Band(corners, img, [_row_crop(img, a, b) for a, b in runs], grown=True)
+
+
+def _row_crop(img: np.ndarray, a: int, b: int) -> np.ndarray:
+    """The text line of rows ``a:b`` of a rectified band, with a margin above and below."""
+    pad = int(0.35 * (b - a)) + 2
+    return img[max(0, a - pad) : min(img.shape[0], b + pad)]
 
 
 def _extended_band(gray: np.ndarray, rect: tuple) -> Band | None:
@@ -374,11 +376,7 @@ def _band(gray: np.ndarray, rect: tuple) -> Band | None:
     lines = []
     for a, b in runs:
         tilt = _line_tilt(ink, a, b)
-        if tilt is None:
-            pad = int(0.35 * (b - a)) + 2
-            lines.append(img[max(0, a - pad) : min(img.shape[0], b + pad)])
-        else:
-            lines.append(_sheared_crop(img, *tilt))
+        lines.append(_row_crop(img, a, b) if tilt is None else _sheared_crop(img, *tilt))
     return Band(corners, img, lines, straightened=straightened)
 
 

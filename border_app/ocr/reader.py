@@ -220,7 +220,8 @@ class MrzReader:
         image = np.asarray(image)
         if image.ndim == 3 and image.shape[2] == 1:
             image = image[:, :, 0]
-        if image.size == 0 or image.ndim not in (2, 3) or min(image.shape[:2]) < 2 or (image.ndim == 3 and image.shape[2] not in (3, 4)):
+        shapeless = image.ndim not in (2, 3) or (image.ndim == 3 and image.shape[2] not in (3, 4))
+        if shapeless or image.size == 0 or min(image.shape[:2]) < 2:
             return []
         gray = image if image.ndim == 2 else cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
         if gray.dtype != np.uint8:
