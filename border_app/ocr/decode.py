@@ -130,6 +130,9 @@ def _masked(p: np.ndarray, template: str) -> np.ndarray:
 
 
 LONE_LETTER_COST = math.log(50)  # a one-letter name just before the filler tail: 11 of 507 real names lines
+# a names field that opens with ``<`` (no primary identifier, ``P<IND<<SHAURYA``): 3 of the 464
+# names fields in the real training crops; far more often a first letter read as ``<`` (blur)
+LEAD_FILL_COST = math.log(464 / 3)
 
 
 def _fill_names(text: list[str], q: np.ndarray, start: int, end: int) -> None:
@@ -138,14 +141,17 @@ def _fill_names(text: list[str], q: np.ndarray, start: int, end: int) -> None:
     the plain reading breaks that (a ``J`` read as ``<`` in ``TRAORE<<JEAN``, or a filler read
     as ``K`` after the tail began), the field becomes the most likely reading that keeps it,
     a one-letter name just before the tail costing log(50) more (``<<K<<<`` is far more often
-    a filler read as ``K`` than an initial)."""
+    a filler read as ``K`` than an initial). A field that opens with ``<`` before names
+    (``<ONE<<ANNA``: the ``K`` of ``KONE`` blurred into a filler) is read the same way, the
+    missing primary identifier costing log(464/3) more."""
     field = "".join(text[start:end])
+    lead = field[:1] == "<" and field.strip("<") != ""
     k = field.find("<<<")
-    if k < 0:
+    if k < 0 and not lead:
         return
-    tail_ok = field[k:].strip("<") == ""
+    tail_ok = k < 0 or field[k:].strip("<") == ""
     lone = k >= 2 and field[k - 2] == "<" and field[k - 1] != "<"
-    if tail_ok and not (lone and q[start + k - 1][INDEX["<"]] > 0.02):
+    if tail_ok and not lead and not (lone and q[start + k - 1][INDEX["<"]] > 0.02):
         return  # already names then fillers
     text[start:end] = _names_viterbi(np.log(np.maximum(q[start:end], 1e-12)))
 
@@ -171,8 +177,9 @@ def _names_viterbi(logq: np.ndarray) -> list[str]:
     letter_lp = letters.max(axis=1)
     fill_lp = logq[:, _FILL]
     neg = -np.inf
-    # a letter opens the surname; a '<' first opens the tail (an empty field)
-    score = [float(letter_lp[0]), neg, neg, neg, neg, neg, float(fill_lp[0])]
+    # a letter opens the surname; a '<' first opens the tail (an empty field) or, at a cost,
+    # stands for a missing primary identifier before the given names
+    score = [float(letter_lp[0]), neg, float(fill_lp[0]) - LEAD_FILL_COST, neg, neg, neg, float(fill_lp[0])]
     back: list[list[int]] = [[-1] * 7]
     for i in range(1, n):
         new = [neg] * 7
@@ -376,25 +383,42 @@ def decode(probs: list[np.ndarray], fmt: str) -> tuple[list[str], float]:
 
 
 DOUBT = 0.8  # a character read at a lower probability than this, where no check digit holds it
+# each character's value modulo 10 in the check-digit sum: the weights 7, 3, 1 are prime to 10,
+# so a check digit tells two characters apart exactly when their values differ modulo 10
+_MOD10 = np.array([(int(c) if c.isdigit() else 0 if c == "<" else ord(c) - 55) % 10 for c in CHARSET])
 
 
 def doubtful(probs: list[np.ndarray], lines: list[str], fmt: str, threshold: float = DOUBT) -> list[tuple[int, int]]:
-    """(line, position), both 1-based, of the characters read at a probability under
-    ``threshold`` that no passing check digit vouches for: names, state codes, the sex,
-    optional data, and any field whose check fails. For the official to look at: a reading
-    whose checks all pass can still hold a wrong name."""
+    """(line, position), both 1-based, of the characters read with doubt that no passing
+    check digit vouches for, for the official to look at: a reading whose checks all pass
+    can still be wrong. Doubt is a probability under ``threshold`` among the characters the
+    field allows (no digit in a name, no letter in a date). A passing check digit vouches
+    for a character read with doubt only when it is the only such character in its group
+    (two errors can cancel, and the decoder, which uses the check digits to choose among
+    each character's candidates, finds such pairs), and only against the candidates whose
+    value differs modulo 10 (``K`` and ``<`` weigh the same). So names, state codes, the sex,
+    optional data without a check digit, a field whose check fails, and a field with two
+    doubtful characters are marked."""
     spec = FORMATS[fmt]
+    q = [_masked(p, t) for p, t in zip(probs, spec["lines"])]
+    weak: dict[tuple[int, int], float] = {}
+    for ln, (qi, line) in enumerate(zip(q, lines)):
+        for i, c in enumerate(line[: len(qi)]):
+            if float(qi[i][INDEX[c]]) < threshold:
+                weak[(ln, i)] = float(qi[i][INDEX[c]])
     held: set[tuple[int, int]] = set()
     for spans, cd in spec["checks"]:
-        if group_ok(lines, spans, cd, spec["numbers"]):
-            held.update((ln, i) for ln, a, b in spans for i in range(a, b))
-            held.add(cd)
-    out = []
-    for ln, (p, line) in enumerate(zip(probs, lines)):
-        for i, c in enumerate(line[: len(p)]):
-            if (ln, i) not in held and float(p[i][INDEX[c]]) < threshold:
-                out.append((ln + 1, i + 1))
-    return out
+        members = [(ln, i) for ln, a, b in spans for i in range(a, b)] + [tuple(cd)]
+        if not group_ok(lines, spans, cd, spec["numbers"]) or sum(m in weak for m in members) > 1:
+            continue
+        for ln, i in members:
+            if (ln, i) in weak and ln < len(q) and i < len(q[ln]):
+                c = INDEX[lines[ln][i]]
+                alike = float(q[ln][i][_MOD10 == _MOD10[c]].sum())  # what the check cannot tell apart
+                if weak[(ln, i)] / max(alike, 1e-12) < threshold:
+                    continue
+            held.add((ln, i))
+    return [(ln + 1, i + 1) for ln, i in sorted(weak) if (ln, i) not in held]
 
 
 def _single(fmt: str, line: int) -> dict:
