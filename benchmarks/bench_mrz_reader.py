@@ -12,6 +12,10 @@ Sets:
 * synthetic documents: tests/synthdocs.py make_set(N, seed=3) (all formats, degraded);
 * 1280x720 frames: synthetic documents pasted into 1280x720 camera-like frames.
 
+Per document set, the outcomes the official sees: valid and right, valid but wrong (and how
+many of those have every wrong character among the ``uncertain`` marks), checks fail,
+nothing read.
+
 PassportEye (the anchor) runs when ``.bench-env`` (``python -m venv .bench-env &&
 .bench-env/bin/pip install -r benchmarks/anchor-requirements.txt``) exists, with the
 Tesseract it finds (Debian's English model here); on line crops the anchor is Tesseract
@@ -75,6 +79,35 @@ def stats(name: str, exact: int, n: int, edits: int, chars: int, ms: list[float]
         f"  {name:<34} exact {exact:4d}/{n:<4d} = {100 * exact / n:6.2f}%   CER {100 * edits / max(chars, 1):6.2f}%"
         f"   median {np.median(ms_a):7.1f} ms   p90 {np.percentile(ms_a, 90):7.1f} ms"
     )
+
+
+class Outcomes:
+    """What the official sees, per document: a valid reading that is right, a valid reading
+    that is wrong (the dangerous case: the checks pass, so only the ``uncertain`` marks can
+    warn; counted apart when every wrong character is marked), a reading whose checks fail
+    (shown as invalid: retake), or nothing."""
+
+    def __init__(self) -> None:
+        self.right = self.wrong = self.wrong_marked = self.invalid = self.none = 0
+
+    def add(self, reads, truth: list[str]) -> None:
+        if not reads:
+            self.none += 1
+            return
+        r = reads[0]
+        if not r.valid:
+            self.invalid += 1
+        elif r.lines == truth:
+            self.right += 1
+        else:
+            self.wrong += 1
+            bad = {(i + 1, j + 1) for i, (a, b) in enumerate(zip(r.lines, truth)) for j, (x, y) in enumerate(zip(a, b)) if x != y}
+            if len(r.lines) == len(truth) and all(len(a) == len(b) for a, b in zip(r.lines, truth)) and bad <= set(map(tuple, r.uncertain)):
+                self.wrong_marked += 1
+
+    def print(self) -> None:
+        print(f"    outcomes: valid and right {self.right}, valid but wrong {self.wrong}"
+              f" (every wrong character marked uncertain: {self.wrong_marked}), checks fail {self.invalid}, nothing read {self.none}")
 
 
 def run_anchor(paths: list[str]) -> dict[str, dict]:
@@ -190,6 +223,7 @@ def main() -> None:
         files = sorted(p for p in docs_dir.iterdir() if p.suffix.lower() in (".jpg", ".png"))
         ex = ed = ch = 0
         ms = []
+        oc = Outcomes()
         for f in files:
             truth = DOC_TRUTH[f.stem]
             t = time.perf_counter()
@@ -197,9 +231,11 @@ def main() -> None:
             ms.append((time.perf_counter() - t) * 1000)
             got = r[0].lines if r else []
             ex += got == truth
+            oc.add(r, truth)
             ed += lev(doc_text(got), doc_text(truth))
             ch += len(doc_text(truth))
         stats("ours", ex, len(files), ed, ch, ms)
+        oc.print()
         if anchor:
             anchor_stats("PassportEye", [str(f) for f in files], [doc_text(DOC_TRUTH[f.stem]) for f in files])
 
@@ -211,6 +247,7 @@ def main() -> None:
         ex = ed = ch = 0
         ms = []
         per_w = {}
+        oc = Outcomes()
         with tempfile.TemporaryDirectory() as tmp:
             paths, truths = [], []
             for i in range(args.docsdeg):
@@ -224,6 +261,7 @@ def main() -> None:
                 ms.append((time.perf_counter() - t) * 1000)
                 got = r[0].lines if r else []
                 ex += got == truth
+                oc.add(r, truth)
                 per_w.setdefault(w, []).append(got == truth)
                 ed += lev(doc_text(got), doc_text(truth))
                 ch += len(doc_text(truth))
@@ -233,6 +271,7 @@ def main() -> None:
                     paths.append(str(p))
                     truths.append(doc_text(truth))
             stats("ours", ex, args.docsdeg, ed, ch, ms)
+            oc.print()
             print("    by width: ", ", ".join(f"{k}px {100 * np.mean(v):.0f}%" for k, v in sorted(per_w.items())))
             if anchor and paths:
                 anchor_stats(f"PassportEye (first {len(paths)})", paths, truths)
@@ -248,6 +287,7 @@ def main() -> None:
     ms = []
     per_fmt: dict[str, list[int]] = {}
     per_w: dict[int, list[int]] = {}
+    oc = Outcomes()
     with tempfile.TemporaryDirectory() as tmp:
         paths = []
         for i in range(n_syn):
@@ -259,6 +299,7 @@ def main() -> None:
             got = r[0].lines if r else []
             ok = got == d.lines
             ex += ok
+            oc.add(r, d.lines)
             ed += lev(doc_text(got), doc_text(d.lines))
             ch += len(doc_text(d.lines))
             per_fmt.setdefault(d.format, []).append(ok)
@@ -268,6 +309,7 @@ def main() -> None:
                 cv2.imwrite(str(p), d.image)
                 paths.append(str(p))
         stats("ours", ex, n_syn, ed, ch, ms)
+        oc.print()
         print("    by format:", ", ".join(f"{k} {100 * np.mean(v):.0f}%" for k, v in sorted(per_fmt.items())))
         print("    by width: ", ", ".join(f"{k}px {100 * np.mean(v):.0f}%" for k, v in sorted(per_w.items())))
         if anchor and paths:
@@ -280,6 +322,7 @@ def main() -> None:
     rng = np.random.default_rng(7)
     ex = ed = ch = 0
     ms = []
+    oc = Outcomes()
     with tempfile.TemporaryDirectory() as tmp:
         paths, truths = [], []
         for i in range(args.frames):
@@ -298,6 +341,7 @@ def main() -> None:
             ms.append((time.perf_counter() - t) * 1000)
             got = r[0].lines if r else []
             ex += got == d.lines
+            oc.add(r, d.lines)
             ed += lev(doc_text(got), doc_text(d.lines))
             ch += len(doc_text(d.lines))
             if anchor and i < args.anchor_limit:
@@ -306,6 +350,7 @@ def main() -> None:
                 paths.append(str(p))
                 truths.append(doc_text(d.lines))
         stats("ours", ex, args.frames, ed, ch, ms)
+        oc.print()
         if anchor and paths:
             a_ms = anchor_stats(f"PassportEye (first {len(paths)})", paths, truths)
             print(f"    speed-up (median): {np.nanmedian(a_ms) / np.median(ms):.1f}x")
