@@ -10,6 +10,9 @@ Sets:
   brightness, glare, JPEG: the synthetic set's settings), seeds 6,100,000+ (6,000,000+ served
   to choose changes);
 * synthetic documents: tests/synthdocs.py make_set(N, seed=3) (all formats, degraded);
+* glare over the MRZ: tests/synthdocs.py ``glare_doc`` (clean documents of 640-1,000 px,
+  dimmed, a strong glare spot centred on the MRZ), seeds 7,100,000+ (7,000,000+ served to
+  choose changes);
 * 1280x720 frames: synthetic documents pasted into 1280x720 camera-like frames.
 
 Per document set, the outcomes the official sees: valid and right, valid but wrong (and how
@@ -106,6 +109,8 @@ class Outcomes:
                 self.wrong_marked += 1
 
     def print(self) -> None:
+        if not self.right + self.wrong + self.invalid + self.none:
+            return
         print(f"    outcomes: valid and right {self.right}, valid but wrong {self.wrong}"
               f" (every wrong character marked uncertain: {self.wrong_marked}), checks fail {self.invalid}, nothing read {self.none}")
 
@@ -153,7 +158,8 @@ def main() -> None:
     ap.add_argument("--anchor-limit", type=int, default=40)
     ap.add_argument("--no-anchor", action="store_true")
     ap.add_argument("--docsdeg", type=int, default=120, help="degraded specimens (docsdeg set)")
-    ap.add_argument("--sets", default="lines,docs,docsdeg,synthetic,frames", help="comma-separated subset")
+    ap.add_argument("--glare", type=int, default=100, help="documents with a glare spot over the MRZ (glare set)")
+    ap.add_argument("--sets", default="lines,docs,docsdeg,synthetic,glare,frames", help="comma-separated subset")
     args = ap.parse_args()
     import cv2
 
@@ -314,6 +320,36 @@ def main() -> None:
         print("    by width: ", ", ".join(f"{k}px {100 * np.mean(v):.0f}%" for k, v in sorted(per_w.items())))
         if anchor and paths:
             anchor_stats(f"PassportEye (first {len(paths)})", paths, [doc_text(t) for t in truths_syn[: len(paths)]])
+
+    # 3b. glare over the MRZ
+    print(f"\n[glare over the MRZ: synthdocs.glare_doc, {args.glare} documents, seeds 7,100,000+]")
+    if "glare" in sets:
+        ex = ed = ch = 0
+        ms = []
+        oc = Outcomes()
+        with tempfile.TemporaryDirectory() as tmp:
+            paths, truths = [], []
+            for i in range(args.glare):
+                d = synthdocs.glare_doc(7_100_000 + i)
+                t = time.perf_counter()
+                r = read_frame(d.image)
+                ms.append((time.perf_counter() - t) * 1000)
+                got = r[0].lines if r else []
+                ex += got == d.lines
+                oc.add(r, d.lines)
+                ed += lev(doc_text(got), doc_text(d.lines))
+                ch += len(doc_text(d.lines))
+                if anchor and i < args.anchor_limit:
+                    p = Path(tmp) / f"g{i}.png"
+                    cv2.imwrite(str(p), d.image)
+                    paths.append(str(p))
+                    truths.append(doc_text(d.lines))
+            stats("ours", ex, args.glare, ed, ch, ms)
+            oc.print()
+            if anchor and paths:
+                anchor_stats(f"PassportEye (first {len(paths)})", paths, truths)
+    else:
+        print("  not run (--sets)")
 
     # 4. 1280x720 frames
     if "frames" not in sets:

@@ -224,6 +224,47 @@ def test_glare_over_the_lines_ends_is_read_on_the_lengthened_band(fmt, monkeypat
     assert not reads or reads[0].lines != doc.lines  # without lengthening: cut short
 
 
+def _dim_with_glare(doc, x: float) -> np.ndarray:
+    """``doc`` lit at 40%, a glare spot of strength 0.75 centred on its MRZ at ``x`` widths."""
+    img = doc.image.astype(np.float32) * 0.4
+    h, w = img.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    r = 0.08 * w
+    spot = 0.75 * np.exp(-(((xx - x * w) / (1.8 * r)) ** 2 + ((yy - 0.91 * h) / r) ** 2))
+    return (img + (255 - img) * spot[..., None]).clip(0, 255).astype(np.uint8)
+
+
+@pytest.mark.parametrize("fmt,seed", [("TD2", 40), ("TD2", 41), ("TD3", 40), ("TD3", 41)])
+def test_strong_glare_on_a_dim_document_is_followed_by_its_ink_contrast(fmt, seed):
+    """A glare spot over the MRZ's right half on a dimly lit document: the paper there is
+    twice as bright as in the band, so ink contrast over paper brightness falls below the
+    lengthening's threshold while the contrast itself holds (glare adds light to ink and
+    paper alike). The lengthening follows whichever holds."""
+    doc = synthdocs.make_doc(seed, fmt=fmt, width=1000, clean=True)
+    reads = read_frame(_dim_with_glare(doc, 0.7))
+    assert reads and reads[0].lines == doc.lines
+
+
+@pytest.mark.parametrize("fmt,seed", [("TD3", 40), ("TD1", 40), ("TD1", 45)])
+def test_characters_under_glare_keep_their_local_contrast(fmt, seed):
+    """Under the glare spot the ink contrast is a fifth of the rest of the line's, yet the
+    characters are plain to the eye: the ink map stretches each stretch of the line to its
+    own contrast (a floor at a fifth of the line's range, against noise in blank parts)."""
+    doc = synthdocs.make_doc(seed, fmt=fmt, width=1000, clean=True)
+    reads = read_frame(_dim_with_glare(doc, 0.3))
+    assert reads and reads[0].lines == doc.lines
+
+
+def test_visa_whose_lines_glare_cuts_at_36_characters_is_read_whole():
+    """An MRV-A's lines cut at 36 characters by a glare spot over their ends are a valid
+    MRV-B (the same fields up to the expiry's check digit, no composite): the text goes on
+    past the band, so the lengthened band is read and its valid MRV-A reading wins."""
+    doc = synthdocs.glare_doc(7_000_178)  # an MRV-A, the spot at 81% of its width
+    assert doc.format == "MRVA"
+    reads = read_frame(doc.image)
+    assert reads and reads[0].lines == doc.lines and reads[0].format == "MRVA"
+
+
 def test_lengthening_stops_at_the_documents_edge():
     """Beyond the document (dark background, noise) nothing is text: a band that already
     holds the whole MRZ stays on the document."""

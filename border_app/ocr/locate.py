@@ -273,13 +273,18 @@ def extend_rect(gray: np.ndarray, rect: tuple, reach: float = 0.6) -> tuple:
                               borderMode=cv2.BORDER_CONSTANT, borderValue=0).astype(np.float32)
     bh = cv2.morphologyEx(cv2.GaussianBlur(img, (3, 3), 0), cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
     paper = cv2.dilate(img, cv2.getStructuringElement(cv2.MORPH_RECT, (31, out_h)))
-    prof = (bh / np.maximum(paper, 20.0)).mean(axis=0)
-    prof = np.convolve(prof, np.ones(15) / 15, mode="same")
     x0 = int(round((half - rw / 2) * s))
     x1 = int(round((half + rw / 2) * s))
     if x1 - x0 < 20:
         return rect
-    level = float(np.median(prof[x0:x1]))
+    # ink contrast relative to the paper (a shadow dims ink and paper alike) or absolute (a
+    # glare spot adds light to both, and the ratio falls where the contrast itself holds),
+    # each as a share of its level inside the band
+    box = np.ones(15) / 15
+    rel = np.convolve((bh / np.maximum(paper, 20.0)).mean(axis=0), box, mode="same")
+    ab = np.convolve(bh.mean(axis=0), box, mode="same")
+    prof = np.maximum(rel / max(float(np.median(rel[x0:x1])), 1e-6), ab / max(float(np.median(ab[x0:x1])), 1e-6))
+    level = 1.0
     # off the document (a darker background, the image's border): not text, whatever its noise
     # (a column partly off the document is darker, averaged over a character, than text)
     paper_col = np.median(paper, axis=0)

@@ -259,6 +259,15 @@ class MrzReader:
                 r2 = reader._read_band(longer, small) if longer is not None else None
                 if r2 is not None and (r is None or _score(r2) > _score(r)):
                     reads[i] = (band, reader, small, r2)
+        # an MRV-A's lines cut at 36 characters (a glare spot over their ends) are a valid
+        # MRV-B (the same fields, no composite check): an MRV-B reading whose text goes on
+        # past the band is read lengthened, and a valid MRV-A reading there replaces it
+        for i, (band, reader, small, r) in enumerate(reads):
+            if r is not None and r.valid and r.format == "MRVB" and band.extended is not None:
+                longer = band.extended()
+                r2 = reader._read_band(longer, small) if longer is not None else None
+                if r2 is not None and r2.valid and r2.format == "MRVA":
+                    reads[i] = (band, reader, small, r2)
         # one MRZ read from several bands (a band and a larger one around it) is one
         # document: its best reading is kept (valid first, then the most confident; fusing
         # two valid readings that differ, by the geometric mean of their probabilities, was
