@@ -265,6 +265,15 @@ def test_visa_whose_lines_glare_cuts_at_36_characters_is_read_whole():
     assert reads and reads[0].lines == doc.lines and reads[0].format == "MRVA"
 
 
+def test_mrz_piece_left_of_a_glare_spot_is_lengthened_to_the_far_end():
+    """A glare spot over the middle of an MRV-A splits both lines into pieces; the band
+    lengthened from the left piece stops at its reach (0.6 band lengths) short of the lines'
+    ends, so it is lengthened again while it grows."""
+    doc = synthdocs.glare_doc(7_000_078)
+    reads = read_frame(doc.image)
+    assert reads and reads[0].lines == doc.lines
+
+
 def test_lengthening_stops_at_the_documents_edge():
     """Beyond the document (dark background, noise) nothing is text: a band that already
     holds the whole MRZ stays on the document."""

@@ -358,9 +358,18 @@ def _row_crop(img: np.ndarray, a: int, b: int) -> np.ndarray:
 
 
 def _extended_band(gray: np.ndarray, rect: tuple) -> Band | None:
-    """The band of ``rect`` lengthened by :func:`extend_rect`; None when it is not longer."""
+    """The band of ``rect`` lengthened by :func:`extend_rect`, again while it grows (a piece
+    of the MRZ left of a glare spot reaches the far end in two steps); None when it is not
+    longer."""
     ext = extend_rect(gray, rect)
-    return None if ext is rect else _band(gray, ext)
+    if ext is rect:
+        return None
+    for _ in range(2):
+        more = extend_rect(gray, ext)
+        if more is ext:
+            break
+        ext = more
+    return _band(gray, ext)
 
 
 def _band(gray: np.ndarray, rect: tuple) -> Band | None:
