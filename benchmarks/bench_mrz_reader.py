@@ -13,6 +13,9 @@ Sets:
 * glare over the MRZ: tests/synthdocs.py ``glare_doc`` (clean documents of 640-1,000 px,
   dimmed, a strong glare spot centred on the MRZ), seeds 7,100,000+ (7,000,000+ served to
   choose changes);
+* a shadow's edge across the MRZ: tests/synthdocs.py ``shadow_doc`` (clean documents of
+  640-1,000 px, a soft slanted shadow edge, the shadowed side at 25-50% of the light), seeds
+  7,600,000+ (7,500,000+ served to choose changes);
 * 1280x720 frames: synthetic documents pasted into 1280x720 camera-like frames.
 
 Per document set, the outcomes the official sees: valid and right, valid but wrong (and how
@@ -115,6 +118,38 @@ class Outcomes:
               f" (every wrong character marked uncertain: {self.wrong_marked}), checks fail {self.invalid}, nothing read {self.none}")
 
 
+def generated_set(make, base: int, n: int, anchor: bool, anchor_limit: int) -> None:
+    """Read documents ``make(base + i)`` (tests/synthdocs.py generators) and print the figures."""
+    import cv2
+
+    from border_app.ocr.reader import read_frame
+
+    ex = ed = ch = 0
+    ms = []
+    oc = Outcomes()
+    with tempfile.TemporaryDirectory() as tmp:
+        paths, truths = [], []
+        for i in range(n):
+            d = make(base + i)
+            t = time.perf_counter()
+            r = read_frame(d.image)
+            ms.append((time.perf_counter() - t) * 1000)
+            got = r[0].lines if r else []
+            ex += got == d.lines
+            oc.add(r, d.lines)
+            ed += lev(doc_text(got), doc_text(d.lines))
+            ch += len(doc_text(d.lines))
+            if anchor and i < anchor_limit:
+                p = Path(tmp) / f"g{i}.png"
+                cv2.imwrite(str(p), d.image)
+                paths.append(str(p))
+                truths.append(doc_text(d.lines))
+        stats("ours", ex, n, ed, ch, ms)
+        oc.print()
+        if anchor and paths:
+            anchor_stats(f"PassportEye (first {len(paths)})", paths, truths)
+
+
 def run_anchor(paths: list[str]) -> dict[str, dict]:
     proc = subprocess.run([str(BENCH_PY), "-c", ANCHOR], input="\n".join(paths), capture_output=True, text=True, timeout=3600)
     out = {}
@@ -159,7 +194,8 @@ def main() -> None:
     ap.add_argument("--no-anchor", action="store_true")
     ap.add_argument("--docsdeg", type=int, default=120, help="degraded specimens (docsdeg set)")
     ap.add_argument("--glare", type=int, default=100, help="documents with a glare spot over the MRZ (glare set)")
-    ap.add_argument("--sets", default="lines,docs,docsdeg,synthetic,glare,frames", help="comma-separated subset")
+    ap.add_argument("--shadow", type=int, default=100, help="documents with a shadow's edge across the MRZ (shadow set)")
+    ap.add_argument("--sets", default="lines,docs,docsdeg,synthetic,glare,shadow,frames", help="comma-separated subset")
     args = ap.parse_args()
     import cv2
 
@@ -321,35 +357,15 @@ def main() -> None:
         if anchor and paths:
             anchor_stats(f"PassportEye (first {len(paths)})", paths, [doc_text(t) for t in truths_syn[: len(paths)]])
 
-    # 3b. glare over the MRZ
-    print(f"\n[glare over the MRZ: synthdocs.glare_doc, {args.glare} documents, seeds 7,100,000+]")
-    if "glare" in sets:
-        ex = ed = ch = 0
-        ms = []
-        oc = Outcomes()
-        with tempfile.TemporaryDirectory() as tmp:
-            paths, truths = [], []
-            for i in range(args.glare):
-                d = synthdocs.glare_doc(7_100_000 + i)
-                t = time.perf_counter()
-                r = read_frame(d.image)
-                ms.append((time.perf_counter() - t) * 1000)
-                got = r[0].lines if r else []
-                ex += got == d.lines
-                oc.add(r, d.lines)
-                ed += lev(doc_text(got), doc_text(d.lines))
-                ch += len(doc_text(d.lines))
-                if anchor and i < args.anchor_limit:
-                    p = Path(tmp) / f"g{i}.png"
-                    cv2.imwrite(str(p), d.image)
-                    paths.append(str(p))
-                    truths.append(doc_text(d.lines))
-            stats("ours", ex, args.glare, ed, ch, ms)
-            oc.print()
-            if anchor and paths:
-                anchor_stats(f"PassportEye (first {len(paths)})", paths, truths)
-    else:
-        print("  not run (--sets)")
+    # 3b. glare over the MRZ, a shadow's edge across it
+    for name, make, base, what in (("glare", synthdocs.glare_doc, 7_100_000, "glare over the MRZ"),
+                                   ("shadow", synthdocs.shadow_doc, 7_600_000, "a shadow's edge across the MRZ")):
+        n = getattr(args, name)
+        print(f"\n[{what}: synthdocs.{make.__name__}, {n} documents, seeds {base:,}+]")
+        if name in sets:
+            generated_set(make, base, n, anchor, args.anchor_limit)
+        else:
+            print("  not run (--sets)")
 
     # 4. 1280x720 frames
     if "frames" not in sets:

@@ -274,6 +274,16 @@ def test_mrz_piece_left_of_a_glare_spot_is_lengthened_to_the_far_end():
     assert reads and reads[0].lines == doc.lines
 
 
+@pytest.mark.parametrize("seed", [7_500_001, 7_500_003])
+def test_mrz_half_in_a_shadow_is_read_whole(seed):
+    """The soft edge of a shadow crosses the MRZ: its shadowed part is darker than the band
+    like the background off the document, but its ink lies in the band's text rows, so the
+    band is lengthened into it (noise off the document spreads evenly over the rows)."""
+    doc = synthdocs.shadow_doc(seed)
+    reads = read_frame(doc.image)
+    assert reads and reads[0].lines == doc.lines
+
+
 def test_lengthening_stops_at_the_documents_edge():
     """Beyond the document (dark background, noise) nothing is text: a band that already
     holds the whole MRZ stays on the document."""

@@ -247,6 +247,18 @@ def split_lines(band: np.ndarray) -> list[tuple[int, int]]:
     return runs
 
 
+def _lined(contrast: np.ndarray, x0: int, x1: int, box: np.ndarray) -> np.ndarray:
+    """Columns of a rectified band strip whose ink contrast lies in the rows where the band's
+    own text lines run (columns ``x0:x1``), at least 0.4 of the band's own level."""
+    rows = contrast[:, x0:x1].mean(axis=1)
+    text = rows > np.median(rows)
+    if text.all() or not text.any():
+        return np.zeros(contrast.shape[1], bool)
+    struct = np.convolve(contrast[text].mean(axis=0) - contrast[~text].mean(axis=0), box, mode="same")
+    level = float(np.median(struct[x0:x1]))
+    return struct > 0.4 * level if level > 0 else np.zeros(contrast.shape[1], bool)
+
+
 def extend_rect(gray: np.ndarray, rect: tuple, reach: float = 0.6) -> tuple:
     """The band ``rect`` lengthened along its text lines while the text goes on.
 
@@ -286,11 +298,14 @@ def extend_rect(gray: np.ndarray, rect: tuple, reach: float = 0.6) -> tuple:
     prof = np.maximum(rel / max(float(np.median(rel[x0:x1])), 1e-6), ab / max(float(np.median(ab[x0:x1])), 1e-6))
     level = 1.0
     # off the document (a darker background, the image's border): not text, whatever its noise
-    # (a column partly off the document is darker, averaged over a character, than text)
+    # (a column partly off the document is darker, averaged over a character, than text)...
     paper_col = np.median(paper, axis=0)
-    prof[paper_col < 0.7 * float(np.median(paper_col[x0:x1]))] = 0.0
+    dark = paper_col < 0.7 * float(np.median(paper_col[x0:x1]))
     dim = cv2.blur(img, (15, 15)).min(axis=0)
-    prof[dim < 0.75 * float(np.median(dim[x0:x1]))] = 0.0
+    dark |= dim < 0.75 * float(np.median(dim[x0:x1]))
+    # ... unless its ink lies in the band's text rows rather than between them: the lines go
+    # on into a shadow (a hand, the camera's stand), where noise would spread evenly
+    prof[dark & ~_lined(bh / np.maximum(paper, 20.0), x0, x1, box)] = 0.0
     thr = 0.25 * level
     gap = int(out_h / 2.5)  # about one character pitch (2 to 3 lines per band height)
 
