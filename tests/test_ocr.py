@@ -284,7 +284,30 @@ def test_mrz_half_in_a_shadow_is_read_whole(seed):
     assert reads and reads[0].lines == doc.lines
 
 
-def test_lengthening_stops_at_the_documents_edge():
+def test_mrz_mostly_in_a_deep_shadow_is_read_on_the_flat_fielded_image(monkeypatch):
+    """Three quarters of the MRZ lie in a shadow at 28% of the light: the band finder's
+    threshold, set by the lit side's contrast, leaves the shadowed lines out. When nothing
+    valid is read, the image divided by its paper brightness is searched again."""
+    from border_app.ocr import reader
+
+    doc = synthdocs.shadow_doc(7_500_002)
+    reads = read_frame(doc.image)
+    assert reads and reads[0].lines == doc.lines
+    monkeypatch.setattr(reader, "flat_field", lambda gray: gray)
+    reads = read_frame(doc.image)
+    assert not reads or reads[0].lines != doc.lines
+
+
+def test_flat_field_evens_out_a_shadow():
+    from border_app.ocr.reader import flat_field
+
+    paper = np.full((200, 400), 200, np.uint8)
+    paper[:, 200:] = 60  # the shadowed half
+    paper[90:110, 50:60] = paper[90:110, 250:260] = 0  # one ink mark on each side
+    flat = flat_field(paper)
+    assert abs(int(flat[20, 100]) - int(flat[20, 300])) <= 2
+    assert flat[100, 55] < 30 and flat[100, 255] < 30
+
     """Beyond the document (dark background, noise) nothing is text: a band that already
     holds the whole MRZ stays on the document."""
     from border_app.ocr import locate
