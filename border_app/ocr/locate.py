@@ -293,10 +293,10 @@ def extend_rect(gray: np.ndarray, rect: tuple, reach: float = 0.6) -> tuple:
     # glare spot adds light to both, and the ratio falls where the contrast itself holds),
     # each as a share of its level inside the band
     box = np.ones(15) / 15
-    rel = np.convolve((bh / np.maximum(paper, 20.0)).mean(axis=0), box, mode="same")
+    contrast = bh / np.maximum(paper, 20.0)
+    rel = np.convolve(contrast.mean(axis=0), box, mode="same")
     ab = np.convolve(bh.mean(axis=0), box, mode="same")
     prof = np.maximum(rel / max(float(np.median(rel[x0:x1])), 1e-6), ab / max(float(np.median(ab[x0:x1])), 1e-6))
-    level = 1.0
     # off the document (a darker background, the image's border): not text, whatever its noise
     # (a column partly off the document is darker, averaged over a character, than text)...
     paper_col = np.median(paper, axis=0)
@@ -305,8 +305,8 @@ def extend_rect(gray: np.ndarray, rect: tuple, reach: float = 0.6) -> tuple:
     dark |= dim < 0.75 * float(np.median(dim[x0:x1]))
     # ... unless its ink lies in the band's text rows rather than between them: the lines go
     # on into a shadow (a hand, the camera's stand), where noise would spread evenly
-    prof[dark & ~_lined(bh / np.maximum(paper, 20.0), x0, x1, box)] = 0.0
-    thr = 0.25 * level
+    prof[dark & ~_lined(contrast, x0, x1, box)] = 0.0
+    thr = 0.25  # of the band's own level
     gap = int(out_h / 2.5)  # about one character pitch (2 to 3 lines per band height)
 
     def walk(start: int, step: int) -> int:

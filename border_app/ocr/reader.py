@@ -242,9 +242,9 @@ class MrzReader:
             # band finder's threshold, set by the lit side's contrast: search the image
             # evened out by its paper brightness (a shadow's edge across the MRZ: 87 -> 100
             # of 100 selection documents; frames without a document take about twice as
-            # long, median 8-11 -> 19-20 ms);
-            # not for small bands, where it found 6 more wrong readings passing their checks
-            # among 1,200 selection documents and no right one
+            # long, median 8-11 -> 19-20 ms), but not its small bands (there it found 6
+            # more wrong readings passing their checks in 1,200 selection documents, and
+            # no right one)
             reads += [x for x in self._read_bands(flat_field(gray), small_bands=False) if x[3] is not None]
         # one MRZ read from several bands (a band and a larger one around it) is one
         # document: its best reading is kept (valid first, then the most confident; fusing
@@ -279,8 +279,7 @@ class MrzReader:
                     reads[i] = (band, reader, small, r)
                 if band.extended is None or (r is not None and r.valid):
                     continue
-                longer = band.extended()
-                r2 = reader._read_band(longer, small) if longer is not None else None
+                r2 = reader._read_longer(band, small)
                 if r2 is not None and (r is None or _score(r2) > _score(r)):
                     reads[i] = (band, reader, small, r2)
         # an MRV-A's lines cut at 36 characters (a glare spot over their ends) are a valid
@@ -288,11 +287,15 @@ class MrzReader:
         # past the band is read lengthened, and a valid MRV-A reading there replaces it
         for i, (band, reader, small, r) in enumerate(reads):
             if r is not None and r.valid and r.format == "MRVB" and band.extended is not None:
-                longer = band.extended()
-                r2 = reader._read_band(longer, small) if longer is not None else None
+                r2 = reader._read_longer(band, small)
                 if r2 is not None and r2.valid and r2.format == "MRVA":
                     reads[i] = (band, reader, small, r2)
         return reads
+
+    def _read_longer(self, band, small: bool) -> MrzRead | None:
+        """The reading of ``band`` lengthened while its text goes on (None: not longer)."""
+        longer = band.extended()
+        return self._read_band(longer, small) if longer is not None else None
 
     def _read_band(self, band, small: bool) -> MrzRead | None:
         """The best MRZ reading of one band (both orientations, every line window)."""
