@@ -16,7 +16,9 @@ Sets:
 * a shadow's edge across the MRZ: tests/synthdocs.py ``shadow_doc`` (clean documents of
   640-1,000 px, a soft slanted shadow edge, the shadowed side at 25-50% of the light), seeds
   7,600,000+ (7,500,000+ served to choose changes);
-* 1280x720 frames: synthetic documents pasted into 1280x720 camera-like frames.
+* 1280x720 frames: synthetic documents pasted into 1280x720 camera-like frames, then 20
+  frames without a document (time per frame, and any reading found: a capture screen reads
+  every frame until a document comes).
 
 Per document set, the outcomes the official sees: valid and right, valid but wrong (and how
 many of those have every wrong character among the ``uncertain`` marks), checks fail,
@@ -116,6 +118,34 @@ class Outcomes:
             return
         print(f"    outcomes: valid and right {self.right}, valid but wrong {self.wrong}"
               f" (every wrong character marked uncertain: {self.wrong_marked}), checks fail {self.invalid}, nothing read {self.none}")
+
+
+def empty_frames(synthdocs, n: int = 20) -> None:
+    """1280x720 frames without an MRZ (a capture screen reads every frame until a document
+    comes): a desk (noise, a wood-like stripe pattern) and documents whose MRZ is covered,
+    their clutter text left. Time per frame, and any reading found (none should be valid)."""
+    from border_app.ocr.reader import read_frame
+
+    rng = np.random.default_rng(11)
+    ms, found, valid = [], 0, 0
+    yy, xx = np.mgrid[0:720, 0:1280].astype(np.float32)
+    for i in range(n):
+        if i % 2 == 0:
+            f = np.full((720, 1280), float(rng.integers(60, 160)), np.float32)
+            f += rng.normal(0, 6, f.shape).astype(np.float32) + 40 * np.sin(xx / rng.uniform(30, 200) + yy / 400)
+            frame = np.clip(f, 0, 255).astype(np.uint8)
+        else:
+            d = synthdocs.make_doc(900 + i, width=800, clean=True).image
+            d[int(d.shape[0] * 0.8):] = 230
+            frame = np.full((720, 1280, 3), int(rng.integers(30, 120)), np.uint8)
+            frame[50 : 50 + d.shape[0], 100:900] = d
+        t = time.perf_counter()
+        r = read_frame(frame)
+        ms.append((time.perf_counter() - t) * 1000)
+        found += bool(r)
+        valid += bool(r) and r[0].valid
+    print(f"  frames without a document ({n}): median {np.median(ms):.1f} ms, p90 {np.percentile(ms, 90):.1f} ms;"
+          f" a reading found in {found}, a valid one in {valid}")
 
 
 def generated_set(make, base: int, n: int, anchor: bool, anchor_limit: int) -> None:
@@ -406,6 +436,8 @@ def main() -> None:
         if anchor and paths:
             a_ms = anchor_stats(f"PassportEye (first {len(paths)})", paths, truths)
             print(f"    speed-up (median): {np.nanmedian(a_ms) / np.median(ms):.1f}x")
+    if args.frames:
+        empty_frames(synthdocs)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"\npeak memory (this process, max RSS, reader + one test image at a time): {peak:.0f} MB")
 
