@@ -148,36 +148,48 @@ def empty_frames(synthdocs, n: int = 20) -> None:
           f" a reading found in {found}, a valid one in {valid}")
 
 
-def generated_set(make, base: int, n: int, anchor: bool, anchor_limit: int) -> None:
-    """Read documents ``make(base + i)`` (tests/synthdocs.py generators) and print the figures."""
+def score_images(items, anchor: bool, anchor_limit: int) -> tuple[list[bool], list[float], list[float]]:
+    """Read each (image, truth lines) of ``items`` as a camera frame; print exact lines, CER,
+    time and outcomes, and PassportEye's figures on the first ``anchor_limit`` images.
+    Returns each image's exactness, our ms and PassportEye's ms."""
     import cv2
 
     from border_app.ocr.reader import read_frame
 
-    ex = ed = ch = 0
-    ms = []
+    oks: list[bool] = []
+    ms: list[float] = []
+    ed = ch = 0
     oc = Outcomes()
+    a_ms: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         paths, truths = [], []
-        for i in range(n):
-            d = make(base + i)
+        for i, (img, truth) in enumerate(items):
             t = time.perf_counter()
-            r = read_frame(d.image)
+            r = read_frame(img)
             ms.append((time.perf_counter() - t) * 1000)
             got = r[0].lines if r else []
-            ex += got == d.lines
-            oc.add(r, d.lines)
-            ed += lev(doc_text(got), doc_text(d.lines))
-            ch += len(doc_text(d.lines))
+            oks.append(got == truth)
+            oc.add(r, truth)
+            ed += lev(doc_text(got), doc_text(truth))
+            ch += len(doc_text(truth))
             if anchor and i < anchor_limit:
-                p = Path(tmp) / f"g{i}.png"
-                cv2.imwrite(str(p), d.image)
+                p = Path(tmp) / f"i{i}.png"
+                cv2.imwrite(str(p), img)
                 paths.append(str(p))
-                truths.append(doc_text(d.lines))
-        stats("ours", ex, n, ed, ch, ms)
+                truths.append(doc_text(truth))
+        stats("ours", sum(oks), len(oks), ed, ch, ms)
         oc.print()
         if anchor and paths:
-            anchor_stats(f"PassportEye (first {len(paths)})", paths, truths)
+            a_ms = anchor_stats(f"PassportEye (first {len(paths)})", paths, truths)
+    return oks, ms, a_ms
+
+
+def shares(pairs, unit: str) -> str:
+    """'key share%' for (key, exact) pairs, keys in order."""
+    by: dict = {}
+    for k, ok in pairs:
+        by.setdefault(k, []).append(ok)
+    return ", ".join(f"{k}{unit} {100 * np.mean(v):.0f}%" for k, v in sorted(by.items()))
 
 
 def run_anchor(paths: list[str]) -> dict[str, dict]:
@@ -316,76 +328,34 @@ def main() -> None:
     if "docsdeg" in sets and docs_dir.is_dir():
         specimens = {f.name: (cv2.imread(str(f), cv2.IMREAD_GRAYSCALE), DOC_TRUTH[f.stem])
                      for f in sorted(p for p in docs_dir.iterdir() if p.suffix.lower() in (".jpg", ".png"))}
-        ex = ed = ch = 0
-        ms = []
-        per_w = {}
-        oc = Outcomes()
-        with tempfile.TemporaryDirectory() as tmp:
-            paths, truths = [], []
-            for i in range(args.docsdeg):
-                name = sorted(specimens)[i % len(specimens)]
-                g, truth = specimens[name]
-                w = (400, 640, 1000)[i // len(specimens) % 3]
+        widths = [(400, 640, 1000)[i // len(specimens) % 3] for i in range(args.docsdeg)]
+
+        def degraded():
+            for i, w in enumerate(widths):
+                g, truth = specimens[sorted(specimens)[i % len(specimens)]]
                 card = cv2.resize(g, (w, int(g.shape[0] * w / g.shape[1])), interpolation=cv2.INTER_AREA)
-                img, _s = synthdocs.degrade(card, np.random.default_rng(6_100_000 + i))
-                t = time.perf_counter()
-                r = read_frame(img)
-                ms.append((time.perf_counter() - t) * 1000)
-                got = r[0].lines if r else []
-                ex += got == truth
-                oc.add(r, truth)
-                per_w.setdefault(w, []).append(got == truth)
-                ed += lev(doc_text(got), doc_text(truth))
-                ch += len(doc_text(truth))
-                if anchor and i < args.anchor_limit:
-                    p = Path(tmp) / f"d{i}.png"
-                    cv2.imwrite(str(p), img)
-                    paths.append(str(p))
-                    truths.append(doc_text(truth))
-            stats("ours", ex, args.docsdeg, ed, ch, ms)
-            oc.print()
-            print("    by width: ", ", ".join(f"{k}px {100 * np.mean(v):.0f}%" for k, v in sorted(per_w.items())))
-            if anchor and paths:
-                anchor_stats(f"PassportEye (first {len(paths)})", paths, truths)
+                yield synthdocs.degrade(card, np.random.default_rng(6_100_000 + i))[0], truth
+
+        oks, _ms, _a = score_images(degraded(), anchor, args.anchor_limit)
+        print("    by width: ", shares(zip(widths, oks), "px"))
     else:
         print("  not run" + ("" if docs_dir.is_dir() else ": folder absent"))
 
     # 3. synthetic documents
     print(f"\n[synthetic documents: synthdocs.make_set({args.synthetic}, seed=3)]")
     print(f"  peak memory so far: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-    n_syn = args.synthetic if "synthetic" in sets else 0
-    truths_syn: list[list[str]] = []
-    ex = ed = ch = 0
-    ms = []
-    per_fmt: dict[str, list[int]] = {}
-    per_w: dict[int, list[int]] = {}
-    oc = Outcomes()
-    with tempfile.TemporaryDirectory() as tmp:
-        paths = []
-        for i in range(n_syn):
+    kinds: list[tuple[str, int]] = []  # (format, width) of each document
+
+    def synthetic():
+        for i in range(args.synthetic if "synthetic" in sets else 0):
             d = synthdocs.make_doc(3 * 100_000 + i)  # = make_set(n, seed=3), one at a time
-            truths_syn.append(d.lines)
-            t = time.perf_counter()
-            r = read_frame(d.image)
-            ms.append((time.perf_counter() - t) * 1000)
-            got = r[0].lines if r else []
-            ok = got == d.lines
-            ex += ok
-            oc.add(r, d.lines)
-            ed += lev(doc_text(got), doc_text(d.lines))
-            ch += len(doc_text(d.lines))
-            per_fmt.setdefault(d.format, []).append(ok)
-            per_w.setdefault(synthdocs.WIDTHS[(3 * 100_000 + i) % len(synthdocs.WIDTHS)], []).append(ok)
-            if anchor and i < args.anchor_limit:
-                p = Path(tmp) / f"s{i}.png"
-                cv2.imwrite(str(p), d.image)
-                paths.append(str(p))
-        stats("ours", ex, n_syn, ed, ch, ms)
-        oc.print()
-        print("    by format:", ", ".join(f"{k} {100 * np.mean(v):.0f}%" for k, v in sorted(per_fmt.items())))
-        print("    by width: ", ", ".join(f"{k}px {100 * np.mean(v):.0f}%" for k, v in sorted(per_w.items())))
-        if anchor and paths:
-            anchor_stats(f"PassportEye (first {len(paths)})", paths, [doc_text(t) for t in truths_syn[: len(paths)]])
+            kinds.append((d.format, synthdocs.WIDTHS[(3 * 100_000 + i) % len(synthdocs.WIDTHS)]))
+            yield d.image, d.lines
+
+    oks, _ms, _a = score_images(synthetic(), anchor, args.anchor_limit)
+    if oks:
+        print("    by format:", shares(((f, ok) for (f, _w), ok in zip(kinds, oks)), ""))
+        print("    by width: ", shares(((w, ok) for (_f, w), ok in zip(kinds, oks)), "px"))
 
     # 3b. glare over the MRZ, a shadow's edge across it
     for name, make, base, what in (("glare", synthdocs.glare_doc, 7_100_000, "glare over the MRZ"),
@@ -393,7 +363,7 @@ def main() -> None:
         n = getattr(args, name)
         print(f"\n[{what}: synthdocs.{make.__name__}, {n} documents, seeds {base:,}+]")
         if name in sets:
-            generated_set(make, base, n, anchor, args.anchor_limit)
+            score_images(((d.image, d.lines) for d in map(make, range(base, base + n))), anchor, args.anchor_limit)
         else:
             print("  not run (--sets)")
 
@@ -401,12 +371,9 @@ def main() -> None:
     if "frames" not in sets:
         args.frames = 0
     print(f"\n[1280x720 frames: {args.frames} synthetic documents pasted into frames]")
-    rng = np.random.default_rng(7)
-    ex = ed = ch = 0
-    ms = []
-    oc = Outcomes()
-    with tempfile.TemporaryDirectory() as tmp:
-        paths, truths = [], []
+
+    def frames():
+        rng = np.random.default_rng(7)
         for i in range(args.frames):
             # the document fills 45-75% of the frame width (held under a webcam)
             d = synthdocs.make_doc(700_000 + i, width=int(rng.integers(580, 960)))
@@ -418,24 +385,11 @@ def main() -> None:
             h, w = img.shape[:2]
             y, x = int(rng.integers(0, 720 - h + 1)), int(rng.integers(0, 1280 - w + 1))
             frame[y : y + h, x : x + w] = img
-            t = time.perf_counter()
-            r = read_frame(frame)
-            ms.append((time.perf_counter() - t) * 1000)
-            got = r[0].lines if r else []
-            ex += got == d.lines
-            oc.add(r, d.lines)
-            ed += lev(doc_text(got), doc_text(d.lines))
-            ch += len(doc_text(d.lines))
-            if anchor and i < args.anchor_limit:
-                p = Path(tmp) / f"f{i}.png"
-                cv2.imwrite(str(p), frame)
-                paths.append(str(p))
-                truths.append(doc_text(d.lines))
-        stats("ours", ex, args.frames, ed, ch, ms)
-        oc.print()
-        if anchor and paths:
-            a_ms = anchor_stats(f"PassportEye (first {len(paths)})", paths, truths)
-            print(f"    speed-up (median): {np.nanmedian(a_ms) / np.median(ms):.1f}x")
+            yield frame, d.lines
+
+    _oks, ms, a_ms = score_images(frames(), anchor, args.anchor_limit)
+    if a_ms:
+        print(f"    speed-up (median): {np.nanmedian(a_ms) / np.median(ms):.1f}x")
     if args.frames:
         empty_frames(synthdocs)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
