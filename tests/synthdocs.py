@@ -136,10 +136,7 @@ def degrade(card: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, dic
     img *= s["brightness"]
     if s["glare"]:
         gx, gy = rng.uniform(0.2, 0.8) * W, rng.uniform(0.2, 0.8) * H
-        yy, xx = np.mgrid[0:H, 0:W].astype(np.float32)
-        r = rng.uniform(0.04, 0.10) * W
-        spot = s["glare_strength"] * np.exp(-(((xx - gx) / (1.8 * r)) ** 2 + ((yy - gy) / r) ** 2))
-        img = img + (255 - img) * spot
+        img = add_glare(img, gx, gy, rng.uniform(0.04, 0.10) * W, s["glare_strength"])
     if s["blur"] > 0.2:
         img = cv2.GaussianBlur(img, (0, 0), s["blur"])
     img += rng.normal(0, s["noise"], img.shape).astype(np.float32)
@@ -165,26 +162,38 @@ def make_doc(seed: int, fmt: str | None = None, width: int | None = None, clean:
     return SynthDoc(img, lines, fmt, s)
 
 
+def add_glare(img: np.ndarray, cx: float, cy: float, r: float, strength: float) -> np.ndarray:
+    """``img`` (float, gray or BGR) blended towards white by an elliptic spot centred at
+    (``cx``, ``cy``), ``r`` high and 1.8 ``r`` wide, ``strength`` at its centre."""
+    h, w = img.shape[:2]
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    spot = strength * np.exp(-(((xx - cx) / (1.8 * r)) ** 2 + ((yy - cy) / r) ** 2))
+    return img + (255 - img) * (spot[..., None] if img.ndim == 3 else spot)
+
+
+def _lit_clean_doc(seed: int, darkest: float) -> tuple[SynthDoc, np.random.Generator, np.ndarray]:
+    """A clean document of the seed's format, 640-1,000 px wide, lit at ``darkest``-100%:
+    the document, the seed's generator (to draw what follows) and the image as float."""
+    rng = np.random.default_rng(seed)
+    doc = make_doc(seed, fmt=FORMATS[seed % len(FORMATS)], width=int(rng.integers(640, 1001)), clean=True)
+    return doc, rng, doc.image.astype(np.float32) * rng.uniform(darkest, 1.0)
+
+
 def glare_doc(seed: int) -> SynthDoc:
     """A clean document (any format, 640-1,000 px wide) lit at 35-100%, with a glare spot
     centred on its MRZ's middle line at 15-85% of its width (radius 5-10% of the width,
     blending towards white by 50-85% at its centre): the webcam's commonest trouble, a
     lamp's reflection on the laminate over the MRZ. Seeds 7,000,000+ served to choose
     changes; the benchmark uses 7,100,000+."""
-    rng = np.random.default_rng(seed)
-    fmt = FORMATS[seed % len(FORMATS)]
-    doc = make_doc(seed, fmt=fmt, width=int(rng.integers(640, 1001)), clean=True)
-    img = doc.image.astype(np.float32) * rng.uniform(0.35, 1.0)
+    doc, rng, img = _lit_clean_doc(seed, 0.35)
     h, w = img.shape[:2]
-    hmm = SIZES_MM[fmt][1]
+    hmm = SIZES_MM[doc.format][1]
     mrz_y = (hmm - 4.5 - (len(doc.lines) - 1) * 2.1) / hmm * h
     r = rng.uniform(0.05, 0.10) * w
     strength = rng.uniform(0.5, 0.85)
     gx = rng.uniform(0.15, 0.85) * w
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    spot = strength * np.exp(-(((xx - gx) / (1.8 * r)) ** 2 + ((yy - mrz_y) / r) ** 2))
-    img = (img + (255 - img) * spot[..., None]).clip(0, 255).astype(np.uint8)
-    return SynthDoc(img, doc.lines, fmt, {"width": w, "glare_strength": strength, "glare_x": gx / w})
+    img = add_glare(img, gx, mrz_y, r, strength).clip(0, 255).astype(np.uint8)
+    return SynthDoc(img, doc.lines, doc.format, {"width": w, "glare_strength": strength, "glare_x": gx / w})
 
 
 def shadow_doc(seed: int) -> SynthDoc:
@@ -192,17 +201,14 @@ def shadow_doc(seed: int) -> SynthDoc:
     a shadow (a hand, the camera's stand) crossing it at a slant at 20-80% of its width, the
     shadowed side at 25-50% of the light. Seeds 7,500,000+ served to choose changes; the
     benchmark uses 7,600,000+."""
-    rng = np.random.default_rng(seed)
-    fmt = FORMATS[seed % len(FORMATS)]
-    doc = make_doc(seed, fmt=fmt, width=int(rng.integers(640, 1001)), clean=True)
-    img = doc.image.astype(np.float32) * rng.uniform(0.6, 1.0)
+    doc, rng, img = _lit_clean_doc(seed, 0.6)
     h, w = img.shape[:2]
     x0, slope = rng.uniform(0.2, 0.8) * w, rng.uniform(-1.5, 1.5)
     yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
     side = 1 / (1 + np.exp(-((xx - x0 - slope * (yy - 0.9 * h)) / (0.02 * w))))
     dark = rng.uniform(0.25, 0.5)
     img = np.clip(img * (1 - (1 - dark) * side)[..., None], 0, 255).astype(np.uint8)
-    return SynthDoc(img, doc.lines, fmt, {"width": w, "shadow": dark, "edge_x": x0 / w, "slope": slope})
+    return SynthDoc(img, doc.lines, doc.format, {"width": w, "shadow": dark, "edge_x": x0 / w, "slope": slope})
 
 
 def make_set(n: int, seed: int = 3) -> list[SynthDoc]:

@@ -228,10 +228,7 @@ def _dim_with_glare(doc, x: float) -> np.ndarray:
     """``doc`` lit at 40%, a glare spot of strength 0.75 centred on its MRZ at ``x`` widths."""
     img = doc.image.astype(np.float32) * 0.4
     h, w = img.shape[:2]
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    r = 0.08 * w
-    spot = 0.75 * np.exp(-(((xx - x * w) / (1.8 * r)) ** 2 + ((yy - 0.91 * h) / r) ** 2))
-    return (img + (255 - img) * spot[..., None]).clip(0, 255).astype(np.uint8)
+    return synthdocs.add_glare(img, x * w, 0.91 * h, 0.08 * w, 0.75).clip(0, 255).astype(np.uint8)
 
 
 @pytest.mark.parametrize("fmt,seed", [("TD2", 40), ("TD2", 41), ("TD3", 40), ("TD3", 41)])
