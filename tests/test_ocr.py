@@ -518,6 +518,45 @@ def test_cli_scan_text_marks_the_doubtful_characters(tmp_path, capsys, monkeypat
     assert any("comparez avec le document" in x for x in out)
 
 
+def test_a_reading_with_too_many_doubtful_characters_is_not_valid(tmp_path, capsys, monkeypatch):
+    """From 15% of its characters read with doubt, a reading's passing checks are chance (the
+    decoder picked, among those characters' candidates, the ones that pass): not valid, with
+    a message saying why, in the user's language; the lines are still shown."""
+    from border_app.cli import main
+    from border_app.ocr import reader
+
+    doc = synthdocs.make_doc(13, fmt="TD2", width=1000, clean=True)  # 72 characters
+    good = tmp_path / "doc.png"
+    cv2.imwrite(str(good), doc.image)
+    marks = [(1, i) for i in range(6, 17)]  # 11 of 72: 15.3%
+    monkeypatch.setattr(reader, "doubtful", lambda probs, lines, fmt: marks[:10])
+    r = read_file(good)[0]
+    assert r.valid and r.lines == doc.lines  # 10 of 72: still valid
+    monkeypatch.setattr(reader, "doubtful", lambda probs, lines, fmt: marks)
+    r = read_file(good)[0]
+    assert not r.valid and r.lines == doc.lines and r.checks_passed == r.checks_total
+    assert [p.kind for p in r.result.problems] == ["doubtful"]
+    assert main(["--lang", "fr", "scan", "--json", str(good)]) == 1
+    rec = json.loads(capsys.readouterr().out)
+    assert rec["valid"] is False and rec["lines"] == doc.lines and len(rec["uncertain"]) == 11
+    assert rec["errors"] == ["Trop de caractères lus avec doute (11 sur 72) : les chiffres de contrôle peuvent "
+                             "concorder par hasard. Prenez une photo plus nette ou plus proche."]
+    assert main(["--lang", "en", "scan", str(good)]) == 1
+    out = capsys.readouterr().out
+    assert "INVALID" in out and "Too many characters read with doubt (11 of 72)" in out
+
+
+@pytest.mark.parametrize("seed", [5_000_148, 5_000_838])
+def test_tiny_documents_misread_with_passing_checks_are_not_valid(seed):
+    """Documents 250 px wide (MRZ capitals of about 4 px) read wrong, yet with every check
+    digit passing; the reading has so many doubtful characters that it is not valid."""
+    doc = synthdocs.make_doc(seed)
+    assert doc.image.shape[1] < 400
+    r = read_frame(doc.image)[0]
+    assert r.lines != doc.lines and r.checks_passed == r.checks_total
+    assert not r.valid and "doubtful" in [p.kind for p in r.result.problems]
+
+
 def test_cli_scan_piped_into_a_reader_that_stops_early_ends_quietly(tmp_path):
     """``border-app scan --json ... | head -1``: when the reader of the output goes away,
     the command stops with status 141 (as a shell pipeline reports SIGPIPE) and no

@@ -39,6 +39,10 @@ _MESSAGES = {
     "long_number": N_("Line {line}, {field}: the check digit position holds < but the optional data does not continue the document number"),
     "truncated": N_("Line {line}, {field}: the name fills the whole field and may be truncated"),
     "expired": N_("The document expired on {value}"),
+    "doubtful": N_(
+        "Too many characters read with doubt ({found} of {expected}): the check digits can pass by chance. "
+        "Take a sharper or closer picture."
+    ),
 }
 
 
