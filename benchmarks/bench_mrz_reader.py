@@ -10,6 +10,9 @@ Sets:
   brightness, glare, JPEG: the synthetic set's settings), seeds 6,100,000+ (6,000,000+ served
   to choose changes);
 * synthetic documents: tests/synthdocs.py make_set(N, seed=3) (all formats, degraded);
+* the same documents with names of random letters (``synthnames``: ``make_doc(seed,
+  random_names=True)``, every other field, the rendering and the degradations alike): the
+  generator's names come from short lists, which a model trained on its documents can learn;
 * glare over the MRZ: tests/synthdocs.py ``glare_doc`` (clean documents of 640-1,000 px,
   dimmed, a strong glare spot centred on the MRZ), seeds 7,100,000+ (7,000,000+ served to
   choose changes);
@@ -237,7 +240,7 @@ def main() -> None:
     ap.add_argument("--docsdeg", type=int, default=120, help="degraded specimens (docsdeg set)")
     ap.add_argument("--glare", type=int, default=100, help="documents with a glare spot over the MRZ (glare set)")
     ap.add_argument("--shadow", type=int, default=100, help="documents with a shadow's edge across the MRZ (shadow set)")
-    ap.add_argument("--sets", default="lines,docs,docsdeg,synthetic,glare,shadow,frames", help="comma-separated subset")
+    ap.add_argument("--sets", default="lines,docs,docsdeg,synthetic,synthnames,glare,shadow,frames", help="comma-separated subset")
     args = ap.parse_args()
     import cv2
 
@@ -356,6 +359,24 @@ def main() -> None:
     if oks:
         print("    by format:", shares(((f, ok) for (f, _w), ok in zip(kinds, oks)), ""))
         print("    by width: ", shares(((w, ok) for (_f, w), ok in zip(kinds, oks)), "px"))
+
+    # 3a. the same documents with names of random letters: the generator draws names from
+    # short lists, which a model trained on its documents can learn
+    print(f"\n[the same {args.synthetic} synthetic documents with random names: make_doc(seed, random_names=True)]")
+    named: list[int] = []
+
+    def synthnames():
+        for i in range(args.synthetic if "synthnames" in sets else 0):
+            d = synthdocs.make_doc(3 * 100_000 + i, random_names=True)
+            named.append(synthdocs.WIDTHS[(3 * 100_000 + i) % len(synthdocs.WIDTHS)])
+            yield d.image, d.lines
+
+    if "synthnames" in sets:
+        oks, _ms, _a = score_images(synthnames(), anchor, args.anchor_limit)
+        if oks:
+            print("    by width: ", shares(zip(named, oks), "px"))
+    else:
+        print("  not run (--sets)")
 
     # 3b. glare over the MRZ, a shadow's edge across it
     for name, make, base, what in (("glare", synthdocs.glare_doc, 7_100_000, "glare over the MRZ"),

@@ -18,7 +18,10 @@ Settings of :func:`degrade` (each document draws its own values from the seeded 
 * JPEG quality: uniform integer in [40, 95].
 
 ``make_set(n, seed)`` is what the tests (small n) and ``benchmarks/bench_mrz_reader.py``
-(n = 200, seed 3) use.
+(n = 200, seed 3) use. Names come from the short lists below (15 surnames, 14 given names);
+``make_doc(seed, random_names=True)`` draws them as random letters instead, all else alike:
+a model trained on these documents can learn the lists (a classifier that reads a cell
+beside its neighbours did), and the benchmark reads both.
 """
 
 from __future__ import annotations
@@ -44,7 +47,13 @@ class SynthDoc:
     settings: dict
 
 
-def random_mrz(rng: np.random.Generator, fmt: str) -> list[str]:
+def random_name(rng: np.random.Generator, parts: tuple[int, int], letters: tuple[int, int]) -> str:
+    """Name parts of uniformly drawn letters (no name list to learn from)."""
+    az = list("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    return " ".join("".join(rng.choice(az, int(rng.integers(*letters)))) for _ in range(int(rng.integers(*parts))))
+
+
+def random_mrz(rng: np.random.Generator, fmt: str, names_rng: np.random.Generator | None = None) -> list[str]:
     from border_app import mrz
 
     letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -61,6 +70,9 @@ def random_mrz(rng: np.random.Generator, fmt: str) -> list[str]:
         sex=str(rng.choice(["M", "F", "<"])),
         expiry_date=expiry,
     )
+    if names_rng is not None:  # random names, every other field as drawn above
+        kw["surname"] = random_name(names_rng, (1, 3), (2, 11))
+        kw["given_names"] = random_name(names_rng, (1, 4), (1, 9))
     if rng.random() < 0.4:
         kw["optional_data"] = "".join(rng.choice(list("0123456789"), int(rng.integers(3, 8))))
     builder = {"TD1": mrz.build_td1, "TD2": mrz.build_td2, "TD3": mrz.build_td3, "MRVA": mrz.build_mrva, "MRVB": mrz.build_mrvb}[fmt]
@@ -146,11 +158,14 @@ def degrade(card: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, dic
     return cv2.imdecode(buf, cv2.IMREAD_COLOR), s
 
 
-def make_doc(seed: int, fmt: str | None = None, width: int | None = None, clean: bool = False) -> SynthDoc:
+def make_doc(seed: int, fmt: str | None = None, width: int | None = None, clean: bool = False,
+             random_names: bool = False) -> SynthDoc:
+    """``random_names``: the same document (every other field, the rendering and its
+    degradations drawn alike) with names of random letters instead of the name lists."""
     rng = np.random.default_rng(seed)
     fmt = fmt or FORMATS[seed % len(FORMATS)]
     width = width or WIDTHS[seed % len(WIDTHS)]
-    lines = random_mrz(rng, fmt)
+    lines = random_mrz(rng, fmt, np.random.default_rng((seed, 1)) if random_names else None)
     card_w = int(width)  # the document is ``width`` px wide (the image adds 12% margins each side)
     card = render_document(lines, fmt, card_w, rng)
     if clean:

@@ -518,6 +518,21 @@ def test_cli_scan_text_marks_the_doubtful_characters(tmp_path, capsys, monkeypat
     assert any("comparez avec le document" in x for x in out)
 
 
+@pytest.mark.parametrize("fmt", synthdocs.FORMATS)
+def test_synthetic_documents_with_random_names_differ_only_in_their_names(fmt):
+    """The benchmark's random-name set: the same document, names drawn as random letters (the
+    generator's name lists can be learnt by a model trained on its documents); read alike."""
+    a = synthdocs.make_doc(300_011, fmt=fmt, width=1000, clean=True)
+    b = synthdocs.make_doc(300_011, fmt=fmt, width=1000, clean=True, random_names=True)
+    names = 2 if fmt == "TD1" else 0
+    assert [x for i, x in enumerate(a.lines) if i != names] == [x for i, x in enumerate(b.lines) if i != names]
+    start = 0 if fmt == "TD1" else 5
+    assert a.lines[names][:start] == b.lines[names][:start] and a.lines[names] != b.lines[names]
+    assert b.lines[names][start:].replace("<", "") not in "".join(synthdocs.SURNAMES + synthdocs.GIVEN).replace(" ", "")
+    r = read_frame(b.image)
+    assert r and r[0].valid and r[0].lines == b.lines
+
+
 def test_a_reading_with_too_many_doubtful_characters_is_not_valid(tmp_path, capsys, monkeypatch):
     """From 15% of its characters read with doubt, a reading's passing checks are chance (the
     decoder picked, among those characters' candidates, the ones that pass): not valid, with
