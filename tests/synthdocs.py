@@ -36,6 +36,7 @@ SIZES_MM = {"TD1": (85.6, 54.0), "TD2": (105.0, 74.0), "TD3": (125.0, 88.0), "MR
 WIDTHS = (250, 400, 640, 1000, 1400, 2000)
 SURNAMES = ["ERIKSSON", "MAHAMADOU", "ISSOUFOU", "OUEDRAOGO", "DIALLO", "TRAORE", "KONE", "ABDOU", "MOUSSA", "SANI", "O CONNOR", "AL BASRI", "KANE", "BOUBACAR", "HAMIDOU"]
 GIVEN = ["ANNA MARIA", "AMINATA", "IBRAHIM", "FATI", "OUMAROU", "HADIZA", "MOHAMED ALI", "AISSA", "SEYDOU", "MARIAMA", "YACOUBA", "ZEINABOU", "K", "JEAN PIERRE"]
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 STATES = ["NER", "MLI", "BFA", "NGA", "TCD", "BEN", "DZA", "UTO", "FRA", "D"]
 
 
@@ -47,17 +48,15 @@ class SynthDoc:
     settings: dict
 
 
-def random_name(rng: np.random.Generator, parts: tuple[int, int], letters: tuple[int, int]) -> str:
+def random_name(rng: np.random.Generator, parts: tuple[int, int], lengths: tuple[int, int]) -> str:
     """Name parts of uniformly drawn letters (no name list to learn from)."""
-    az = list("ABCDEFGHIJKLMNOPQRSTUVWXYZ")
-    return " ".join("".join(rng.choice(az, int(rng.integers(*letters)))) for _ in range(int(rng.integers(*parts))))
+    return " ".join("".join(rng.choice(list(LETTERS), int(rng.integers(*lengths)))) for _ in range(int(rng.integers(*parts))))
 
 
 def random_mrz(rng: np.random.Generator, fmt: str, names_rng: np.random.Generator | None = None) -> list[str]:
     from border_app import mrz
 
-    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    number = "".join(rng.choice(list(letters + "0123456789"), 2)) + "".join(rng.choice(list("0123456789"), int(rng.integers(5, 8))))
+    number = "".join(rng.choice(list(LETTERS + "0123456789"), 2)) + "".join(rng.choice(list("0123456789"), int(rng.integers(5, 8))))
     birth = date(int(rng.integers(1940, 2015)), int(rng.integers(1, 13)), int(rng.integers(1, 29)))
     expiry = date(int(rng.integers(2015, 2036)), int(rng.integers(1, 13)), int(rng.integers(1, 29)))
     kw = dict(
