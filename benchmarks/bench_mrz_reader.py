@@ -347,34 +347,31 @@ def main() -> None:
     # 3. synthetic documents
     print(f"\n[synthetic documents: synthdocs.make_set({args.synthetic}, seed=3)]")
     print(f"  peak memory so far: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-    kinds: list[tuple[str, int]] = []  # (format, width) of each document
+    kinds: list[tuple[str, int]] = []  # (format, width) of each document read
 
-    def synthetic():
-        for i in range(args.synthetic if "synthetic" in sets else 0):
-            d = synthdocs.make_doc(3 * 100_000 + i)  # = make_set(n, seed=3), one at a time
+    def synthetic(random_names: bool = False):
+        kinds.clear()
+        for i in range(args.synthetic):
+            d = synthdocs.make_doc(3 * 100_000 + i, random_names=random_names)  # = make_set(n, seed=3)
             kinds.append((d.format, synthdocs.WIDTHS[(3 * 100_000 + i) % len(synthdocs.WIDTHS)]))
             yield d.image, d.lines
 
-    oks, _ms, _a = score_images(synthetic(), anchor, args.anchor_limit)
-    if oks:
-        print("    by format:", shares(((f, ok) for (f, _w), ok in zip(kinds, oks)), ""))
+    def by_width(oks: list[bool]) -> None:
         print("    by width: ", shares(((w, ok) for (_f, w), ok in zip(kinds, oks)), "px"))
+
+    if "synthetic" in sets:
+        oks, _ms, _a = score_images(synthetic(), anchor, args.anchor_limit)
+        print("    by format:", shares(((f, ok) for (f, _w), ok in zip(kinds, oks)), ""))
+        by_width(oks)
+    else:
+        print("  not run (--sets)")
 
     # 3a. the same documents with names of random letters: the generator draws names from
     # short lists, which a model trained on its documents can learn
     print(f"\n[the same {args.synthetic} synthetic documents with random names: make_doc(seed, random_names=True)]")
-    named: list[int] = []
-
-    def synthnames():
-        for i in range(args.synthetic if "synthnames" in sets else 0):
-            d = synthdocs.make_doc(3 * 100_000 + i, random_names=True)
-            named.append(synthdocs.WIDTHS[(3 * 100_000 + i) % len(synthdocs.WIDTHS)])
-            yield d.image, d.lines
-
     if "synthnames" in sets:
-        oks, _ms, _a = score_images(synthnames(), anchor, args.anchor_limit)
-        if oks:
-            print("    by width: ", shares(zip(named, oks), "px"))
+        oks, _ms, _a = score_images(synthetic(random_names=True), anchor, args.anchor_limit)
+        by_width(oks)
     else:
         print("  not run (--sets)")
 
