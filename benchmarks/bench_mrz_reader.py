@@ -19,6 +19,9 @@ Sets:
 * a shadow's edge across the MRZ: tests/synthdocs.py ``shadow_doc`` (clean documents of
   640-1,000 px, a soft slanted shadow edge, the shadowed side at 25-50% of the light), seeds
   7,600,000+ (7,500,000+ served to choose changes);
+* a page bowing along the MRZ: tests/synthdocs.py ``bent_doc`` (clean documents of 640-1,000
+  px, the middle lifted or lowered against the ends by 1-3% of the width, turned up to 10
+  degrees), seeds 8,100,000+ (8,000,000+ served to choose changes);
 * 1280x720 frames: synthetic documents pasted into 1280x720 camera-like frames, then 20
   frames without a document (time per frame, and any reading found: a capture screen reads
   every frame until a document comes).
@@ -240,7 +243,8 @@ def main() -> None:
     ap.add_argument("--docsdeg", type=int, default=120, help="degraded specimens (docsdeg set)")
     ap.add_argument("--glare", type=int, default=100, help="documents with a glare spot over the MRZ (glare set)")
     ap.add_argument("--shadow", type=int, default=100, help="documents with a shadow's edge across the MRZ (shadow set)")
-    ap.add_argument("--sets", default="lines,docs,docsdeg,synthetic,synthnames,glare,shadow,frames", help="comma-separated subset")
+    ap.add_argument("--bent", type=int, default=100, help="documents whose page bows along the MRZ (bent set)")
+    ap.add_argument("--sets", default="lines,docs,docsdeg,synthetic,synthnames,glare,shadow,bent,frames", help="comma-separated subset")
     args = ap.parse_args()
     import cv2
 
@@ -375,9 +379,10 @@ def main() -> None:
     else:
         print("  not run (--sets)")
 
-    # 3b. glare over the MRZ, a shadow's edge across it
+    # 3b. glare over the MRZ, a shadow's edge across it, a page bowing along it
     for name, make, base, what in (("glare", synthdocs.glare_doc, 7_100_000, "glare over the MRZ"),
-                                   ("shadow", synthdocs.shadow_doc, 7_600_000, "a shadow's edge across the MRZ")):
+                                   ("shadow", synthdocs.shadow_doc, 7_600_000, "a shadow's edge across the MRZ"),
+                                   ("bent", synthdocs.bent_doc, 8_100_000, "a page bowing along the MRZ")):
         n = getattr(args, name)
         print(f"\n[{what}: synthdocs.{make.__name__}, {n} documents, seeds {base:,}+]")
         if name in sets:

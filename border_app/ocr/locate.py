@@ -390,6 +390,9 @@ def _extended_band(gray: np.ndarray, rect: tuple) -> Band | None:
 def _band(gray: np.ndarray, rect: tuple) -> Band | None:
     img, corners = rectify(gray, rect)
     runs = split_lines(img)
+    flat = _unbowed(img, runs)
+    if flat is not None:
+        img, runs = flat, split_lines(flat)
     if len(runs) < 2:
         # under perspective the lines may still slope inside the band, more than the gap
         # between them: straighten the band by the shear that best separates its rows of ink
@@ -407,6 +410,79 @@ def _band(gray: np.ndarray, rect: tuple) -> Band | None:
         tilt = _line_tilt(ink, a, b)
         lines.append(_row_crop(img, a, b) if tilt is None else _sheared_crop(img, *tilt))
     return Band(corners, img, lines, straightened=straightened)
+
+
+BOW_STRIPS = 16  # the band's width is cut into this many strips to follow its lines' height
+BOW_MIN_SAG = 0.25  # of a text line's height: a smaller bow is left to the straight paths
+
+
+def _unbowed(band: np.ndarray, runs: list[tuple[int, int]]) -> np.ndarray | None:
+    """``band`` with its text lines made straight when they bow (a passport's page curls
+    towards its spine, a card held by its edges bends), else None.
+
+    A bowed MRZ's rectified lines rise (or fall) towards both ends: a line's row crop cuts
+    the end characters and picks up the next line's, and the lines may merge in the row
+    profile. The band's width is cut into strips; each strip's row profile of horizontal
+    gradients (text strokes, not the document's edge along the lines) is matched against
+    its inner neighbour's, from the middle outwards, giving the text's height along the
+    band; a parabola fitted to it is taken out when its sag reaches ``BOW_MIN_SAG`` of a
+    line's height (its tilt with it: the lines come out level)."""
+    h, w = band.shape
+    sw = (w - 1) // BOW_STRIPS  # strips of the column differences
+    if sw < 8 or h < 12:
+        return None
+    # each strip's row profile of horizontal gradients, smoothed over 5 rows
+    grad = np.abs(np.diff(band.astype(np.int16), axis=1))[:, : BOW_STRIPS * sw].astype(np.float32)
+    prof = cv2.GaussianBlur(grad.reshape(h, BOW_STRIPS, sw).sum(axis=2), (1, 5), 0).T  # [strip, row]
+    mass = prof.sum(axis=1)
+    if not (mass > 0).any():
+        return None
+    good = mass > 0.25 * float(np.median(mass[mass > 0]))
+    if good.sum() < 6:
+        return None
+    reach = max(2, int(0.12 * h))
+
+    def offset(a: np.ndarray, b: np.ndarray) -> float:
+        """The shift s (rows, sub-pixel) for which b(y) best matches a(y - s)."""
+        sc = np.correlate(b, a, "full")[h - 1 - reach : h + reach]
+        k = int(np.argmax(sc))
+        off = 0.0
+        if 0 < k < len(sc) - 1:
+            den = sc[k - 1] - 2 * sc[k] + sc[k + 1]
+            if den < 0:
+                off = 0.5 * (sc[k - 1] - sc[k + 1]) / den
+        return k - reach + off
+
+    mid = BOW_STRIPS // 2
+    shifts = np.zeros(BOW_STRIPS)
+    for step in (1, -1):
+        ref, at = mid, 0.0
+        i = mid + step
+        while 0 <= i < BOW_STRIPS:
+            if good[i] and good[ref]:
+                at = at + offset(prof[ref], prof[i])
+                ref = i
+            shifts[i] = at
+            i += step
+    xs = (np.arange(BOW_STRIPS) + 0.5) * sw
+    coef = np.polyfit(xs[good], shifts[good], 2)
+    # a strip whose match went astray (an end past the document, a stamp) is left out; a
+    # jump inside the chain leaves large residuals everywhere and nothing is unbowed
+    res = np.abs(shifts - np.polyval(coef, xs))
+    keep = good & (res <= max(1.5, 3 * float(np.median(res[good]))))
+    if keep.sum() < 6:
+        return None
+    coef = np.polyfit(xs[keep], shifts[keep], 2)
+    rms = float(np.sqrt(np.mean((shifts[keep] - np.polyval(coef, xs[keep])) ** 2)))
+    c2, c1, _c0 = (float(c) for c in coef)
+    sag = abs(c2) * (float(xs[keep][-1] - xs[keep][0]) / 2) ** 2
+    line_h = float(np.median([b - a for a, b in runs])) if runs else h / 4
+    if sag < BOW_MIN_SAG * line_h or rms > 0.25 * sag:
+        return None
+    xx, yy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    x = np.arange(w, dtype=np.float64)
+    lift = (c2 * x * x + c1 * x) - (c2 * w * w / 4 + c1 * w / 2)  # the middle stays put
+    return cv2.remap(band, xx, yy + lift.astype(np.float32)[None, :], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
 def _deskewed(band: np.ndarray, max_deg: float = 8.0) -> np.ndarray | None:
