@@ -480,6 +480,33 @@ def test_pdf_without_image_and_with_image(tmp_path):
     assert reads and reads[0].lines == doc.lines
 
 
+@pytest.mark.parametrize("turn", [cv2.ROTATE_90_CLOCKWISE, cv2.ROTATE_90_COUNTERCLOCKWISE])
+def test_a_file_scanned_sideways_is_read_and_its_corners_given_as_it_came(tmp_path, turn):
+    """A passport laid sideways on a flatbed scanner (or a photo taken so): a file is read
+    again a quarter turn round when nothing valid is found; a camera frame is not."""
+    from border_app.ocr.reader import default_reader
+
+    doc = synthdocs.make_doc(14, fmt="TD3", width=900, clean=True)
+    upright = read_frame(doc.image)
+    assert upright and upright[0].lines == doc.lines
+    img = cv2.rotate(doc.image, turn)
+    path = tmp_path / "sideways.png"
+    cv2.imwrite(str(path), img)
+    reads = read_file(path)
+    assert reads and reads[0].lines == doc.lines and reads[0].valid
+    assert not read_frame(img)  # frames: not turned (an empty frame would cost twice)
+    # the corners, given in the file as it came, are the upright reading's turned alike
+    h, w = doc.image.shape[:2]
+    pts = np.array(upright[0].corners, np.float32)
+    if turn == cv2.ROTATE_90_CLOCKWISE:
+        turned = np.stack([h - 1 - pts[:, 1], pts[:, 0]], axis=1)
+    else:
+        turned = np.stack([pts[:, 1], w - 1 - pts[:, 0]], axis=1)
+    got = np.array(reads[0].corners, np.float32)
+    assert np.abs(got - turned).max() < 0.03 * w
+    assert default_reader().read(img, sideways=True)[0].lines == doc.lines
+
+
 def test_cli_scan_json(tmp_path, capsys):
     from border_app.cli import main
 

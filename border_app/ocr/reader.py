@@ -222,9 +222,15 @@ class MrzReader:
                 best = r
         return best
 
-    def read(self, image: np.ndarray) -> list[MrzRead]:
+    def read(self, image: np.ndarray, sideways: bool = False) -> list[MrzRead]:
         """All MRZs found in an image (grayscale, BGR or BGRA numpy array, any numeric
-        type; an empty or shapeless array holds none)."""
+        type; an empty or shapeless array holds none).
+
+        ``sideways``: when no valid MRZ is found, the image is read again turned by a
+        quarter turn (a passport scanned or photographed sideways, either way: the reader
+        settles upside-down itself); the corners are given in the image as it came. Files
+        are read so; camera frames are not by default (an empty frame would take twice as
+        long, and the official sees the document and turns it)."""
         image = np.asarray(image)
         if image.ndim == 3 and image.shape[2] == 1:
             image = image[:, :, 0]
@@ -236,7 +242,15 @@ class MrzReader:
             gray = np.nan_to_num(gray.astype(np.float32), nan=0.0, posinf=0.0, neginf=0.0)
             gray = cv2.normalize(gray, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
         with one_blas_thread():
-            return self._read_gray(gray)
+            found = self._read_gray(gray)
+            if sideways and not any(r.valid for r in found):
+                turned = self._read_gray(cv2.rotate(gray, cv2.ROTATE_90_COUNTERCLOCKWISE))
+                if any(r.valid for r in turned) or not found:
+                    w = gray.shape[1]
+                    for r in turned:  # (x, y) turned is (w - 1 - y, x) in the image
+                        r.corners = [[float(w - 1 - y), float(x)] for x, y in r.corners]
+                    found = turned
+            return found
 
     @staticmethod
     def _scale_corners(r: MrzRead, s: float) -> MrzRead:
