@@ -1,7 +1,7 @@
 """Our own offline MRZ reader for document images (OCR-B), numpy + OpenCV only.
 
 Pipeline: locate the MRZ band (black-hat + gradient morphology), rectify it (rotation,
-upside-down, moderate perspective, a bow along its lines; files also a quarter turn), split
+upside-down, moderate perspective, a bow along its lines; files at any angle), split
 it into lines, segment the fixed-pitch OCR-B characters, classify each with small numpy
 models (weights in ``resources/models``), then decode each line with the format's structure
 and check digits; the lines go to :func:`border_app.mrz.parse`.
@@ -36,12 +36,12 @@ def read_frame(frame: "np.ndarray") -> "list[MrzRead]":
 def read_file(path: Any) -> "list[MrzRead]":
     """MRZs in an image file (JPEG, PNG, TIFF, BMP) or a scanner PDF's first-page image.
 
-    A document scanned or photographed sideways (a quarter turn either way) is read too.
+    A document turned further than the reader's 15 degrees (at any angle, sideways) is read too.
     Raises :class:`~border_app.errors.InvalidInput` for unreadable, truncated or huge files."""
     from .inputs import load_image as _load
     from .reader import default_reader
 
-    return default_reader().read(_load(path), sideways=True)
+    return default_reader().read(_load(path), turn=True)
 
 
 def load_image(path: Any) -> "np.ndarray":

@@ -344,6 +344,35 @@ def find_bands(gray: np.ndarray) -> list[Band]:
     return bands
 
 
+def text_angle(gray: np.ndarray, step: float = 1.0) -> float | None:
+    """The direction of the image's text lines, in degrees in [-90, 90) (image axes, y
+    down: lines along (cos a, sin a)); None when the image holds too little ink.
+
+    Dark strokes (a black-hat about a small character wide, on the image brought to 480 px)
+    are projected across each direction in turn; the text lines' direction is the one whose
+    projection is the most peaked (the strokes pile up in the lines' rows). About 8 ms."""
+    h, w = gray.shape[:2]
+    s = 480.0 / max(h, w)
+    small = cv2.resize(gray, None, fx=s, fy=s, interpolation=cv2.INTER_AREA) if s < 1 else gray
+    bh = cv2.morphologyEx(small, cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (7, 7)))
+    ys, xs = np.nonzero(bh > max(20.0, float(np.percentile(bh, 95))))
+    if len(xs) < 50:
+        return None
+    if len(xs) > 30_000:
+        pick = np.random.default_rng(0).choice(len(xs), 30_000, replace=False)
+        xs, ys = xs[pick], ys[pick]
+    xs, ys = xs.astype(np.float32), ys.astype(np.float32)
+    best, best_a = -1.0, 0.0
+    for a in np.arange(-90.0, 90.0, step):
+        t = np.deg2rad(a)
+        across = -xs * np.sin(t) + ys * np.cos(t)
+        hist = np.bincount((across - across.min()).astype(np.int32)).astype(np.float64)
+        score = float((hist * hist).sum())
+        if score > best:
+            best, best_a = score, float(a)
+    return best_a
+
+
 LINE_PITCH = 1.9  # distance between MRZ lines in heights of one line's gradient rectangle
 MRZ_LINE_ASPECT = 15  # a lone rectangle this long for its height may be one MRZ line
 

@@ -15,7 +15,7 @@ from ..mrz.result import Problem
 from .classifier import Classifier, default_classifier, one_blas_thread, search_classifier, small_classifiers
 from .glyphs import CHARSET, INDEX
 from .decode import FIRST_LETTER, checks_passed, decode, decode_line, doubtful, guess_format
-from .locate import find_bands
+from .locate import find_bands, text_angle
 from .segment import grid_fitted_cells, line_geometry, segment_line
 
 FIRST_LETTER_DOUBT = 0.01  # P/V probability above which a two-line MRZ is decoded as both formats
@@ -27,6 +27,7 @@ SMALL_BAND_PX = 480  # MRZ bands narrower than this (source pixels) are also rea
 # unmarked from 11 to 3, and none of the 1,065 right ones was demoted, their most marks
 # being 13 of 88; with random names instead of the generator's lists, 38 wrong and 1 right)
 DOUBT_SHARE = 0.15
+TURN_MIN_DEG = 12.0  # text turned less than this is read as it is (the band finder reaches ~15)
 LENGTHS = {"TD1": 30, "TD2": 36, "TD3": 44, "MRVA": 44, "MRVB": 36}
 
 
@@ -222,15 +223,16 @@ class MrzReader:
                 best = r
         return best
 
-    def read(self, image: np.ndarray, sideways: bool = False) -> list[MrzRead]:
+    def read(self, image: np.ndarray, turn: bool = False) -> list[MrzRead]:
         """All MRZs found in an image (grayscale, BGR or BGRA numpy array, any numeric
         type; an empty or shapeless array holds none).
 
-        ``sideways``: when no valid MRZ is found, the image is read again turned by a
-        quarter turn (a passport scanned or photographed sideways, either way: the reader
-        settles upside-down itself); the corners are given in the image as it came. Files
-        are read so; camera frames are not by default (an empty frame would take twice as
-        long, and the official sees the document and turns it)."""
+        ``turn``: when no valid MRZ is found, the image is read again turned so that its
+        text lines lie level (:func:`~border_app.ocr.locate.text_angle`; a document at 20
+        or 45 degrees), then a quarter turn round (a passport laid sideways on a scanner;
+        the reader settles upside-down itself); the corners are given in the image as it
+        came. Files are read so; camera frames are not by default (an empty frame would
+        take two to three times as long, and the official sees the document and turns it)."""
         image = np.asarray(image)
         if image.ndim == 3 and image.shape[2] == 1:
             image = image[:, :, 0]
@@ -243,14 +245,46 @@ class MrzReader:
             gray = cv2.normalize(gray, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
         with one_blas_thread():
             found = self._read_gray(gray)
-            if sideways and not any(r.valid for r in found):
-                turned = self._read_gray(cv2.rotate(gray, cv2.ROTATE_90_COUNTERCLOCKWISE))
+            if not turn or any(r.valid for r in found):
+                return found
+            # turned further than the band finder reaches (about 15 degrees): read again
+            # with the text lines made level, then a quarter turn round if that was not it
+            angles = []
+            a = text_angle(gray)
+            if a is not None and abs(a) > TURN_MIN_DEG:
+                angles.append(a)
+            if not any(abs(abs(x) - 90) <= TURN_MIN_DEG for x in angles):
+                angles.append(90.0)
+            for a in angles:
+                turned = self._read_turned(gray, a)
                 if any(r.valid for r in turned) or not found:
-                    w = gray.shape[1]
-                    for r in turned:  # (x, y) turned is (w - 1 - y, x) in the image
-                        r.corners = [[float(w - 1 - y), float(x)] for x, y in r.corners]
                     found = turned
+                if any(r.valid for r in found):
+                    break
             return found
+
+    def _read_turned(self, gray: np.ndarray, angle: float) -> list[MrzRead]:
+        """The readings of ``gray`` turned so that lines along ``angle`` (degrees, image
+        axes) lie level, on a canvas holding all of it; corners given in ``gray``."""
+        h, w = gray.shape
+        if abs(abs(angle) - 90) < 0.5:  # a quarter turn, exactly
+            code = cv2.ROTATE_90_COUNTERCLOCKWISE if angle > 0 else cv2.ROTATE_90_CLOCKWISE
+            img = cv2.rotate(gray, code)
+            m = np.array([[0, 1, 0], [-1, 0, w - 1]] if angle > 0 else [[0, -1, h - 1], [1, 0, 0]], np.float64)
+        else:
+            m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+            c, s = abs(m[0, 0]), abs(m[0, 1])
+            nw, nh = int(math.ceil(h * s + w * c)), int(math.ceil(h * c + w * s))
+            m[0, 2] += nw / 2 - w / 2
+            m[1, 2] += nh / 2 - h / 2
+            img = cv2.warpAffine(gray, m, (nw, nh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
+                                 borderValue=float(np.median(gray)))
+        back = cv2.invertAffineTransform(m)
+        reads = self._read_gray(img)
+        for r in reads:
+            pts = np.array(r.corners, np.float64)
+            r.corners = [[float(x), float(y)] for x, y in pts @ back[:, :2].T + back[:, 2]]
+        return reads
 
     @staticmethod
     def _scale_corners(r: MrzRead, s: float) -> MrzRead:
