@@ -544,6 +544,42 @@ def test_a_file_turned_at_any_angle_is_read(tmp_path, angle):
     assert np.linalg.norm(np.mean(reads[0].corners, axis=0) - centre) < 0.03 * w
 
 
+def _cut_td1(seed: int, into: float, side: str = "left") -> tuple[np.ndarray, list[str]]:
+    """A clean TD1 card cut at its MRZ's ``side``, ``into`` pitches inside the text (negative:
+    that much blank left before the cut), as a camera frame or a scan's crop cuts it."""
+    doc = synthdocs.make_doc(seed, fmt="TD1", width=800, clean=True)
+    ppm = 800 / synthdocs.SIZES_MM["TD1"][0]
+    left = (synthdocs.SIZES_MM["TD1"][0] - 30 * 2.54) / 2 * ppm
+    if side == "left":
+        img = doc.image[:, int(round(left + into * 2.54 * ppm)) :]
+    else:
+        img = doc.image[:, : int(round(left + (30 - into) * 2.54 * ppm))]
+    return cv2.copyMakeBorder(img, 60, 60, 0, 0, cv2.BORDER_CONSTANT, value=(90, 100, 110)), doc.lines
+
+
+@pytest.mark.parametrize("seed", [8_500_001, 8_500_010, 8_500_016])
+def test_an_mrz_cut_by_the_image_edge_is_not_valid(seed):
+    """A card half out of the camera's view: the names line (no check digit) lost half its
+    first letter, and was read `LSSOUFOU`, `DUEDRAOGO`, `TL<BASRI`, every check passing."""
+    img, lines = _cut_td1(seed, 0.5)
+    reads = read_frame(img)
+    assert reads and not reads[0].valid
+    assert "at_edge" in [p.kind for p in reads[0].result.problems]
+    whole, lines = _cut_td1(seed, -1.0)  # a character's blank before the image's edge: whole
+    reads = read_frame(whole)
+    assert reads and reads[0].valid and reads[0].lines == lines
+    for side in ("left", "right"):
+        reads = read_frame(_cut_td1(seed, 0.0, side)[0])  # the text touches the edge
+        assert reads and not reads[0].valid
+
+
+def test_the_edge_message_is_translated():
+    from border_app.mrz.result import Problem
+
+    assert "bord de l'image" in Problem("at_edge").message("fr")
+    assert "edge of the image" in Problem("at_edge").message("en")
+
+
 def test_cli_scan_json(tmp_path, capsys):
     from border_app.cli import main
 

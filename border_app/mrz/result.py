@@ -43,6 +43,10 @@ _MESSAGES = {
         "Too many characters read with doubt ({found} of {expected}): the check digits can pass by chance. "
         "Take a sharper or closer picture."
     ),
+    "at_edge": N_(
+        "The machine-readable zone runs into the edge of the image: a character may be missing. "
+        "Bring the whole document into view."
+    ),
 }
 
 

@@ -359,6 +359,7 @@ class MrzReader:
         for flip in (False, True):
             memo: dict = {}
             lines = band.lines if not flip else [cv2.rotate(im, cv2.ROTATE_180) for im in band.lines[::-1]]
+            edges = (band.at_edge or [False] * len(band.lines))[:: -1 if flip else 1]
             for k, end in _windows(len(lines)):
                 # the MRZ is usually the last k lines of the band (the band may include
                 # text above); a junk line (edge, shadow) may follow it
@@ -373,7 +374,7 @@ class MrzReader:
                 if best is None or score > best[0]:
                     corners = band.corners if not flip else band.corners[[2, 3, 0, 1]]
                     r.corners = [[float(x), float(y)] for x, y in corners]
-                    best = (score, r)
+                    best = (score, r, any(edges[end - k : end]))
             if best is not None and _good(best[1]):
                 break
         if best is None:
@@ -386,6 +387,10 @@ class MrzReader:
         n = sum(len(line) for line in r.lines)
         if r.result is not None and len(r.uncertain) >= DOUBT_SHARE * n:
             r.result.problems.append(Problem("doubtful", found=str(len(r.uncertain)), expected=str(n)))
+        if r.result is not None and best[2]:
+            # the MRZ runs into the image's edge: a character may be missing there, and a
+            # name (no check digit) can be read short with every check passing
+            r.result.problems.append(Problem("at_edge"))
         return r
 
 
