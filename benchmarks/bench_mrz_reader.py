@@ -22,6 +22,10 @@ Sets:
 * a page bowing along the MRZ: tests/synthdocs.py ``bent_doc`` (clean documents of 640-1,000
   px, the middle lifted or lowered against the ends by 1-3% of the width, turned up to 10
   degrees), seeds 8,100,000+ (8,000,000+ served to choose changes);
+* one end of the page curling: tests/synthdocs.py ``curled_doc`` (the same, but from a point
+  0-60% of the way from the middle to one end, the columns move quadratically, by 1-3% of the
+  width at the end: a corner of the page lifting), seeds 8,800,000+ (8,700,000+ served to
+  choose changes);
 * 1280x720 frames: synthetic documents pasted into 1280x720 camera-like frames, then 20
   frames without a document (time per frame, and any reading found: a capture screen reads
   every frame until a document comes).
@@ -244,7 +248,9 @@ def main() -> None:
     ap.add_argument("--glare", type=int, default=100, help="documents with a glare spot over the MRZ (glare set)")
     ap.add_argument("--shadow", type=int, default=100, help="documents with a shadow's edge across the MRZ (shadow set)")
     ap.add_argument("--bent", type=int, default=100, help="documents whose page bows along the MRZ (bent set)")
-    ap.add_argument("--sets", default="lines,docs,docsdeg,synthetic,synthnames,glare,shadow,bent,frames", help="comma-separated subset")
+    ap.add_argument("--curled", type=int, default=100, help="documents one end of which curls (curled set)")
+    ap.add_argument("--sets", default="lines,docs,docsdeg,synthetic,synthnames,glare,shadow,bent,curled,frames",
+                    help="comma-separated subset")
     args = ap.parse_args()
     import cv2
 
@@ -379,10 +385,11 @@ def main() -> None:
     else:
         print("  not run (--sets)")
 
-    # 3b. glare over the MRZ, a shadow's edge across it, a page bowing along it
+    # 3b. glare over the MRZ, a shadow's edge across it, a page bowing along it or curling at one end
     for name, make, base, what in (("glare", synthdocs.glare_doc, 7_100_000, "glare over the MRZ"),
                                    ("shadow", synthdocs.shadow_doc, 7_600_000, "a shadow's edge across the MRZ"),
-                                   ("bent", synthdocs.bent_doc, 8_100_000, "a page bowing along the MRZ")):
+                                   ("bent", synthdocs.bent_doc, 8_100_000, "a page bowing along the MRZ"),
+                                   ("curled", synthdocs.curled_doc, 8_800_000, "one end of the page curling")):
         n = getattr(args, name)
         print(f"\n[{what}: synthdocs.{make.__name__}, {n} documents, seeds {base:,}+]")
         if name in sets:

@@ -306,28 +306,42 @@ def test_mrz_on_a_bowed_page_is_read_right(seed):
     assert reads and reads[0].lines == doc.lines and reads[0].valid
 
 
-def _bowed_band(sag: float) -> np.ndarray:
+@pytest.mark.parametrize("seed", [8_700_040, 8_700_011, 8_700_002, 8_700_013, 8_700_004])  # one per format
+def test_mrz_on_a_page_with_a_curling_corner_is_read_right(seed):
+    """One end of the page curls (a corner lifting): the lines' heights along the band stray
+    from a straight course at that end only, which no parabola fits; they are followed
+    strip by strip (on the code that took out parabolas only, 69 of 100 such documents were
+    read right, on the code before that 48, with 17 and 22 wrong readings passing their
+    checks)."""
+    doc = synthdocs.curled_doc(seed)
+    reads = read_frame(doc.image)
+    assert reads and reads[0].lines == doc.lines and reads[0].valid
+
+
+def _bowed_band(sag: float, curl: bool = False) -> np.ndarray:
     """A rectified band of two MRZ lines (capitals 36 px), its columns moved by
-    ``sag * (1 - u**2)`` (``u`` from -1 to 1 across the band)."""
+    ``sag * (1 - u**2)`` (``u`` from -1 to 1 across the band), or with ``curl`` by
+    ``sag * t**2`` over its last third (``t`` from 0 to 1 there)."""
     a, b = (render_line(t, 36.0) for t in TD2)
     lines = np.vstack([np.pad(a, ((40, 20), (60, 60))), np.pad(b, ((20, 40), (60, 60)))])
     band = (235 - 200 * lines).astype(np.float32)
     h, w = band.shape
     xx, yy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
     u = xx / (w - 1) * 2 - 1
-    return cv2.remap(band, xx, yy - sag * (1 - u * u), cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).astype(np.uint8)
+    lift = sag * np.clip((u - 1 / 3) * 1.5, 0, 1) ** 2 if curl else sag * (1 - u * u)
+    return cv2.remap(band, xx, yy - lift, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).astype(np.uint8)
 
 
 def _line_centres(band: np.ndarray, strips: int = 8) -> np.ndarray:
-    """The ink's centre row in each strip of ``band`` (its ends left out)."""
+    """The ink's centre row in each strip of ``band``."""
     ink = (band < 128).astype(np.float32)
     rows = np.arange(ink.shape[0], dtype=np.float32)
     sw = band.shape[1] // strips
-    cols = [ink[:, i * sw : (i + 1) * sw].sum(axis=1) for i in range(1, strips - 1)]
+    cols = [ink[:, i * sw : (i + 1) * sw].sum(axis=1) for i in range(strips)]
     return np.array([(c * rows).sum() / c.sum() for c in cols])
 
 
-def test_a_bowed_band_is_made_level_and_a_flat_one_left_alone():
+def test_a_bowed_or_curled_band_is_made_level_and_a_flat_one_left_alone():
     from border_app.ocr import locate
 
     flat = _bowed_band(0.0)
@@ -340,8 +354,14 @@ def test_a_bowed_band_is_made_level_and_a_flat_one_left_alone():
         assert np.ptp(_line_centres(bowed) - straight) > 10
         level = locate._unbowed(bowed, locate.split_lines(bowed))
         assert level is not None
-        assert np.ptp(_line_centres(level) - straight) < 2
+        assert np.ptp(_line_centres(level) - straight) < 3
         assert len(locate.split_lines(level)) == 2
+    for lift in (-20.0, 20.0):  # one end curling: followed strip by strip
+        curled = _bowed_band(lift, curl=True)
+        assert np.ptp(_line_centres(curled) - straight) > 8
+        level = locate._unbowed(curled, locate.split_lines(curled))
+        assert level is not None
+        assert np.ptp(_line_centres(level) - straight) < 3
 
 
 def test_flat_field_evens_out_a_shadow():

@@ -478,19 +478,25 @@ def _band(gray: np.ndarray, rect: tuple) -> Band | None:
 
 BOW_STRIPS = 16  # the band's width is cut into this many strips to follow its lines' height
 BOW_MIN_SAG = 0.25  # of a text line's height: a smaller bow is left to the straight paths
+CURL_MIN = 0.2  # of a text line's height: an end straying this far from a straight course
 
 
 def _unbowed(band: np.ndarray, runs: list[tuple[int, int]]) -> np.ndarray | None:
     """``band`` with its text lines made straight when they bow (a passport's page curls
-    towards its spine, a card held by its edges bends), else None.
+    towards its spine, a card held by its edges bends) or an end of them curls (a corner of
+    the page lifting), else None.
 
     A bowed MRZ's rectified lines rise (or fall) towards both ends: a line's row crop cuts
     the end characters and picks up the next line's, and the lines may merge in the row
     profile. The band's width is cut into strips; each strip's row profile of horizontal
     gradients (text strokes, not the document's edge along the lines) is matched against
     its inner neighbour's, from the middle outwards, giving the text's height along the
-    band; a parabola fitted to it is taken out when its sag reaches ``BOW_MIN_SAG`` of a
-    line's height (its tilt with it: the lines come out level)."""
+    band (a match moving more than 0.4 of a line's height per strip, or a lone strip off
+    both its neighbours, is left out: a strip past the document, a stamp). A parabola that
+    fits those heights well is taken out when its sag reaches ``BOW_MIN_SAG`` of a line's
+    height; otherwise the heights themselves, joined by straight pieces, when they stray
+    from a straight course by ``CURL_MIN`` of a line's height. The tilt goes with them: the
+    lines come out level."""
     h, w = band.shape
     sw = (w - 1) // BOW_STRIPS  # strips of the column differences
     if sw < 8 or h < 12:
@@ -504,6 +510,7 @@ def _unbowed(band: np.ndarray, runs: list[tuple[int, int]]) -> np.ndarray | None
     good = mass > 0.25 * float(np.median(mass[mass > 0]))
     if good.sum() < 6:
         return None
+    line_h = float(np.median([b - a for a, b in runs])) if runs else h / 4
     reach = max(2, int(0.12 * h))
 
     def offset(a: np.ndarray, b: np.ndarray) -> float:
@@ -517,35 +524,45 @@ def _unbowed(band: np.ndarray, runs: list[tuple[int, int]]) -> np.ndarray | None
                 off = 0.5 * (sc[k - 1] - sc[k + 1]) / den
         return k - reach + off
 
-    mid = BOW_STRIPS // 2
-    shifts = np.zeros(BOW_STRIPS)
+    idx = np.flatnonzero(good)
+    mid = int(idx[np.argmin(np.abs(idx - BOW_STRIPS // 2))])
+    heights = np.full(BOW_STRIPS, np.nan)
+    heights[mid] = 0.0
     for step in (1, -1):
-        ref, at = mid, 0.0
-        i = mid + step
-        while 0 <= i < BOW_STRIPS:
-            if good[i] and good[ref]:
-                at = at + offset(prof[ref], prof[i])
-                ref = i
-            shifts[i] = at
-            i += step
-    xs = (np.arange(BOW_STRIPS) + 0.5) * sw
-    coef = np.polyfit(xs[good], shifts[good], 2)
-    # a strip whose match went astray (an end past the document, a stamp) is left out; a
-    # jump inside the chain leaves large residuals everywhere and nothing is unbowed
-    res = np.abs(shifts - np.polyval(coef, xs))
-    keep = good & (res <= max(1.5, 3 * float(np.median(res[good]))))
+        ref = mid
+        for i in range(mid + step, BOW_STRIPS if step > 0 else -1, step):
+            if good[i]:
+                d = offset(prof[ref], prof[i])
+                if abs(d) <= 0.4 * line_h * abs(i - ref):
+                    heights[i] = heights[ref] + d
+                    ref = i
+    keep = ~np.isnan(heights)
+    ki = np.flatnonzero(keep)
+    for a, b, c in zip(ki, ki[1:], ki[2:]):
+        between = heights[a] + (heights[c] - heights[a]) * (b - a) / (c - a)
+        if abs(heights[b] - between) > 0.25 * line_h and (heights[b] - heights[a]) * (heights[c] - heights[b]) < 0:
+            keep[b] = False
     if keep.sum() < 6:
         return None
-    coef = np.polyfit(xs[keep], shifts[keep], 2)
-    rms = float(np.sqrt(np.mean((shifts[keep] - np.polyval(coef, xs[keep])) ** 2)))
-    c2, c1, _c0 = (float(c) for c in coef)
-    sag = abs(c2) * (float(xs[keep][-1] - xs[keep][0]) / 2) ** 2
-    line_h = float(np.median([b - a for a, b in runs])) if runs else h / 4
-    if sag < BOW_MIN_SAG * line_h or rms > 0.25 * sag:
-        return None
-    xx, yy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
+    xs = (np.arange(BOW_STRIPS) + 0.5) * sw
+    xk, hk = xs[keep], heights[keep]
     x = np.arange(w, dtype=np.float64)
-    lift = (c2 * x * x + c1 * x) - (c2 * w * w / 4 + c1 * w / 2)  # the middle stays put
+    coef = np.polyfit(xk, hk, 2)
+    rms = float(np.sqrt(np.mean((hk - np.polyval(coef, xk)) ** 2)))
+    sag = abs(float(coef[0])) * (float(xk[-1] - xk[0]) / 2) ** 2
+    if sag >= BOW_MIN_SAG * line_h and rms <= 0.25 * sag:
+        lift = np.polyval(coef, x)
+    else:
+        c1, c0 = np.polyfit(xk, hk, 1)
+        if float(np.abs(hk - (c1 * xk + c0)).max()) < CURL_MIN * line_h:
+            return None
+        lift = np.interp(x, xk, hk)
+        # beyond the outer strips' centres, the outer pieces' slopes go on
+        lo, hi = x < xk[0], x > xk[-1]
+        lift[lo] = hk[0] + (x[lo] - xk[0]) * (hk[1] - hk[0]) / (xk[1] - xk[0])
+        lift[hi] = hk[-1] + (x[hi] - xk[-1]) * (hk[-1] - hk[-2]) / (xk[-1] - xk[-2])
+    lift -= lift[w // 2]  # the middle stays put
+    xx, yy = np.meshgrid(np.arange(w, dtype=np.float32), np.arange(h, dtype=np.float32))
     return cv2.remap(band, xx, yy + lift.astype(np.float32)[None, :], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
 
 
