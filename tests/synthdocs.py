@@ -34,6 +34,7 @@ import numpy as np
 FORMATS = ("TD1", "TD2", "TD3", "MRVA", "MRVB")
 SIZES_MM = {"TD1": (85.6, 54.0), "TD2": (105.0, 74.0), "TD3": (125.0, 88.0), "MRVA": (125.0, 88.0), "MRVB": (105.0, 74.0)}
 WIDTHS = (250, 400, 640, 1000, 1400, 2000)
+LENGTHS = {"TD1": 30, "TD2": 36, "TD3": 44, "MRVA": 44, "MRVB": 36}  # characters per MRZ line
 SURNAMES = ["ERIKSSON", "MAHAMADOU", "ISSOUFOU", "OUEDRAOGO", "DIALLO", "TRAORE", "KONE", "ABDOU", "MOUSSA", "SANI", "O CONNOR", "AL BASRI", "KANE", "BOUBACAR", "HAMIDOU"]
 GIVEN = ["ANNA MARIA", "AMINATA", "IBRAHIM", "FATI", "OUMAROU", "HADIZA", "MOHAMED ALI", "AISSA", "SEYDOU", "MARIAMA", "YACOUBA", "ZEINABOU", "K", "JEAN PIERRE"]
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
@@ -78,6 +79,14 @@ def random_mrz(rng: np.random.Generator, fmt: str, names_rng: np.random.Generato
     return builder(**kw)
 
 
+def mrz_start(fmt: str, width_px: int) -> tuple[float, float]:
+    """Where the MRZ's text begins on a ``width_px`` wide document of ``fmt`` (px from its
+    left edge: the lines are centred at the 2.54 mm pitch), and that pitch in px."""
+    wmm = SIZES_MM[fmt][0]
+    ppm = width_px / wmm
+    return (wmm - LENGTHS[fmt] * 2.54) / 2 * ppm, 2.54 * ppm
+
+
 def render_document(lines: list[str], fmt: str, width_px: int, rng: np.random.Generator) -> np.ndarray:
     """A clean grayscale card (uint8) with the MRZ at the bottom."""
     from border_app.ocr.glyphs import render_line
@@ -111,7 +120,7 @@ def render_document(lines: list[str], fmt: str, width_px: int, rng: np.random.Ge
         cy = (bottom - (n - 1 - i) * 4.2) * ppm
         mh, mw = m.shape
         top = int(round(cy - mh / 2))
-        left = int(round((wmm - len(line) * 2.54) / 2 * ppm))
+        left = int(round(mrz_start(fmt, width_px)[0]))
         mw = min(mw, width_px - left)
         card[top : top + mh, left : left + mw] -= 200 * m[:, :mw]
     return np.clip(card, 0, 255).astype(np.uint8)

@@ -527,15 +527,16 @@ def test_a_file_scanned_sideways_is_read_and_its_corners_given_as_it_came(tmp_pa
     assert default_reader().read(img, turn=True)[0].lines == doc.lines
 
 
-def _turned(img: np.ndarray, angle: float) -> np.ndarray:
-    """``img`` turned counter-clockwise by ``angle`` degrees on a canvas holding all of it."""
+def _turned(img: np.ndarray, angle: float) -> tuple[np.ndarray, np.ndarray]:
+    """``img`` turned counter-clockwise by ``angle`` degrees on a canvas holding all of it,
+    and the 2x3 matrix taking ``img``'s points to the canvas."""
     h, w = img.shape[:2]
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
     c, s = abs(m[0, 0]), abs(m[0, 1])
     nw, nh = int(h * s + w * c), int(h * c + w * s)
     m[0, 2] += nw / 2 - w / 2
     m[1, 2] += nh / 2 - h / 2
-    return cv2.warpAffine(img, m, (nw, nh), borderValue=(80, 80, 80))
+    return cv2.warpAffine(img, m, (nw, nh), borderValue=(80, 80, 80)), m
 
 
 @pytest.mark.parametrize("angle", [-70.0, -35.0, 25.0, 50.0])
@@ -545,7 +546,7 @@ def test_a_file_turned_at_any_angle_is_read(tmp_path, angle):
     from border_app.ocr.locate import text_angle
 
     doc = synthdocs.make_doc(15, fmt="TD1", width=800, clean=True)
-    img = _turned(doc.image, angle)
+    img, m = _turned(doc.image, angle)
     assert not read_frame(img)  # beyond the band finder's reach
     est = text_angle(cv2.cvtColor(img, cv2.COLOR_BGR2GRAY))
     assert abs((est + angle + 90) % 180 - 90) <= 2  # the lines run at -angle in image axes
@@ -555,25 +556,19 @@ def test_a_file_turned_at_any_angle_is_read(tmp_path, angle):
     assert reads and reads[0].lines == doc.lines and reads[0].valid
     # the corners lie on the MRZ as it is in the file: its centre, turned alike
     upright = read_frame(doc.image)[0]
-    h, w = doc.image.shape[:2]
-    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
-    nh, nw = img.shape[:2]
-    m[0, 2] += nw / 2 - w / 2
-    m[1, 2] += nh / 2 - h / 2
     centre = np.mean(upright.corners, axis=0) @ m[:, :2].T + m[:, 2]
-    assert np.linalg.norm(np.mean(reads[0].corners, axis=0) - centre) < 0.03 * w
+    assert np.linalg.norm(np.mean(reads[0].corners, axis=0) - centre) < 0.03 * doc.image.shape[1]
 
 
 def _cut_td1(seed: int, into: float, side: str = "left") -> tuple[np.ndarray, list[str]]:
     """A clean TD1 card cut at its MRZ's ``side``, ``into`` pitches inside the text (negative:
     that much blank left before the cut), as a camera frame or a scan's crop cuts it."""
     doc = synthdocs.make_doc(seed, fmt="TD1", width=800, clean=True)
-    ppm = 800 / synthdocs.SIZES_MM["TD1"][0]
-    left = (synthdocs.SIZES_MM["TD1"][0] - 30 * 2.54) / 2 * ppm
+    left, pitch = synthdocs.mrz_start("TD1", 800)
     if side == "left":
-        img = doc.image[:, int(round(left + into * 2.54 * ppm)) :]
+        img = doc.image[:, int(round(left + into * pitch)) :]
     else:
-        img = doc.image[:, : int(round(left + (30 - into) * 2.54 * ppm))]
+        img = doc.image[:, : int(round(left + (30 - into) * pitch))]
     return cv2.copyMakeBorder(img, 60, 60, 0, 0, cv2.BORDER_CONSTANT, value=(90, 100, 110)), doc.lines
 
 
