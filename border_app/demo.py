@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta, timezone
 from itertools import accumulate
 
+from . import clock
 from .model import (
     CrossingData,
     Direction,
@@ -191,7 +192,6 @@ _FORMATS = (("TD3", 62), ("TD1", 28), ("TD2", 5), ("MRVA", 3), ("MRVB", 2))
 # local (UTC+1) hour of crossing: posts open about 6:00-19:00, busy mornings and afternoons
 _HOURS = ((6, 3), (7, 7), (8, 11), (9, 12), (10, 11), (11, 9), (12, 6), (13, 5), (14, 7), (15, 9),
           (16, 9), (17, 7), (18, 4))
-_NIGER_UTC_OFFSET = timedelta(hours=1)
 _LETTERS = "ABCDEFGHJKLMNPRSTUVWXYZ"
 _DIGITS = "0123456789"
 
@@ -267,7 +267,7 @@ def generate_travellers(n: int, *, seed: int = 0, end: datetime | None = None, w
     if weeks < 1:
         raise ValueError("weeks must be at least 1")
     if end is None:
-        end = datetime.now(timezone.utc).replace(second=0, microsecond=0)
+        end = clock.utcnow().replace(second=0, microsecond=0)
     elif end.tzinfo is None:
         end = end.replace(tzinfo=timezone.utc)
     if today is None:
@@ -283,8 +283,8 @@ def generate_travellers(n: int, *, seed: int = 0, end: datetime | None = None, w
         # -- one travelling party: one crossing shared by every member ------------------
         day = first_day + timedelta(days=min(days - 1, produced * days // max(n, 1)))
         hour = _HOUR_W.pick(rng)
-        local = datetime.combine(day, time(hour, int(r() * 60)), tzinfo=timezone.utc)
-        crossed_at = local - _NIGER_UTC_OFFSET
+        crossed_at = datetime.combine(day, time(hour, int(r() * 60)), tzinfo=clock.POST_TIMEZONE) \
+            .astimezone(timezone.utc)
         if crossed_at > end:
             crossed_at = end - timedelta(minutes=int(r() * 90) + 1)
         direction = Direction.ENTRY if r() < 0.55 else Direction.EXIT

@@ -88,10 +88,10 @@ import json
 import secrets
 import unicodedata
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from . import clock
 from .atomic import atomic_write
 from .errors import InvalidInput, KeyStoreError
 from .i18n import _
@@ -131,7 +131,7 @@ KDF_MAX_PARALLELISM = 8
 # --------------------------------------------------------------------------- helpers
 
 def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return clock.utcnow().replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _b64e(data: bytes) -> str:

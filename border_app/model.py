@@ -13,9 +13,10 @@ import enum
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from typing import Any
 
+from . import clock
 from .i18n import N_, _
 from .roles import Role
 
@@ -25,7 +26,7 @@ def new_id() -> str:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.utcnow()
 
 
 class Direction(str, enum.Enum):

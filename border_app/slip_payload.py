@@ -42,6 +42,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timezone
 from typing import Any
 
+from . import clock
 from .errors import InvalidInput
 from .i18n import _
 from .certificates.base45 import b45decode, b45encode  # Base45 (RFC 9285), one implementation
@@ -427,7 +428,7 @@ def verify_slip_text(text: str, lookup: Lookup, at: datetime | None = None):
             result.errors.append(_("The signature of this slip is not valid: it may have been altered."))
         else:
             result.signature = "valid"
-    now = at or datetime.now(timezone.utc)
+    now = at or clock.utcnow()
     if now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)
     if (payload.issued_at - now).total_seconds() > 86400:
@@ -441,7 +442,7 @@ def new_payload(*, record_id: str, post_id: str, name: str, birth_date: str | No
     """Convenience constructor; ``key_id`` is filled in by :func:`sign_slip`."""
     return SlipPayload(
         record_id=record_id, post_id=post_id, key_id="0" * 16,
-        issued_at=(issued_at or datetime.now(timezone.utc)).replace(microsecond=0),
+        issued_at=(issued_at or clock.utcnow()).replace(microsecond=0),
         name=name, birth_date=birth_date, document=document, kind=kind,
         outcome=outcome if kind == "screening" else None, serial=serial,
         birth_date_approximate=birth_date_approximate,

@@ -18,13 +18,13 @@ import errno
 import logging
 import sqlite3
 from collections.abc import Iterator
-from datetime import datetime, timezone
 from pathlib import Path
 
 from sqlalchemy import inspect
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
+from border_app import clock
 from border_app.errors import ConflictError, StorageError, UserFacingError
 from border_app.i18n import _
 from border_app.paths import Profile
@@ -208,7 +208,7 @@ def backup_sqlite(database: Database, *, label: str = "backup") -> Path | None:
     from border_app.atomic import make_private_dir
 
     folder = make_private_dir(database.profile.backups)
-    stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    stamp = clock.utcnow().strftime("%Y%m%dT%H%M%SZ")
     target = folder / f"{Path(source).stem}-{label}-{stamp}.sqlite3"
     try:
         target.touch(mode=0o600, exist_ok=False)

@@ -10,6 +10,7 @@ from datetime import date
 
 from sqlalchemy import select
 
+from border_app import clock
 from border_app import model as dm
 from border_app.errors import InvalidInput
 from border_app.i18n import _
@@ -17,7 +18,7 @@ from border_app.roles import Permission, Role, require
 
 from . import Database
 from .models import Crossing, IdentityDocument, Person, Screening
-from .services import _day_bounds, _registration
+from .services import _registration
 
 P = Permission
 MAX_DAYS = 400
@@ -39,8 +40,8 @@ class ReportService:
             raise InvalidInput(_("The end date is before the start date."))
         if (date_to - date_from).days >= MAX_DAYS:
             raise InvalidInput(_("A report covers at most {days} days.").format(days=MAX_DAYS))
-        start, _end = _day_bounds(date_from)
-        _start, end = _day_bounds(date_to)
+        start, _end = clock.day_bounds(date_from)
+        _start, end = clock.day_bounds(date_to)
         latest = (select(Screening.outcome)
                   .where(Screening.crossing_id == Crossing.id, Screening.voided.is_(False))
                   .order_by(Screening.screened_at.desc(), Screening.change_seq.desc())

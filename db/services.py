@@ -14,12 +14,13 @@ from __future__ import annotations
 import logging
 import os
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
+from border_app import clock
 from border_app import model as dm
 from border_app.errors import (
     AuthenticationError,
@@ -41,8 +42,6 @@ log = logging.getLogger(__name__)
 P = Permission
 MAX_FAILED_LOGINS = 5
 LOCKOUT = timedelta(minutes=5)
-#: Niger's time (West Africa Time, UTC+1, no daylight saving): what "a day" means at a post
-POST_TIMEZONE = timezone(timedelta(hours=1), "WAT")
 MAX_QUERY = 200
 
 
@@ -385,11 +384,6 @@ class AccountService:
 
 
 # --------------------------------------------------------------------------- registrations
-def _day_bounds(day: date) -> tuple[datetime, datetime]:
-    start = datetime(day.year, day.month, day.day, tzinfo=POST_TIMEZONE)
-    return start.astimezone(timezone.utc), (start + timedelta(days=1)).astimezone(timezone.utc)
-
-
 def _prefix_range(column, prefix: str):
     """``column`` starts with ``prefix`` (alphanumeric, upper-case), as an index range."""
     upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
@@ -540,7 +534,7 @@ class RegistrationService:
         require(self.actor.role, P.VIEW_IDENTITY)
         if not isinstance(day, date):
             raise InvalidInput(_("{field}: a date is expected.").format(field=_("Day")))
-        start, end = _day_bounds(day)
+        start, end = clock.day_bounds(day)
         stmt = self._select().where(Crossing.crossed_at >= start, Crossing.crossed_at < end)
         if query and query.strip():
             words, number = _query_terms(query)

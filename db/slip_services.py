@@ -21,6 +21,7 @@ from datetime import datetime
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from border_app import clock
 from border_app import model as dm
 from border_app.errors import ConflictError, InvalidInput, NotFound
 from border_app.i18n import _
@@ -29,7 +30,7 @@ from border_app.roles import Permission, Role, require
 
 from . import Database
 from .models import Crossing, Post, Screening, Slip
-from .services import POST_TIMEZONE, audit, utcnow
+from .services import audit, utcnow
 
 P = Permission
 KINDS = ("registration", "screening")
@@ -61,7 +62,7 @@ def _issue(row: Slip) -> SlipIssue:
 
 def next_serial(s: Session, post_id: str, pcode: str, when: datetime) -> str:
     """Reserve the next serial of the post for the (post-local) year of ``when``."""
-    year = when.astimezone(POST_TIMEZONE).year
+    year = clock.post_time(when).year
     row = s.execute(_BUMP, {"p": post_id, "y": year}).first()
     if row is None:
         s.execute(_CREATE, {"p": post_id, "y": year})

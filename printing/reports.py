@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from border_app.clock import post_time, utcnow
 from border_app.errors import InvalidInput
 from border_app.i18n import N_, _, gettext
 
@@ -80,7 +81,7 @@ class ReportData:
     screened: Cell
     secondary: int = 0                          # cells hidden by secondary suppression ("x")
     withheld: bool = False                      # too few travellers: every count hidden ("x")
-    generated_at: datetime = field(default_factory=lambda: datetime.now(timezone.utc))
+    generated_at: datetime = field(default_factory=utcnow)
 
     def cell(self, table: str, key: str) -> Cell:
         for c in getattr(self, table):
@@ -894,7 +895,7 @@ def render_report(data: ReportData, *, language: str = "fr", post: Any, demo: bo
     story.append(_p(L(N_("Period: {start} to {end}")).format(start=_fmt_date(data.date_from),
                                                               end=_fmt_date(data.date_to)), st["body"]))
     story.append(_p(L(N_("Produced on {date}")).format(
-        date=data.generated_at.astimezone(timezone(timedelta(hours=1))).strftime("%d/%m/%Y %H:%M")), st["small"]))
+        date=post_time(data.generated_at).strftime("%d/%m/%Y %H:%M")), st["small"]))
     if data.threshold > 1:
         story.append(_p(L(N_("To protect travellers, counts from 1 to {max} are shown as \"<{threshold}\" "
                              "and drawn as 0 in the charts.")).format(max=data.threshold - 1,

@@ -75,3 +75,15 @@ def pg_url(pg_server_url):
                 "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
+
+
+@pytest.fixture
+def clock_at(monkeypatch):
+    """``clock_at(moment)`` stands the application's clock at ``moment`` (UTC-aware) for the test."""
+    from border_app import clock
+
+    def stand(moment):
+        assert moment.tzinfo is not None
+        monkeypatch.setattr(clock, "source", lambda: moment)
+
+    return stand

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (
     QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
+from border_app.clock import post_time
 from border_app.errors import UserFacingError
 from border_app.i18n import N_, _
 from border_app.roles import Role
@@ -171,7 +172,7 @@ class AuditScreen(QWidget, Retranslatable):
         self.entries = entries
         self.table.setRowCount(len(entries))
         for r, e in enumerate(entries):
-            values = (e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"), (e.user_id or "")[:8], e.action,
+            values = (post_time(e.at).strftime("%Y-%m-%d %H:%M:%S"), (e.user_id or "")[:8], e.action,
                       f"{e.entity} {(e.entity_id or '')[:8]}", str(e.seq))
             for c, value in enumerate(values):
                 self.table.setItem(r, c, QTableWidgetItem(value))

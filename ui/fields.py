@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import QComboBox, QCompleter, QPlainTextEdit, QWidget
 
 from border_app import countries
+from border_app.clock import post_today
 from border_app.i18n import _, current_language, on_language_changed
 
 
@@ -190,7 +191,7 @@ def day_and_search(owner, parent: QWidget, *, day_name: str, search_name: str):
     day.setObjectName(day_name)
     day.setCalendarPopup(True)
     day.setDisplayFormat("dd/MM/yyyy")
-    day.setDate(QDate.currentDate())
+    day.setDate(QDate(post_today()))
     day.dateChanged.connect(lambda _d: owner.refresh())
     search = QLineEdit(parent)
     search.setObjectName(search_name)

@@ -7,7 +7,6 @@ Travellers without documents: tick "No document" and type the declared identity.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -16,6 +15,7 @@ from PySide6.QtWidgets import (
     QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
+from border_app.clock import post_time, utcnow
 from border_app.errors import UserFacingError
 from border_app.i18n import N_, _
 from border_app.roles import Permission, allowed
@@ -372,7 +372,7 @@ class RegistrationScreen(QWidget, Retranslatable):
                 return
             lines = [_("Document already seen: {n} earlier crossing(s).").format(n=len(earlier))]
             for e in earlier[:5]:
-                local = e.crossed_at.astimezone() if e.crossed_at.tzinfo else e.crossed_at
+                local = post_time(e.crossed_at)
                 line = "  • {when} — {direction} — {post}".format(
                     when=local.strftime("%Y-%m-%d %H:%M"), direction=e.direction.label, post=e.post_name)
                 if e.voided:
@@ -415,7 +415,7 @@ class RegistrationScreen(QWidget, Retranslatable):
 
     def _show_edit_notice(self) -> None:
         reg = self._editing
-        local = reg.crossing.crossed_at.astimezone()
+        local = post_time(reg.crossing.crossed_at)
         self.mode_notice.show_message(
             _("Editing the registration of {when}. Save to keep the changes, Esc to cancel.").format(
                 when=local.strftime("%Y-%m-%d %H:%M")), "info")
@@ -457,7 +457,7 @@ class RegistrationScreen(QWidget, Retranslatable):
                 mrz_valid=mrz.get("valid"),
                 id=self._editing.document.id if self._editing and self._editing.document else None,
             )
-        crossed_at = self._editing.crossing.crossed_at if self._editing else datetime.now(timezone.utc)
+        crossed_at = self._editing.crossing.crossed_at if self._editing else utcnow()
         crossing = CrossingData(
             direction=self.direction.value(), crossed_at=crossed_at, transport_mode=self.transport.value(),
             origin=self.origin.text().strip() or None, destination=self.destination.text().strip() or None,

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
 )
 
 from border_app import countries
+from border_app.clock import post_time
 from border_app.i18n import N_, _
 from border_app.model import Registration
 from border_app.roles import Permission, allowed
@@ -124,7 +125,7 @@ class RegistrationsList(QWidget, Retranslatable):
             doc = f"{d.number} ({d.issuing_state or '?'})" if d else _("declared identity")
             status = _("voided") if reg.voided else _outcome_label(reg.screening_outcome)
             values = (
-                c.crossed_at.astimezone().strftime("%H:%M"),
+                post_time(c.crossed_at).strftime("%H:%M"),
                 " ".join(x for x in (p.surname, p.given_names) if x),
                 doc,
                 countries.name(p.nationality) if p.nationality else "",

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDateEdit, QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
+from border_app.clock import post_today
 from border_app.errors import UserFacingError
 from border_app.i18n import N_, _
 
@@ -45,7 +46,7 @@ class ReportsScreen(QWidget, Retranslatable):
         form_box.setMaximumWidth(560)
         form = QFormLayout(form_box)
         form.setContentsMargins(0, 0, 0, 0)
-        today = QDate.currentDate()
+        today = QDate(post_today())
         self.date_from = QDateEdit(self)
         self.date_from.setObjectName("reportFrom")
         self.date_to = QDateEdit(self)

@@ -16,7 +16,7 @@ from __future__ import annotations
 import html
 import inspect
 import logging
-from datetime import date, datetime, timezone
+from datetime import date
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from border_app import countries
+from border_app.clock import post_time, utcnow
 from border_app.errors import UserFacingError
 from border_app.i18n import N_, _
 from border_app.model import Registration
@@ -270,7 +271,7 @@ class ScreeningScreen(QWidget, Retranslatable):
         for r, reg in enumerate(self.rows):
             p, d, c = reg.person, reg.document, reg.crossing
             values = (
-                c.crossed_at.astimezone().strftime("%H:%M"),
+                post_time(c.crossed_at).strftime("%H:%M"),
                 " ".join(x for x in (p.surname, p.given_names) if x),
                 outcome_label(reg.screening_outcome),
             )
@@ -381,7 +382,7 @@ class ScreeningScreen(QWidget, Retranslatable):
             screening_settings = ScreeningSettings()
         try:
             spec = build_form(self.active_protocols(), Traveller(reg.person.birth_date, reg.person.sex),
-                              datetime.now(timezone.utc), screening_settings)
+                              utcnow(), screening_settings)
         except UserFacingError as exc:
             self.notice.show_message(exc.message, "error")
             return
@@ -412,7 +413,7 @@ class ScreeningScreen(QWidget, Retranslatable):
 
         def body():
             trust = load_post_trust(profile) if profile is not None else TrustList()
-            return interpret(text, trust=trust, at=datetime.now(timezone.utc))
+            return interpret(text, trust=trust, at=utcnow())
 
         Op(body, parent=self, resource="scan").success(self._verified).failure(self._failed) \
             .finally_(lambda: self.verify_button.setEnabled(True)).run()

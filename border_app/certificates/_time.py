@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
+from border_app import clock
 from border_app.i18n import _
 
 
 def now_utc() -> datetime:
-    return datetime.now(timezone.utc)
+    return clock.utcnow()
 
 
 def as_utc(at: datetime | None) -> datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from .. import clock
 from ..i18n import _
 
 
@@ -21,7 +22,7 @@ def register(subparsers) -> None:
 def run(args, ctx) -> int:
     from datetime import date
 
-    from db.services import POST_TIMEZONE, RegistrationService
+    from db.services import RegistrationService
 
     from ..errors import InvalidInput
     from ..roles import Permission
@@ -46,7 +47,7 @@ def run(args, ctx) -> int:
         } for r in rows], ensure_ascii=False, indent=2))
         return 0
     for r in rows:
-        at = r.crossing.crossed_at.astimezone(POST_TIMEZONE).strftime("%H:%M")
+        at = clock.post_time(r.crossing.crossed_at).strftime("%H:%M")
         number = r.document.number if r.document else "-"
         mark = " " + _("(voided)") if r.voided else ""
         print(f"{at}  {r.crossing.direction.label:<8} {number:<14} {r.person.surname}, {r.person.given_names}{mark}")

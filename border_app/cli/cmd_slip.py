@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from .. import clock
 from ..errors import InvalidInput, KeyStoreError
 from ..i18n import _
 
@@ -132,7 +133,7 @@ def printer_test_slip(profile, demo: bool, *, kind: str, size: str,
     from printing.slips import make_slip
 
     keys, how = demo_keys(profile, demo)
-    issued = datetime.now(timezone.utc).replace(microsecond=0)
+    issued = clock.utcnow().replace(microsecond=0)
     data = demo_slip_data(kind, issued)
     pdf, qr = make_slip(data, kind=kind, size=size, keys=keys, post_id=getattr(keys, "post_id", "demo"),
                         demo=True, languages=languages)

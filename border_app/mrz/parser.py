@@ -24,6 +24,7 @@ from datetime import date
 from itertools import product
 from operator import mul
 
+from ..clock import post_today
 from ..countries import CODES
 from .checkdigit import _TABLE as _VALUE_TABLE
 from .checkdigit import _WEIGHTS as _W
@@ -380,7 +381,7 @@ def parse(text_or_lines, *, today: date | None = None, correct: bool = True) -> 
     """
     lines = normalise(text_or_lines)
     if today is None:
-        today = date.today()
+        today = post_today()
     today_iso = today.isoformat()
     lay = _layout(lines)
     result = _fast(lines, lay, today_iso, today.year - 80)

@@ -14,6 +14,7 @@ import re
 from datetime import date, datetime
 from typing import Any, Iterable, Mapping, Sequence
 
+from ..clock import post_day
 from ..errors import InvalidInput
 from ..i18n import _
 from .expr import AgeRange, Env
@@ -172,7 +173,7 @@ def validate_answer(question: Question, value: Any, *, at: datetime | date | Non
         if day is None:
             raise InvalidInput(_("{question}: \"{value}\" is not a date (DD/MM/YYYY)").format(
                 question=label, value=str(value)[:20]))
-        today = at.date() if isinstance(at, datetime) else at
+        today = _today(at) if at is not None else None
         if day.year < 1900:
             raise InvalidInput(_("{question}: the date is too old").format(question=label))
         if today is not None and day > today:
@@ -236,8 +237,10 @@ def _parse_date(value: Any) -> date | None:
 
 
 def _today(at: datetime | date) -> date:
+    """The post's day at ``at`` (a naive ``at`` is taken as it is): at 00:30 at the post, a
+    date of exposure written as today's is not in the future, whatever the laptop's zone."""
     if isinstance(at, datetime):
-        return at.date()
+        return post_day(at) if at.tzinfo is not None else at.date()
     if isinstance(at, date):
         return at
     raise InvalidInput(_("The evaluation time is missing or is not a date and time"))

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
 
 from border_app import model as dm
 from border_app.roles import Role
+from clock_helpers import recently
 
 PASSWORD = "correct horse"
 ROLES = list(Role)
@@ -39,7 +39,7 @@ def make_world(database, kdf=None) -> World:
 
 def draft(surname="Issoufou", given="Aïcha Mariama", number="AB1234567", state="NER", *, when=None,
           direction=dm.Direction.ENTRY, mrz=None, document=True, group_size=1) -> dm.RegistrationDraft:
-    when = when or datetime.now(timezone.utc) - timedelta(minutes=5)
+    when = when or recently(5)
     doc = dm.DocumentData(doc_type=dm.DocumentType.PASSPORT, number=number, issuing_state=state,
                           mrz_raw=mrz, expiry_date=None) if document else None
     return dm.RegistrationDraft(

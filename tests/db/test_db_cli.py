@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-from datetime import date
 
 import pytest
 
 from border_app.cli import main
+from border_app.clock import post_today
 
 ADMIN_PASSWORD = "chef-secret"
 
@@ -94,7 +94,7 @@ def test_demo_command_fills_the_demo_profile_only(home, monkeypatch, fast_keys, 
     out = capsys.readouterr().out
     assert "100" in out  # 100 crossings now
     monkeypatch.setenv("BORDER_APP_PASSWORD", "demo1234")
-    today = date.today().isoformat()
+    today = post_today().isoformat()
     assert main(["--demo", "--user", "agent", "registrations", "--day", today, "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert isinstance(rows, list)

@@ -4,10 +4,9 @@ Allowed -> it works; denied -> PermissionDenied and nothing at all is written.""
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
+from border_app.clock import post_today
 from border_app.errors import PermissionDenied
 from border_app.roles import Permission, Role, allowed
 from db_helpers import ROLES, draft, table_snapshot
@@ -64,7 +63,7 @@ CASES = {
     "registrations.get": (P.VIEW_IDENTITY, lambda w: _registration(w).crossing_id,
                           lambda w, a, c: _regs(w, a).get(c)),
     "registrations.list_day": (P.VIEW_IDENTITY, lambda w: _registration(w),
-                               lambda w, a, c: _regs(w, a).list_day(date.today())),
+                               lambda w, a, c: _regs(w, a).list_day(post_today())),
     "registrations.search": (P.VIEW_IDENTITY, lambda w: _registration(w),
                              lambda w, a, c: _regs(w, a).search("issoufou")),
     "registrations.find_document": (P.VIEW_IDENTITY, lambda w: _registration(w),

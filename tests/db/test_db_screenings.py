@@ -4,11 +4,12 @@ the outcome in registration reads and in reports; SQLite and PostgreSQL."""
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 import pytest
 import sqlalchemy as sa
 
+from border_app.clock import post_today
 from border_app.errors import ConflictError, InvalidInput, NotFound, PermissionDenied
 from border_app.roles import Permission, Role, allowed
 from db_helpers import ROLES, draft, table_snapshot
@@ -183,7 +184,7 @@ def test_registration_reads_carry_the_latest_outcome(world):
     _screen(world, reg.crossing_id)
     regs = RegistrationService(world.db, world.actor(Role.BORDER_OFFICIAL))
     assert regs.get(reg.crossing_id).screening_outcome == "referral"
-    day = {r.crossing_id: r.screening_outcome for r in regs.list_day(date.today())}
+    day = {r.crossing_id: r.screening_outcome for r in regs.list_day(post_today())}
     assert day == {reg.crossing_id: "referral", other.crossing_id: None}
     assert regs.search("issoufou")[0].screening_outcome == "referral"
     _screen(world, reg.crossing_id, temperature=36.5, symptoms=())
@@ -200,7 +201,7 @@ def test_report_registrations(world):
     RegistrationService(world.db, world.actor(Role.SUPERVISOR)).void(voided.crossing_id, "doublon")
     _screen(world, reg.crossing_id)
     report = ReportService(world.db, world.actor(Role.SUPERVISOR))
-    today = date.today()
+    today = post_today()
     rows = {r.crossing_id: r for r in report.registrations(today - timedelta(days=1), today + timedelta(days=1))}
     assert set(rows) == {reg.crossing_id, voided.crossing_id}
     assert rows[reg.crossing_id].screening_outcome == "referral"
@@ -227,7 +228,7 @@ def test_report_is_one_query(world):
 
     sa.event.listen(world.db.engine, "before_cursor_execute", count)
     try:
-        rows = ReportService(world.db, world.actor(Role.COORDINATOR)).registrations(date.today(), date.today())
+        rows = ReportService(world.db, world.actor(Role.COORDINATOR)).registrations(post_today(), post_today())
     finally:
         sa.event.remove(world.db.engine, "before_cursor_execute", count)
     selects = [s for s in statements if s.lstrip().upper().startswith("SELECT")]
@@ -246,7 +247,7 @@ CASES = {
     "latest": (P.VIEW_SCREENING_OUTCOME, lambda w, a, c: _svc_for(w, a).latest(c[0])),
     "list_for_crossing": (P.VIEW_SCREENING_OUTCOME, lambda w, a, c: _svc_for(w, a).list_for_crossing(c[0])),
     "details": (P.VIEW_SCREENING_DETAILS, lambda w, a, c: _svc_for(w, a).details(c[1])),
-    "report": (P.VIEW_REPORTS, lambda w, a, c: _report_for(w, a).registrations(date.today(), date.today())),
+    "report": (P.VIEW_REPORTS, lambda w, a, c: _report_for(w, a).registrations(post_today(), post_today())),
 }
 
 
@@ -296,5 +297,5 @@ def test_screenings_on_postgres(pg_world):
     assert ScreeningService(world.db, world.actor(Role.BORDER_OFFICIAL)).latest(reg.crossing_id).outcome == "referral"
     assert RegistrationService(world.db, world.actor(Role.BORDER_OFFICIAL)).get(reg.crossing_id).screening_outcome \
         == "referral"
-    rows = ReportService(world.db, world.actor(Role.SUPERVISOR)).registrations(date.today(), date.today())
+    rows = ReportService(world.db, world.actor(Role.SUPERVISOR)).registrations(post_today(), post_today())
     assert [r.screening_outcome for r in rows] == ["referral"]

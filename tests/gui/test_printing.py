@@ -11,6 +11,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDialog
 
+from border_app.clock import post_today
 from border_app.mrz import build_td3
 
 from .conftest import login, wait_for_window
@@ -233,7 +234,7 @@ def test_reports_screen_builds_the_demo_report(qtbot, app_controller, tmp_path):
     app_controller.start()
     main = login(qtbot, app_controller, "superviseur")
     screen = main.screens["reports"]
-    today = QDate.currentDate()
+    today = QDate(post_today())
     assert screen.date_to.date() == today and screen.date_from.date() == today.addDays(-6)  # last 7 days
     assert screen.threshold.value() == app_controller.settings.report_small_count_threshold
     # a reversed period is refused before any work

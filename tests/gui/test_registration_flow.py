@@ -181,3 +181,32 @@ def test_expired_document_is_flagged_but_can_be_registered(qtbot, app_controller
     assert reg.expired_notice.isVisible() and "expiré" in reg.expired_notice.text()
     qtbot.keyClick(reg, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: "BELLO" in reg.form_notice.text(), timeout=10_000)
+
+
+def test_just_after_the_posts_midnight_the_day_shown_is_the_posts(qtbot, app_controller, clock_at):
+    """At 23:30 UTC it is 00:30 the next day at the post (UTC+1). A laptop left on UTC once
+    showed the day before, and a traveller registered then was missing from the day's list."""
+    from datetime import datetime, time, timedelta, timezone
+
+    from PySide6.QtCore import QDate
+
+    utc_day = datetime.now(timezone.utc).date()
+    clock_at(datetime.combine(utc_day, time(23, 30), tzinfo=timezone.utc))
+    post_day = QDate(utc_day + timedelta(days=1))
+    app_controller.start()
+    main = login(qtbot, app_controller, "agent")
+    listing, reg = main.registrations, main.registration
+    assert listing.day.date() == post_day
+    reg.no_document.setChecked(True)
+    qtbot.keyClicks(reg.surname, "Minuit")
+    qtbot.keyClicks(reg.given_names, "Hadiza")
+    qtbot.keyClicks(reg.birth_date, "1992")
+    reg.sex.set_value("F")
+    qtbot.keyClick(reg, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: "MINUIT" in reg.form_notice.text(), timeout=10_000)
+    qtbot.keyClicks(listing.search, "minuit")
+    qtbot.waitUntil(lambda: len(listing.rows) == 1, timeout=10_000)
+    assert listing.table.item(0, 0).text() == "00:30"  # the post's time, not the laptop's
+    # the day before at the post (the UTC day) does not hold it
+    listing.day.setDate(QDate(utc_day))
+    qtbot.waitUntil(lambda: listing.rows == [], timeout=10_000)

@@ -11,6 +11,8 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLineEdit
 
+from clock_helpers import recently
+
 from .conftest import login
 
 pytestmark = pytest.mark.gui
@@ -24,7 +26,7 @@ def _register(db, surname="HAMIDOU", given="Zeinabou", number="NE7777777", birth
     official = AuthService(db).login("agent", "demo1234")
     draft = dm.RegistrationDraft(
         person=dm.PersonData(surname=surname, given_names=given, sex=sex, birth_date=birth, nationality="NER"),
-        crossing=dm.CrossingData(direction=dm.Direction.ENTRY, crossed_at=datetime.now(timezone.utc) - timedelta(minutes=3),
+        crossing=dm.CrossingData(direction=dm.Direction.ENTRY, crossed_at=recently(3),
                                  transport_mode=dm.TransportMode.BUS),
         document=dm.DocumentData(doc_type=dm.DocumentType.PASSPORT, number=number, issuing_state="NER"),
     )
