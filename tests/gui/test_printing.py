@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from PySide6.QtCore import QDate, Qt
@@ -27,7 +27,7 @@ def pdf_text(data: bytes) -> str:
 
 
 def register_traveller(qtbot, reg, surname="ISSOUFOU", given="MARIAMA", number="10AB23456"):
-    expiry = date.today().replace(year=date.today().year + 6)
+    expiry = date.today() + timedelta(days=6 * 365)
     lines = build_td3(document_code="P", issuing_state="NER", surname=surname, given_names=given,
                       document_number=number, nationality="NER", birth_date=date(1992, 4, 17), sex="F",
                       expiry_date=expiry)
