@@ -87,6 +87,16 @@ def mrz_start(fmt: str, width_px: int) -> tuple[float, float]:
     return (wmm - LENGTHS[fmt] * 2.54) / 2 * ppm, 2.54 * ppm
 
 
+def mrz_line_y(fmt: str, width_px: int, i: int, n: int) -> float:
+    """The centre height (px from the top) of line ``i`` of an ``n``-line MRZ on a
+    ``width_px`` wide document of ``fmt``: lines 4.2 mm apart, the last 4.5 mm above the
+    bottom edge."""
+    wmm, hmm = SIZES_MM[fmt]
+    ppm = width_px / wmm
+    bottom = hmm - 4.5
+    return (bottom - (n - 1 - i) * 4.2) * ppm
+
+
 def render_document(lines: list[str], fmt: str, width_px: int, rng: np.random.Generator) -> np.ndarray:
     """A clean grayscale card (uint8) with the MRZ at the bottom."""
     from border_app.ocr.glyphs import render_line
@@ -114,10 +124,9 @@ def render_document(lines: list[str], fmt: str, width_px: int, rng: np.random.Ge
     # the MRZ: capital height 2.4 mm, pitch 2.54 mm, lines 4.2 mm apart
     n = len(lines)
     cap = 2.4 * ppm
-    bottom = hmm - 4.5
     for i, line in enumerate(lines):
         m = render_line(line, cap, pitch_ratio=2.54 / 2.4 / 0.99)
-        cy = (bottom - (n - 1 - i) * 4.2) * ppm
+        cy = mrz_line_y(fmt, width_px, i, n)
         mh, mw = m.shape
         top = int(round(cy - mh / 2))
         left = int(round(mrz_start(fmt, width_px)[0]))

@@ -588,6 +588,37 @@ def test_an_mrz_cut_by_the_image_edge_is_not_valid(seed):
         assert reads and not reads[0].valid
 
 
+def _cut_slanted_td1(seed: int, into: float, angle: float = -30.0) -> tuple[np.ndarray, list[str]]:
+    """A clean TD1 card photographed turned ``angle`` degrees, the picture's left edge crossing
+    its names line ``into`` pitches inside the text (at the line's centre height)."""
+    doc = synthdocs.make_doc(seed, fmt="TD1", width=800, clean=True)
+    left, pitch = synthdocs.mrz_start("TD1", 800)
+    y = synthdocs.mrz_line_y("TD1", 800, 2, 3)
+    img = cv2.copyMakeBorder(doc.image, 200, 200, 200, 200, cv2.BORDER_CONSTANT, value=(90, 100, 110))
+    h, w = img.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    turned = cv2.warpAffine(img, m, (w, h), borderValue=(90, 100, 110))
+    x = m @ np.array([200 + left + into * pitch, 200 + y, 1.0])
+    return turned[:, int(round(x[0])) :], doc.lines
+
+
+@pytest.mark.parametrize("seed", [8_500_001, 8_500_010])
+def test_a_slanted_photo_cutting_the_mrz_is_not_valid(seed):
+    """A file turned past the band finder's reach is read on a turned canvas: a line cut by
+    the picture's edge runs on into the canvas's fill there, not to the canvas's edge. Read
+    so, 19 of 20 cards cut half a character into their names line at 30 degrees gave a name
+    short of its first letter (`SSOUHFOU`, `ONHE`), every check passing."""
+    from border_app.ocr.reader import default_reader
+
+    img, lines = _cut_slanted_td1(seed, 0.5)
+    reads = default_reader().read(img, turn=True)
+    assert reads and not reads[0].valid
+    assert "at_edge" in [p.kind for p in reads[0].result.problems]
+    whole, lines = _cut_slanted_td1(seed, -1.0)  # a character's blank before the picture's edge
+    reads = default_reader().read(whole, turn=True)
+    assert reads and reads[0].valid and reads[0].lines == lines
+
+
 def test_the_edge_message_is_translated():
     from border_app.mrz.result import Problem
 

@@ -333,16 +333,19 @@ def extend_rect(gray: np.ndarray, rect: tuple, reach: float = 0.6) -> tuple:
     return ((float(nc[0]), float(nc[1])), (float(rw + d0 + d1), float(rh)), ang) + tuple(rect[3:])
 
 
-def find_bands(gray: np.ndarray) -> list[Band]:
+def find_bands(gray: np.ndarray, view: np.ndarray | None = None) -> list[Band]:
+    """The candidate MRZ bands of ``gray``. ``view``: the quadrilateral ([4, 2], in order
+    round it) that the picture itself covers in ``gray`` when ``gray`` is a canvas round a
+    turned image (None: all of ``gray``); a line running out of it runs out of the picture."""
     bands = []
     for rect in _candidates(gray):
-        band = _band(gray, rect)
+        band = _band(gray, rect, view)
         if band is None:
-            band = _extended_band(gray, rect)  # a line cut short may be what split badly
+            band = _extended_band(gray, rect, view)  # a line cut short may be what split badly
         else:
-            band.extended = functools.partial(_extended_band, gray, rect)
+            band.extended = functools.partial(_extended_band, gray, rect, view)
         if band is None:
-            band = _grown_band(gray, rect)
+            band = _grown_band(gray, rect, view)
         if band is not None:
             bands.append(band)
     return bands
@@ -381,7 +384,7 @@ LINE_PITCH = 1.9  # distance between MRZ lines in heights of one line's gradient
 MRZ_LINE_ASPECT = 15  # a lone rectangle this long for its height may be one MRZ line
 
 
-def _grown_band(gray: np.ndarray, rect: tuple) -> Band | None:
+def _grown_band(gray: np.ndarray, rect: tuple, view: np.ndarray | None = None) -> Band | None:
     """A band of two line pitches each side of ``rect`` when ``rect`` is one long text line
     found alone: a glare spot over the middle of the other MRZ line(s) splits them into
     pieces too short and too far apart to be found or joined, while the line that the spot
@@ -397,18 +400,34 @@ def _grown_band(gray: np.ndarray, rect: tuple) -> Band | None:
     if len(runs) < 2:
         return None
     return Band(corners, img, [_row_crop(img, a, b) for a, b in runs], grown=True,
-                at_edge=_at_image_edge(gray.shape, corners, img, runs))
+                at_edge=_at_image_edge(gray.shape, corners, img, runs, view))
 
 
-def _at_image_edge(shape: tuple, corners: np.ndarray, band: np.ndarray, runs: list[tuple[int, int]]) -> list[bool]:
+def _view_depth(pts: np.ndarray, shape: tuple, view: np.ndarray | None) -> np.ndarray:
+    """How far inside the picture each of the points ``pts`` ([n, 2]) lies, in pixels
+    (negative: outside): inside ``view`` (a convex quadrilateral, see :func:`find_bands`),
+    or the image of ``shape`` when None."""
+    p = pts.astype(np.float64)
+    if view is None:
+        h, w = shape[:2]
+        return np.minimum(np.minimum(p[:, 0], w - 1 - p[:, 0]), np.minimum(p[:, 1], h - 1 - p[:, 1]))
+    v = np.asarray(view, np.float64)
+    edges = np.roll(v, -1, axis=0) - v
+    turn = np.sign(np.sum(edges[:, 0] * np.roll(edges, -1, axis=0)[:, 1] - edges[:, 1] * np.roll(edges, -1, axis=0)[:, 0]))
+    rel = p[:, None, :] - v[None]
+    cross = edges[None, :, 0] * rel[:, :, 1] - edges[None, :, 1] * rel[:, :, 0]
+    return (turn * cross / np.linalg.norm(edges, axis=1)[None]).min(axis=1)
+
+
+def _at_image_edge(shape: tuple, corners: np.ndarray, band: np.ndarray, runs: list[tuple[int, int]],
+                   view: np.ndarray | None = None) -> list[bool]:
     """For each text line (rows ``runs`` of the rectified ``band`` cut from ``corners``),
     whether its text runs into the edge of the image of ``shape``: ink within half a
     character of where the line leaves the image. An MRZ begins and ends a character or
     more inside its document's edge, so a document partly out of view (the camera's
     frame, a scan's crop) cuts it there, and a character there may be missing: on TD1
     cards cut half a character into their MRZ, 5 of 20 names read wrong with passing
-    checks (names have no check digit)."""
-    h, w = shape[:2]
+    checks (names have no check digit). ``view``: see :func:`find_bands`."""
     bh, bw = band.shape[:2]
     m = cv2.getPerspectiveTransform(np.array([[0, 0], [bw - 1, 0], [bw - 1, bh - 1], [0, bh - 1]], np.float32),
                                     corners.astype(np.float32))
@@ -417,16 +436,27 @@ def _at_image_edge(shape: tuple, corners: np.ndarray, band: np.ndarray, runs: li
     xs = np.arange(bw, dtype=np.float32)
     for a, b in runs:
         pts = cv2.perspectiveTransform(np.stack([xs, np.full(bw, (a + b) / 2, np.float32)], axis=1)[None], m)[0]
-        inside = (pts[:, 0] >= 0) & (pts[:, 0] <= w - 1) & (pts[:, 1] >= 0) & (pts[:, 1] <= h - 1)
+        inside = _view_depth(pts, shape, view) >= -1e-6
         if inside.all() or not inside.any():
             out.append(False)
             continue
         if ink is None:
             ink = _ink_mask(band) > 0
-        cols = ink[a:b].sum(axis=0) >= 2
         first, last = int(np.argmax(inside)), bw - 1 - int(np.argmax(inside[::-1]))
         near = max(2, int(0.5 * (b - a)))  # half a character (capitals about a line's height)
-        out.append(bool((first > 0 and cols[first : first + near].any()) or (last < bw - 1 and cols[last - near + 1 : last + 1].any())))
+        ends = ([(first, first + near)] if first > 0 else []) + ([(last - near + 1, last + 1)] if last < bw - 1 else [])
+        hit = False
+        for lo, hi in ends:
+            block = ink[a:b, lo:hi]
+            if view is not None:
+                # a turned picture's edge crosses the line slantwise, and the canvas beyond it
+                # (filled with the picture's median grey) reads as ink: only ink at least
+                # 2 px inside the picture counts
+                yy, xx = np.mgrid[a:b, lo:hi].astype(np.float32)
+                where = cv2.perspectiveTransform(np.stack([xx.ravel(), yy.ravel()], axis=1)[None], m)[0]
+                block = block & (_view_depth(where, shape, view) >= 2.0).reshape(block.shape)
+            hit = hit or bool((block.sum(axis=0) >= 2).any())
+        out.append(hit)
     return out
 
 
@@ -436,7 +466,7 @@ def _row_crop(img: np.ndarray, a: int, b: int) -> np.ndarray:
     return img[max(0, a - pad) : min(img.shape[0], b + pad)]
 
 
-def _extended_band(gray: np.ndarray, rect: tuple) -> Band | None:
+def _extended_band(gray: np.ndarray, rect: tuple, view: np.ndarray | None = None) -> Band | None:
     """The band of ``rect`` lengthened by :func:`extend_rect`, again while it grows (a piece
     of the MRZ left of a glare spot reaches the far end in two steps); None when it is not
     longer."""
@@ -448,10 +478,10 @@ def _extended_band(gray: np.ndarray, rect: tuple) -> Band | None:
         if more is ext:
             break
         ext = more
-    return _band(gray, ext)
+    return _band(gray, ext, view)
 
 
-def _band(gray: np.ndarray, rect: tuple) -> Band | None:
+def _band(gray: np.ndarray, rect: tuple, view: np.ndarray | None = None) -> Band | None:
     img, corners = rectify(gray, rect)
     runs = split_lines(img)
     flat = _unbowed(img, runs)
@@ -473,7 +503,7 @@ def _band(gray: np.ndarray, rect: tuple) -> Band | None:
     for a, b in runs:
         tilt = _line_tilt(ink, a, b)
         lines.append(_row_crop(img, a, b) if tilt is None else _sheared_crop(img, *tilt))
-    return Band(corners, img, lines, straightened=straightened, at_edge=_at_image_edge(gray.shape, corners, img, runs))
+    return Band(corners, img, lines, straightened=straightened, at_edge=_at_image_edge(gray.shape, corners, img, runs, view))
 
 
 BOW_STRIPS = 16  # the band's width is cut into this many strips to follow its lines' height

@@ -280,7 +280,10 @@ class MrzReader:
             img = cv2.warpAffine(gray, m, (nw, nh), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT,
                                  borderValue=float(np.median(gray)))
         back = cv2.invertAffineTransform(m)
-        reads = self._read_gray(img)
+        # where the picture lies on the canvas: a line that runs out of it is cut by the
+        # picture's edge (a card partly out of a slanted photo), not by the canvas's
+        box = np.array([[0, 0], [w - 1, 0], [w - 1, h - 1], [0, h - 1]], np.float64)
+        reads = self._read_gray(img, view=box @ m[:, :2].T + m[:, 2])
         for r in reads:
             pts = np.array(r.corners, np.float64)
             r.corners = [[float(x), float(y)] for x, y in pts @ back[:, :2].T + back[:, 2]]
@@ -291,8 +294,8 @@ class MrzReader:
         r.corners = [[x * s, y * s] for x, y in r.corners]
         return r
 
-    def _read_gray(self, gray: np.ndarray) -> list[MrzRead]:
-        reads = self._read_bands(gray)
+    def _read_gray(self, gray: np.ndarray, view: np.ndarray | None = None) -> list[MrzRead]:
+        reads = self._read_bands(gray, view=view)
         if not any(r is not None and r.valid for *_b, r in reads):
             # nothing valid still: a shadow over most of the MRZ leaves its lines below the
             # band finder's threshold, set by the lit side's contrast: search the image
@@ -301,7 +304,7 @@ class MrzReader:
             # long, median 8-11 -> 19-20 ms), but not its small bands (there it found 6
             # more wrong readings passing their checks in 1,200 selection documents, and
             # no right one)
-            reads += [x for x in self._read_bands(flat_field(gray), small_bands=False) if x[3] is not None]
+            reads += [x for x in self._read_bands(flat_field(gray), small_bands=False, view=view) if x[3] is not None]
         # one MRZ read from several bands (a band and a larger one around it) is one
         # document: its best reading is kept (valid first, then the most confident; fusing
         # two valid readings that differ, by the geometric mean of their probabilities, was
@@ -313,9 +316,10 @@ class MrzReader:
                 found.append(r)
         return found
 
-    def _read_bands(self, gray: np.ndarray, small_bands: bool = True) -> list[tuple]:
+    def _read_bands(self, gray: np.ndarray, small_bands: bool = True, view: np.ndarray | None = None) -> list[tuple]:
+        """``view``: where the picture lies in ``gray`` (see :func:`find_bands`)."""
         reads: list[tuple] = []  # (band, reader, small, reading or None)
-        for band in find_bands(gray):
+        for band in find_bands(gray, view):
             # small MRZs (characters of a few pixels): components merge and a line that
             # lost or gained a character can still pass its checks: always try the grid;
             # their cells are read by the models tuned on small documents when shipped
