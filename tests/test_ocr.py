@@ -602,6 +602,17 @@ def _cut_slanted_td1(seed: int, into: float, angle: float = -30.0) -> tuple[np.n
     return turned[:, int(round(x[0])) :], doc.lines
 
 
+def test_depth_inside_the_picture_whichever_way_round_its_corners_go():
+    from border_app.ocr.locate import _view_depth
+
+    square = np.array([[0, 0], [10, 0], [10, 10], [0, 10]], float)
+    pts = np.array([[5, 5], [1, 5], [-1, 5], [5, 12]], float)
+    for view in (square, square[::-1], None):  # None: the whole 11x11 image
+        assert _view_depth(pts, (11, 11), view).tolist() == [5, 1, -1, -2]
+    diamond = np.array([[5, 0], [10, 5], [5, 10], [0, 5]], float)  # a picture turned 45 degrees
+    assert _view_depth(np.array([[5.0, 5.0], [1.0, 1.0]]), (11, 11), diamond) == pytest.approx([5 / 2**0.5, -3 / 2**0.5])
+
+
 @pytest.mark.parametrize("seed", [8_500_001, 8_500_010])
 def test_a_slanted_photo_cutting_the_mrz_is_not_valid(seed):
     """A file turned past the band finder's reach is read on a turned canvas: a line cut by

@@ -412,8 +412,9 @@ def _view_depth(pts: np.ndarray, shape: tuple, view: np.ndarray | None) -> np.nd
         h, w = shape[:2]
         return np.minimum(np.minimum(p[:, 0], w - 1 - p[:, 0]), np.minimum(p[:, 1], h - 1 - p[:, 1]))
     v = np.asarray(view, np.float64)
-    edges = np.roll(v, -1, axis=0) - v
-    turn = np.sign(np.sum(edges[:, 0] * np.roll(edges, -1, axis=0)[:, 1] - edges[:, 1] * np.roll(edges, -1, axis=0)[:, 0]))
+    nxt = np.roll(v, -1, axis=0)
+    edges = nxt - v
+    turn = np.sign(np.sum(v[:, 0] * nxt[:, 1] - nxt[:, 0] * v[:, 1]))  # the corners' order round it
     rel = p[:, None, :] - v[None]
     cross = edges[None, :, 0] * rel[:, :, 1] - edges[None, :, 1] * rel[:, :, 0]
     return (turn * cross / np.linalg.norm(edges, axis=1)[None]).min(axis=1)
