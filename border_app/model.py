@@ -16,17 +16,12 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from . import clock
 from .i18n import N_, _
 from .roles import Role
 
 
 def new_id() -> str:
     return str(uuid.uuid4())
-
-
-def utcnow() -> datetime:
-    return clock.utcnow()
 
 
 class Direction(str, enum.Enum):

@@ -47,7 +47,7 @@ MAX_QUERY = 200
 
 def utcnow() -> datetime:
     """The wall clock (only for display times and lockouts; never for change ordering)."""
-    return dm.utcnow()
+    return clock.utcnow()
 
 
 # --------------------------------------------------------------------------- helpers

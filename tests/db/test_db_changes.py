@@ -62,17 +62,14 @@ def test_change_counter_increases_on_postgres(pg_world):
     _counter_story(pg_world)
 
 
-def test_change_counter_ignores_the_clock(world, monkeypatch):
+def test_change_counter_ignores_the_clock(world, clock_at):
     """A laptop clock set back (flat CMOS battery) must not make changes go back."""
-    from border_app import model
-    from db import services
     from db.services import RegistrationService
 
     official = RegistrationService(world.db, world.actor(Role.BORDER_OFFICIAL))
     first = official.register(draft())
     past = datetime(2001, 1, 1, tzinfo=timezone.utc)
-    monkeypatch.setattr(services, "utcnow", lambda: past)
-    monkeypatch.setattr(model, "utcnow", lambda: past)
+    clock_at(past)
     second = official.register(draft(number="CLOCK1", when=past - timedelta(days=1)))
     assert _seqs(world.db, "crossings", second.crossing_id) > _seqs(world.db, "crossings", first.crossing_id)
     with world.db.engine.connect() as conn:
