@@ -13,7 +13,8 @@ from datetime import date, datetime, time, timedelta, timezone
 from typing import Callable
 
 #: Niger's time (West Africa Time, UTC+1, no daylight saving): what "a day" means at a post
-POST_TIMEZONE = timezone(timedelta(hours=1), "WAT")
+POST_UTC_OFFSET_MINUTES = 60
+POST_TIMEZONE = timezone(timedelta(minutes=POST_UTC_OFFSET_MINUTES), "WAT")
 
 
 def _system_utc() -> datetime:

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
-from border_app.clock import post_time, utcnow
+from border_app.clock import POST_UTC_OFFSET_MINUTES, post_time, utcnow
 from border_app.errors import InvalidInput
 from border_app.i18n import N_, _, gettext
 
@@ -548,7 +548,7 @@ def age_group(birth_date: str | None, on: date) -> str:
 
 def compute_report(registrations: Iterable[Any], *, date_from: date | datetime | str, date_to: date | datetime | str,
                    small_count_threshold: int, referral_outcomes: Iterable[str] = REFERRAL_OUTCOMES,
-                   utc_offset_minutes: int = 60) -> ReportData:
+                   utc_offset_minutes: int = POST_UTC_OFFSET_MINUTES) -> ReportData:
     """Aggregate ``registrations`` (``border_app.model.Registration``) crossed between
     ``date_from`` and ``date_to`` (inclusive, post-local dates)."""
     start, end = _as_date(date_from, "--from"), _as_date(date_to, "--to")

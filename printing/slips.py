@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
+from border_app.clock import POST_UTC_OFFSET_MINUTES
 from border_app.errors import InvalidInput
 from border_app.i18n import LANGUAGES, N_, _, gettext
 
@@ -63,7 +64,7 @@ class SlipData:
     outcome_labels: dict[str, str] | None = None  # {lang: label}; else known codes' labels
     direction: str | None = None             # "entry" | "exit"
     record_id: str | None = None
-    utc_offset_minutes: int = 60             # Niger: UTC+1 all year
+    utc_offset_minutes: int = POST_UTC_OFFSET_MINUTES  # Niger: UTC+1 all year
     extra: dict[str, Any] = field(default_factory=dict)
 
     @property
