@@ -135,7 +135,12 @@ def render_document(lines: list[str], fmt: str, width_px: int, rng: np.random.Ge
     return np.clip(card, 0, 255).astype(np.uint8)
 
 
-def degrade(card: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, dict]:
+def degrade(card: np.ndarray, rng: np.random.Generator, trace: dict | None = None) -> tuple[np.ndarray, dict]:
+    """``card`` degraded by the settings in the module's docstring. ``trace``, when given, is
+    filled with what is needed to push any other card image (a difference of two
+    renderings) through the same linear chain (``warp_chain``): the perspective matrix, the
+    output size, the brightness, the glare spot's factor, the blur; and the image before
+    noise and JPEG (``noise_free``, float32)."""
     import cv2
 
     h, w = card.shape
@@ -163,11 +168,18 @@ def degrade(card: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, dic
     m = cv2.getPerspectiveTransform(src, dst.astype(np.float32))
     img = cv2.warpPerspective(card.astype(np.float32), m, (W, H), flags=cv2.INTER_LINEAR, borderValue=bg)
     img *= s["brightness"]
+    spot = None
     if s["glare"]:
         gx, gy = rng.uniform(0.2, 0.8) * W, rng.uniform(0.2, 0.8) * H
-        img = add_glare(img, gx, gy, rng.uniform(0.04, 0.10) * W, s["glare_strength"])
+        r = rng.uniform(0.04, 0.10) * W
+        img = add_glare(img, gx, gy, r, s["glare_strength"])
+        if trace is not None:
+            spot = add_glare(np.zeros((H, W), np.float32), gx, gy, r, s["glare_strength"]) / 255.0
     if s["blur"] > 0.2:
         img = cv2.GaussianBlur(img, (0, 0), s["blur"])
+    if trace is not None:
+        trace.update(matrix=m, size=(W, H), brightness=s["brightness"], spot=spot, blur=s["blur"],
+                     noise_free=img.copy())
     img += rng.normal(0, s["noise"], img.shape).astype(np.float32)
     img = np.clip(img, 0, 255).astype(np.uint8)
     bgr = cv2.cvtColor(img, cv2.COLOR_GRAY2BGR)
@@ -176,22 +188,41 @@ def degrade(card: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, dic
 
 
 def make_doc(seed: int, fmt: str | None = None, width: int | None = None, clean: bool = False,
-             random_names: bool = False) -> SynthDoc:
+             random_names: bool = False, trace: dict | None = None, lines: list[str] | None = None) -> SynthDoc:
     """``random_names``: the same document (every other field, the rendering and its
-    degradations drawn alike) with names of random letters instead of the name lists."""
+    degradations drawn alike) with names of random letters instead of the name lists.
+    ``trace``: see :func:`degrade`. ``lines``: these MRZ lines printed instead of the drawn
+    ones (of the same format), everything else drawn alike."""
     rng = np.random.default_rng(seed)
     fmt = fmt or FORMATS[seed % len(FORMATS)]
     width = width or WIDTHS[seed % len(WIDTHS)]
-    lines = random_mrz(rng, fmt, np.random.default_rng((seed, 1)) if random_names else None)
+    drawn = random_mrz(rng, fmt, np.random.default_rng((seed, 1)) if random_names else None)
+    lines = lines or drawn
     card_w = int(width)  # the document is ``width`` px wide (the image adds 12% margins each side)
     card = render_document(lines, fmt, card_w, rng)
     if clean:
         import cv2
 
         return SynthDoc(cv2.cvtColor(card, cv2.COLOR_GRAY2BGR), lines, fmt, {"width": card_w})
-    img, s = degrade(card, rng)
+    img, s = degrade(card, rng, trace)
+    if trace is not None:
+        trace["card"] = card
     s["width"] = img.shape[1]
     return SynthDoc(img, lines, fmt, s)
+
+
+def warp_chain(diff: np.ndarray, trace: dict) -> np.ndarray:
+    """A card-sized float image (a difference between two renderings) pushed through the
+    linear part of the degradation ``trace`` records: perspective, brightness, glare, blur."""
+    import cv2
+
+    out = cv2.warpPerspective(diff.astype(np.float32), trace["matrix"], trace["size"], flags=cv2.INTER_LINEAR,
+                              borderValue=0) * trace["brightness"]
+    if trace["spot"] is not None:
+        out *= 1 - trace["spot"]
+    if trace["blur"] > 0.2:
+        out = cv2.GaussianBlur(out, (0, 0), trace["blur"])
+    return out
 
 
 def add_glare(img: np.ndarray, cx: float, cy: float, r: float, strength: float) -> np.ndarray:
