@@ -225,6 +225,27 @@ def warp_chain(diff: np.ndarray, trace: dict) -> np.ndarray:
     return out
 
 
+def motion_blur(img: np.ndarray, length: float, angle_deg: float) -> np.ndarray:
+    """``img`` smeared evenly along a straight segment ``length`` px long at ``angle_deg``
+    (0 = along the image's rows), centred on each pixel: a document moving while a camera
+    exposes it."""
+    import cv2
+
+    if length < 1:
+        return img
+    n = 2 * int(np.ceil(length / 2)) + 3
+    c = n // 2
+    t = np.linspace(-0.5, 0.5, 64 * n)
+    xs = c + t * length * np.cos(np.radians(angle_deg))
+    ys = c + t * length * np.sin(np.radians(angle_deg))
+    k = np.zeros((n, n), np.float64)
+    x0, y0 = np.floor(xs).astype(int), np.floor(ys).astype(int)
+    fx, fy = xs - x0, ys - y0
+    for dx, dy, w in ((0, 0, (1 - fx) * (1 - fy)), (1, 0, fx * (1 - fy)), (0, 1, (1 - fx) * fy), (1, 1, fx * fy)):
+        np.add.at(k, (y0 + dy, x0 + dx), w)
+    return cv2.filter2D(img, -1, (k / k.sum()).astype(np.float32), borderType=cv2.BORDER_REPLICATE)
+
+
 def add_glare(img: np.ndarray, cx: float, cy: float, r: float, strength: float) -> np.ndarray:
     """``img`` (float, gray or BGR) blended towards white by an elliptic spot centred at
     (``cx``, ``cy``), ``r`` high and 1.8 ``r`` wide, ``strength`` at its centre."""

@@ -7,7 +7,7 @@ reader needs only numpy + OpenCV and the two files this script writes:
 * ``resources/models/ocrb_glyphs.npz``: the 37 MRZ glyphs rendered in fixed-pitch cells;
 * ``resources/models/mrz_ocrb_mlp.npz``: the classifier weights (a 2-hidden-layer MLP).
 
-Steps (``python tools/train_mrz_model.py [atlas|data|smalldata|train|all]``):
+Steps (``python tools/train_mrz_model.py [atlas|data|smalldata|motiondata|train|finetune|all]``):
 
 1. ``atlas``: render the glyphs from ``/usr/share/fonts/opentype/ocr-b/OCRB.otf``.
 2. ``data``: synthetic lines (random MRZ-like text rendered from the atlas at 10-40 px
@@ -19,6 +19,10 @@ Steps (``python tools/train_mrz_model.py [atlas|data|smalldata|train|all]``):
 2b. ``smalldata [N]``: cells of N small synthetic documents (230-700 px wide; default 1,500,
    4,500 for the shipped small-document models) cut by the reader's own fitted grid and segmenter, labelled from the generator's truth
    (``/tmp/mrz_train_small.npz``; used by ``finetune ... --small`` and ``train_mrz_cnn.py --extra``).
+2c. ``motiondata``: cells of text smeared by movement (a document moving under a webcam),
+   atlas lines and synthetic documents of 580-1,000 px, half of them kept
+   (``/tmp/mrz_train_motion.npz``; used by ``finetune ... --motion`` and
+   ``train_mrz_cnn.py --extra``; see ``resources/models/README.md``).
 3. ``train``: numpy MLP, Adam, a few epochs; prints validation accuracy on a slice of the
    training crops (not the held-out set).
 
@@ -142,8 +146,9 @@ def random_text(rng: np.random.Generator) -> str:
     return "".join(parts)[:n]
 
 
-def degrade_line(mask: np.ndarray, rng: np.random.Generator, cap: float) -> np.ndarray:
-    """Turn an ink mask into a camera/scanner-like grayscale line image."""
+def degrade_line(mask: np.ndarray, rng: np.random.Generator, cap: float, motion: bool = False) -> np.ndarray:
+    """Turn an ink mask into a camera/scanner-like grayscale line image. ``motion``: also
+    smeared by the document's movement (0.1-0.7 capital heights, in any direction)."""
     import cv2
 
     # stroke weight: blur + re-threshold softly
@@ -168,6 +173,8 @@ def degrade_line(mask: np.ndarray, rng: np.random.Generator, cap: float) -> np.n
     if rng.random() < 0.4:
         tex = cv2.resize(rng.normal(0, 1, (max(2, h // 8), max(2, w // 8))).astype(np.float32), (w, h))
         img = img + tex * rng.uniform(3, 20)
+    if motion:
+        img = motion_blur(img.astype(np.float32), float(rng.uniform(0.1, 0.7) * cap), float(rng.uniform(0, 180)))
     sigma = rng.uniform(0, 1.6)
     if sigma > 0.3:
         img = cv2.GaussianBlur(img, (0, 0), sigma)
@@ -312,6 +319,91 @@ def build_data(n_synth: int = 3500, real_variants: int = 4, n_docs: int = 600) -
 SMALL_CACHE = Path("/tmp/mrz_train_small.npz")
 
 
+MOTION_CACHE = Path("/tmp/mrz_train_motion.npz")
+
+
+def _mrz_band(gray: np.ndarray, doc):
+    """The first band the reader's band finder gives in a synthetic document's image (turned
+    upright when the document lies upside down) with at least as many lines as its MRZ, or None."""
+    import cv2
+
+    from border_app.ocr.locate import find_bands
+
+    if doc.settings["upside_down"]:
+        gray = cv2.rotate(gray, cv2.ROTATE_180)
+    return next((b for b in find_bands(gray) if len(b.lines) >= len(doc.lines)), None)
+
+
+def motion_blur(img: np.ndarray, length: float, angle_deg: float) -> np.ndarray:
+    sys.path.insert(0, str(ROOT / "tests"))
+    import synthdocs
+
+    return synthdocs.motion_blur(img, length, angle_deg)
+
+
+def build_motion(n_lines: int = 1500, n_docs: int = 1500, seed0: int = 9_800_000) -> None:
+    """Cells of text smeared by movement (a document moving under a webcam), which the
+    ``data`` step's degradations lack: ``n_lines`` atlas lines degraded as there plus a
+    motion blur of 0.1-0.7 capital heights in any direction, and the MRZ lines of
+    ``n_documents`` synthetic documents of 580-1,000 px (seeds 9,800,000+) smeared by
+    0.15-0.7 capital heights, cut by the reader's own band finder and segmenter (kept when
+    the current model agrees on >= 35% of a line: a guard against bands that are not the
+    MRZ, loose enough to keep the lines it misreads)."""
+    import cv2
+
+    sys.path.insert(0, str(ROOT / "tests"))
+    import synthdocs
+
+    from border_app.ocr.classifier import default_classifier
+    from border_app.ocr.glyphs import INDEX, render_line
+    from border_app.ocr.segment import grid_fitted_cells, line_geometry, segment_line
+
+    clf = default_classifier()
+    rng = np.random.default_rng(SEED + 2)
+    xs, ys = [], []
+    t0 = time.time()
+    kept = 0
+    for _i in range(n_lines):
+        text = random_text(rng)
+        cap = float(rng.uniform(9, 42))
+        img = degrade_line(render_line(text, cap, pitch_ratio=float(rng.uniform(0.9, 1.12))), rng, cap, motion=True)
+        seg = segment_line(img)
+        if seg is None or len(seg.cells) != len(text):
+            continue
+        kept += 1
+        xs.append(seg.cells)
+        ys.append(np.array([INDEX[c] for c in text], np.int16))
+    print(f"smeared lines kept {kept}/{n_lines} ({time.time() - t0:.0f}s)", flush=True)
+    kept = total = 0
+    for i in range(n_docs):
+        doc = synthdocs.make_doc(seed0 + i, width=int(rng.integers(580, 1001)))
+        cap = 2.4 * doc.settings["width"] / 1.24 / synthdocs.SIZES_MM[doc.format][0]
+        gray = cv2.cvtColor(doc.image, cv2.COLOR_BGR2GRAY).astype(np.float32)
+        gray = np.clip(synthdocs.motion_blur(gray, float(rng.uniform(0.15, 0.7) * cap), float(rng.uniform(0, 180))), 0, 255)
+        band = _mrz_band(gray.astype(np.uint8), doc)
+        if band is not None:
+            total += 1
+            for im, text in zip(band.lines[-len(doc.lines):], doc.lines):
+                geo = line_geometry(im)
+                for seg in (segment_line(im, len(text)), grid_fitted_cells(geo, len(text)) if geo is not None else None):
+                    if seg is None or len(seg.cells) != len(text):
+                        continue
+                    if np.mean([a == b for a, b in zip(clf.read(seg.cells), text)]) < 0.35:
+                        continue
+                    kept += 1
+                    xs.append(seg.cells)
+                    ys.append(np.array([INDEX[c] for c in text], np.int16))
+        if i % 250 == 249:
+            print(f"  {i + 1} documents, {kept} line cuts kept ({time.time() - t0:.0f}s)", flush=True)
+    x = np.concatenate(xs).astype(np.float16)
+    y = np.concatenate(ys)
+    print(f"smeared documents: {kept} line cuts from {total} bands of {n_docs} documents; cells {x.shape}")
+    # half of them, drawn evenly (all of them would be 40% of the fine-tuning's cells)
+    keep = np.sort(np.random.default_rng(1).choice(len(y), len(y) // 2, replace=False))
+    np.savez_compressed(MOTION_CACHE, x=x[keep], y=y[keep], s=np.zeros(len(keep), np.int8))
+    print(f"kept {len(keep)} cells in {MOTION_CACHE}")
+
+
 def build_small_docs(n_docs: int = 1500, seed0: int = 9_500_000) -> None:
     """Cells of small synthetic documents (230-700 px wide: MRZ glyphs of 4-12 px) cut the
     way the reader cuts them (its fitted grid and its component segmenter), labelled from
@@ -324,7 +416,6 @@ def build_small_docs(n_docs: int = 1500, seed0: int = 9_500_000) -> None:
     import synthdocs
 
     from border_app.ocr.glyphs import INDEX
-    from border_app.ocr.locate import find_bands
     from border_app.ocr.reader import default_reader
     from border_app.ocr.segment import grid_fitted_cells, line_geometry, segment_line
 
@@ -335,13 +426,9 @@ def build_small_docs(n_docs: int = 1500, seed0: int = 9_500_000) -> None:
     t0 = time.time()
     for i in range(n_docs):
         doc = synthdocs.make_doc(seed0 + i, width=int(rng.integers(230, 700)))
-        gray = cv2.cvtColor(doc.image, cv2.COLOR_BGR2GRAY)
-        if doc.settings["upside_down"]:
-            gray = cv2.rotate(gray, cv2.ROTATE_180)
         k = len(doc.lines)
-        for band in find_bands(gray):
-            if len(band.lines) < k:
-                continue
+        band = _mrz_band(cv2.cvtColor(doc.image, cv2.COLOR_BGR2GRAY), doc)
+        if band is not None:
             total += 1
             for ims in (band.lines[-k:], band.lines[-k - 1 : -1] if len(band.lines) > k else []):
                 good = 0
@@ -363,7 +450,6 @@ def build_small_docs(n_docs: int = 1500, seed0: int = 9_500_000) -> None:
                 kept += good
                 if good:
                     break
-            break
         if i % 250 == 249:
             print(f"  {i + 1} documents, {kept} line cuts kept ({time.time() - t0:.0f}s)", flush=True)
     x = np.concatenate(xs).astype(np.float16)
@@ -462,11 +548,15 @@ if __name__ == "__main__":
     if step in ("smalldata", "all"):
         # smalldata [N]: N documents (default 1,500; the same first documents for any N)
         build_small_docs(int(sys.argv[2]) if step == "smalldata" and len(sys.argv) > 2 else 1500)
+    if step == "motiondata":
+        build_motion()
     if step in ("train", "all"):
         train(final="--final" in sys.argv)
     if step == "finetune":
         # a few epochs from the shipped weights at a small learning rate:
         #   train_mrz_model.py finetune EPOCHS LR OUT.npz [--small]
         # (--small: also the small-document cells of the ``smalldata`` step)
+        # (--small: also the small-document cells of the ``smalldata`` step; --motion: the
+        # smeared cells of the ``motiondata`` step)
         train(epochs=int(sys.argv[2]), init=MODELS / "mrz_ocrb_mlp.npz", lr0=float(sys.argv[3]), out=Path(sys.argv[4]),
-              extra=(SMALL_CACHE,) if "--small" in sys.argv else ())
+              extra=tuple(p for p, flag in ((SMALL_CACHE, "--small"), (MOTION_CACHE, "--motion")) if flag in sys.argv))
