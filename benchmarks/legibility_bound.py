@@ -56,23 +56,15 @@ def analyse(seed: int) -> dict:
     import cv2
 
     import synthdocs
-    from border_app.ocr.glyphs import render_line
 
     trace: dict = {}
     doc = synthdocs.make_doc(seed, random_names=True, trace=trace)
-    fmt = doc.format
-    card_w = trace["card"].shape[1]
-    ppm = card_w / synthdocs.SIZES_MM[fmt][0]
-    cap = 2.4 * ppm
-    pitch_ratio = 2.54 / 2.4 / 0.99
+    fmt, shape = doc.format, trace["card"].shape
+    card_w = shape[1]
     li, a, b = NAME_FIELDS[fmt]
     line = doc.lines[li]
     n = len(doc.lines)
-    base = render_line(line, cap, pitch_ratio)
-    mh, mw = base.shape
-    top = int(round(synthdocs.mrz_line_y(fmt, card_w, li, n) - mh / 2))
-    left = int(round(synthdocs.mrz_start(fmt, card_w)[0]))
-    mw = min(mw, card_w - left)
+    base = synthdocs.mrz_line_ink(line, fmt, card_w, li, n, shape)
     observed = cv2.cvtColor(doc.image, cv2.COLOR_BGR2GRAY).astype(np.float32)
     residual = observed - trace["noise_free"]
 
@@ -87,10 +79,8 @@ def analyse(seed: int) -> dict:
         for r in LETTERS:
             if r == line[j]:
                 continue
-            other = render_line(line[:j] + r + line[j + 1 :], cap, pitch_ratio)
-            delta = np.zeros(trace["card"].shape, np.float32)
-            delta[top : top + mh, left : left + mw] = -200.0 * (other[:, :mw] - base[:, :mw])
-            d = synthdocs.warp_chain(delta, trace)
+            other = synthdocs.mrz_line_ink(line[:j] + r + line[j + 1 :], fmt, card_w, li, n, shape)
+            d = synthdocs.warp_chain(other - base, trace)
             norm = float(np.linalg.norm(d))
             per.append((norm, float((residual * d).sum()) / max(norm, 1e-6)))
             # template decision: observed = noise_free + residual; the rival predicts noise_free + d
@@ -128,11 +118,11 @@ def main() -> int:
 
     widths = [int(w) for w in args.widths.split(",")]
     a, n = args.seeds if args.seeds else (3 * 100_000, 200)
-    seeds = [s for s in range(a, a + n) if synthdocs.WIDTHS[s % len(synthdocs.WIDTHS)] in widths]
-    if args.per_width:
-        kept: dict[int, int] = {}
-        seeds = [s for s in seeds if kept.setdefault(synthdocs.WIDTHS[s % 6], 0) < args.per_width
-                 and not kept.__setitem__(synthdocs.WIDTHS[s % 6], kept[synthdocs.WIDTHS[s % 6]] + 1)]
+    seeds = []
+    for s in range(a, a + n):
+        w = synthdocs.WIDTHS[s % len(synthdocs.WIDTHS)]
+        if w in widths and (not args.per_width or sum(synthdocs.WIDTHS[x % 6] == w for x in seeds) < args.per_width):
+            seeds.append(s)
     rows = [analyse(s) for s in seeds]
     print(f"Genie-aided ideal observer on the names of make_doc(seed, random_names=True), seeds {a}..{a + n - 1}")
     print("bound = expected number of documents whose every name letter even that observer reads right")

@@ -122,17 +122,26 @@ def render_document(lines: list[str], fmt: str, width_px: int, rng: np.random.Ge
             card[y : y + mh, x0 : x0 + mw] -= 150 * m[:, :mw]
         y += int(4.5 * ppm)
     # the MRZ: capital height 2.4 mm, pitch 2.54 mm, lines 4.2 mm apart
-    n = len(lines)
-    cap = 2.4 * ppm
     for i, line in enumerate(lines):
-        m = render_line(line, cap, pitch_ratio=2.54 / 2.4 / 0.99)
-        cy = mrz_line_y(fmt, width_px, i, n)
-        mh, mw = m.shape
-        top = int(round(cy - mh / 2))
-        left = int(round(mrz_start(fmt, width_px)[0]))
-        mw = min(mw, width_px - left)
-        card[top : top + mh, left : left + mw] -= 200 * m[:, :mw]
+        card += mrz_line_ink(line, fmt, width_px, i, len(lines), card.shape)
     return np.clip(card, 0, 255).astype(np.uint8)
+
+
+def mrz_line_ink(line: str, fmt: str, width_px: int, i: int, n: int, shape: tuple[int, int]) -> np.ndarray:
+    """What printing ``line`` as line ``i`` of an ``n``-line MRZ adds to a ``width_px`` wide
+    card of ``shape`` (float32, negative where the ink darkens it): the difference of two
+    lines' inks is what printing one instead of the other changes."""
+    from border_app.ocr.glyphs import render_line
+
+    ppm = width_px / SIZES_MM[fmt][0]
+    m = render_line(line, 2.4 * ppm, pitch_ratio=2.54 / 2.4 / 0.99)
+    mh, mw = m.shape
+    top = int(round(mrz_line_y(fmt, width_px, i, n) - mh / 2))
+    left = int(round(mrz_start(fmt, width_px)[0]))
+    mw = min(mw, width_px - left)
+    out = np.zeros(shape, np.float32)
+    out[top : top + mh, left : left + mw] = -200 * m[:, :mw]
+    return out
 
 
 def degrade(card: np.ndarray, rng: np.random.Generator, trace: dict | None = None) -> tuple[np.ndarray, dict]:
