@@ -118,11 +118,12 @@ def main() -> int:
 
     widths = [int(w) for w in args.widths.split(",")]
     a, n = args.seeds if args.seeds else (3 * 100_000, 200)
-    seeds = []
+    seeds, taken = [], dict.fromkeys(widths, 0)
     for s in range(a, a + n):
-        w = synthdocs.WIDTHS[s % len(synthdocs.WIDTHS)]
-        if w in widths and (not args.per_width or sum(synthdocs.WIDTHS[x % 6] == w for x in seeds) < args.per_width):
+        w = synthdocs.WIDTHS[s % len(synthdocs.WIDTHS)]  # the width make_doc gives this seed
+        if w in taken and (not args.per_width or taken[w] < args.per_width):
             seeds.append(s)
+            taken[w] += 1
     rows = [analyse(s) for s in seeds]
     print(f"Genie-aided ideal observer on the names of make_doc(seed, random_names=True), seeds {a}..{a + n - 1}")
     print("bound = expected number of documents whose every name letter even that observer reads right")
@@ -130,7 +131,7 @@ def main() -> int:
     bands = [(0.0, 0.5), (0.5, 1.0), (1.0, 1.51)]
     for w in widths:
         for lo, hi in bands + [(0.0, 1.51)]:
-            g = [r for r in rows if synthdocs.WIDTHS[r["seed"] % 6] == w and lo <= r["blur"] < hi]
+            g = [r for r in rows if r["width"] == w and lo <= r["blur"] < hi]
             if not g:
                 continue
             bound = sum(r["p_exact_max"] for r in g)

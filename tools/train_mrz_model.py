@@ -146,6 +146,15 @@ def random_text(rng: np.random.Generator) -> str:
     return "".join(parts)[:n]
 
 
+def _synthdocs():
+    """The synthetic document generator (``tests/synthdocs.py``)."""
+    if str(ROOT / "tests") not in sys.path:
+        sys.path.insert(0, str(ROOT / "tests"))
+    import synthdocs
+
+    return synthdocs
+
+
 def degrade_line(mask: np.ndarray, rng: np.random.Generator, cap: float, motion: bool = False) -> np.ndarray:
     """Turn an ink mask into a camera/scanner-like grayscale line image. ``motion``: also
     smeared by the document's movement (0.1-0.7 capital heights, in any direction)."""
@@ -174,7 +183,7 @@ def degrade_line(mask: np.ndarray, rng: np.random.Generator, cap: float, motion:
         tex = cv2.resize(rng.normal(0, 1, (max(2, h // 8), max(2, w // 8))).astype(np.float32), (w, h))
         img = img + tex * rng.uniform(3, 20)
     if motion:
-        img = motion_blur(img.astype(np.float32), float(rng.uniform(0.1, 0.7) * cap), float(rng.uniform(0, 180)))
+        img = _synthdocs().motion_blur(img.astype(np.float32), float(rng.uniform(0.1, 0.7) * cap), float(rng.uniform(0, 180)))
     sigma = rng.uniform(0, 1.6)
     if sigma > 0.3:
         img = cv2.GaussianBlur(img, (0, 0), sigma)
@@ -257,8 +266,7 @@ def build_data(n_synth: int = 3500, real_variants: int = 4, n_docs: int = 600) -
     # the benchmark's and the tests')
     kept = total = 0
     try:
-        sys.path.insert(0, str(ROOT / "tests"))
-        import synthdocs
+        synthdocs = _synthdocs()
 
         from border_app.ocr.classifier import default_classifier
         from border_app.ocr.locate import find_bands
@@ -334,13 +342,6 @@ def _mrz_band(gray: np.ndarray, doc):
     return next((b for b in find_bands(gray) if len(b.lines) >= len(doc.lines)), None)
 
 
-def motion_blur(img: np.ndarray, length: float, angle_deg: float) -> np.ndarray:
-    sys.path.insert(0, str(ROOT / "tests"))
-    import synthdocs
-
-    return synthdocs.motion_blur(img, length, angle_deg)
-
-
 def build_motion(n_lines: int = 1500, n_docs: int = 1500, seed0: int = 9_800_000) -> None:
     """Cells of text smeared by movement (a document moving under a webcam), which the
     ``data`` step's degradations lack: ``n_lines`` atlas lines degraded as there plus a
@@ -351,8 +352,7 @@ def build_motion(n_lines: int = 1500, n_docs: int = 1500, seed0: int = 9_800_000
     MRZ, loose enough to keep the lines it misreads)."""
     import cv2
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    import synthdocs
+    synthdocs = _synthdocs()
 
     from border_app.ocr.classifier import default_classifier
     from border_app.ocr.glyphs import INDEX, render_line
@@ -412,8 +412,7 @@ def build_small_docs(n_docs: int = 1500, seed0: int = 9_500_000) -> None:
     Seeds 9,500,000+ (benchmark: 300,000+ and 700,000+; tests: 5-22 and 5,000,000+)."""
     import cv2
 
-    sys.path.insert(0, str(ROOT / "tests"))
-    import synthdocs
+    synthdocs = _synthdocs()
 
     from border_app.ocr.glyphs import INDEX
     from border_app.ocr.reader import default_reader
@@ -554,8 +553,7 @@ if __name__ == "__main__":
         train(final="--final" in sys.argv)
     if step == "finetune":
         # a few epochs from the shipped weights at a small learning rate:
-        #   train_mrz_model.py finetune EPOCHS LR OUT.npz [--small]
-        # (--small: also the small-document cells of the ``smalldata`` step)
+        #   train_mrz_model.py finetune EPOCHS LR OUT.npz [--small] [--motion]
         # (--small: also the small-document cells of the ``smalldata`` step; --motion: the
         # smeared cells of the ``motiondata`` step)
         train(epochs=int(sys.argv[2]), init=MODELS / "mrz_ocrb_mlp.npz", lr0=float(sys.argv[3]), out=Path(sys.argv[4]),
