@@ -32,6 +32,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -199,6 +200,9 @@ class Crossing(Base):
     void_reason: Mapped[str | None] = mapped_column(Text)
     voided_by: Mapped[str | None] = mapped_column(String(36), ForeignKey("users.id"))
     voided_at: Mapped[datetime | None]
+    # the official confirmed saving a document whose check digits fail / that had expired
+    confirmed_invalid: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    confirmed_expired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class AuditLog(Base):
