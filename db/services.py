@@ -79,9 +79,13 @@ def _assign(obj, values: dict) -> bool:
     return changed
 
 
+def _is_locked(u: User) -> bool:
+    return u.locked_until is not None and u.locked_until > utcnow()
+
+
 def _user_info(u: User) -> dm.UserInfo:
     return dm.UserInfo(id=u.id, username=u.username, full_name=u.full_name, role=Role(u.role),
-                       active=u.active, language=u.language)
+                       active=u.active, language=u.language, locked=_is_locked(u))
 
 
 def _post(p: Post) -> dm.Post:
@@ -334,6 +338,31 @@ class UserService:
                 s.flush()
                 if not active:  # a deactivated user can no longer open the keys
                     keyslots.remove_slot(self.db.keystore_path, user.id)
+            return _user_info(user)
+
+    def find(self, username: str) -> dm.UserInfo:
+        """The account called ``username`` at this post (NotFound otherwise)."""
+        require(self.actor.role, P.MANAGE_USERS)
+        name = username.strip().lower() if isinstance(username, str) else ""
+        if not name or len(name) > 64:
+            raise NotFound(_("This user account does not exist."))
+        with self.db.session() as s:
+            user = s.scalars(select(User).where(User.post_id == self.actor.post_id, User.username == name)).first()
+            if user is None:
+                raise NotFound(_("This user account does not exist."))
+            return _user_info(user)
+
+    def unlock(self, user_id: str) -> dm.UserInfo:
+        """End an account's lockout after too many wrong passwords (audited ``unlock``);
+        the count of wrong passwords starts again from zero."""
+        require(self.actor.role, P.MANAGE_USERS)
+        with self.db.session(write=True) as s:
+            user = self._get(s, user_id)
+            if user.failed_logins or user.locked_until is not None:
+                user.failed_logins, user.locked_until = 0, None
+                audit(s, post_id=self.actor.post_id, user_id=self.actor.user_id, action="unlock",
+                      entity="user", entity_id=user.id)
+                s.flush()
             return _user_info(user)
 
     def reset_password(self, user_id: str, new_password: str) -> None:

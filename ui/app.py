@@ -41,6 +41,10 @@ class Controller(QObject):
 
         self.db = open_database(database_url or self.profile.database_url, profile=self.profile)
         self.window: QWidget | None = None
+        # unsaved work kept in memory after an idle sign-out, for that same user only:
+        # {user_id: {screen key: draft}}; dropped when another user signs in
+        self.drafts: dict[str, dict] = {}
+        self.idle_seconds: float | None = None  # tests: a short idle period
 
     # -- screens ---------------------------------------------------------------------
     def start(self) -> None:
@@ -55,7 +59,12 @@ class Controller(QObject):
             self.show_login()
 
     def _show(self, window: QWidget) -> None:
+        from .main_window import MainWindow
+        from .widgets import fit_to_screen
+
         old, self.window = self.window, window
+        if not isinstance(window, MainWindow):
+            fit_to_screen(window)  # centred, within the screen
         window.show()
         window.raise_()
         window.activateWindow()
@@ -87,6 +96,9 @@ class Controller(QObject):
     def show_login(self) -> None:
         from .login import LoginWindow
 
+        # the post's default language until someone signs in (the login screen's own
+        # choice lasts until then)
+        switch_language(self.settings.language)
         login = LoginWindow(self.db, demo=self.demo, settings=self.settings)
         login.loggedIn.connect(self.show_main)
         self._show(login)
@@ -94,11 +106,19 @@ class Controller(QObject):
     def show_main(self, actor: Actor) -> None:
         from .main_window import MainWindow
 
-        if actor.language and actor.language != self.settings.language and not self.demo:
-            switch_language(actor.language)
-        main = MainWindow(self.db, actor, demo=self.demo, settings=self.settings, profile=self.profile)
-        main.loggedOut.connect(self.show_login)
+        # each user's own language, on the demo post as on a real one
+        switch_language(actor.language or self.settings.language)
+        drafts = self.drafts.pop(actor.user_id, None)
+        self.drafts.clear()  # another user's kept work never stays in memory behind them
+        main = MainWindow(self.db, actor, demo=self.demo, settings=self.settings, profile=self.profile,
+                          drafts=drafts, idle_seconds=self.idle_seconds)
+        main.loggedOut.connect(lambda: self._signed_out(main, actor))
         self._show(main)
+
+    def _signed_out(self, main, actor: Actor) -> None:
+        if main.kept_drafts:
+            self.drafts = {actor.user_id: main.kept_drafts}
+        self.show_login()
 
     def close(self) -> None:
         shutdown_executors()

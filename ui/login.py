@@ -17,12 +17,16 @@ from .widgets import DemoBanner, Notice
 
 
 class LanguageBox(QComboBox):
-    """Français / English, switching the whole application at once."""
+    """Français / English, switching the whole application at once.
 
-    def __init__(self, parent: QWidget | None = None, settings=None):
+    The choice is never written to the post's settings (the post keeps its default
+    language): on the login screen it lasts until sign-in; in the main window
+    ``on_change(lang)`` saves it as the signed-in user's own preference."""
+
+    def __init__(self, parent: QWidget | None = None, on_change=None):
         super().__init__(parent)
         self.setObjectName("languageBox")
-        self.settings = settings
+        self.on_change = on_change
         self.addItem("Français", "fr")
         self.addItem("English", "en")
         self.setCurrentIndex(0 if current_language() == "fr" else 1)
@@ -31,11 +35,8 @@ class LanguageBox(QComboBox):
     def _changed(self, _index: int) -> None:
         lang = self.currentData()
         switch_language(lang)
-        if self.settings is not None:
-            try:
-                self.settings.language = lang
-            except UserFacingError:
-                pass  # a read-only settings file must not block the switch
+        if self.on_change is not None:
+            self.on_change(lang)
 
 
 class LoginWindow(QWidget, Retranslatable):
@@ -65,7 +66,7 @@ class LoginWindow(QWidget, Retranslatable):
         self.password = QLineEdit(self)
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.language = LanguageBox(self, settings)
+        self.language = LanguageBox(self)
         self.username_label, self.password_label, self.language_label = QLabel(self), QLabel(self), QLabel(self)
         form.addRow(self.username_label, self.username)
         form.addRow(self.password_label, self.password)
