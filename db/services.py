@@ -411,6 +411,16 @@ class AccountService:
         if failed:
             raise AuthenticationError(_("The current password is wrong."))
 
+    def set_language(self, actor: dm.Actor, language: str) -> None:
+        """The user's own language, applied at each sign-in (the post's default is not
+        touched). A preference, not a security event: not audited."""
+        lang = validation.language(language)
+        with self.db.session(write=True) as s:
+            user = s.get(User, actor.user_id)
+            if user is None or not user.active:
+                raise AuthenticationError(_("This account is deactivated. Ask the post administrator."))
+            user.language = lang
+
 
 # --------------------------------------------------------------------------- registrations
 def _prefix_range(column, prefix: str):
