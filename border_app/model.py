@@ -173,6 +173,8 @@ class UserInfo:
     role: Role
     active: bool
     language: str = "fr"
+    #: locked for a while after too many wrong passwords (the administrator can unlock it)
+    locked: bool = False
 
 
 @dataclass

@@ -172,8 +172,13 @@ def _bulk_insert(conn, table, rows: list[dict]) -> None:
     names = [c.name for c in columns]
     converters = [_sqlite_value(c.type) for c in columns]
     sql = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' for _ in names)})"
+    # a column the rows do not mention takes its scalar default (``confirmed_invalid``: False), as an
+    # ORM insert would; NOT NULL columns added later then need no change here
+    defaults = {c.name: c.default.arg for c in columns
+                if c.default is not None and c.default.is_scalar}
     plan = list(zip(names, converters))
-    values = [tuple([conv(row.get(name)) if conv else row.get(name) for name, conv in plan]) for row in rows]
+    values = [tuple([conv(row.get(name, defaults.get(name))) if conv else row.get(name, defaults.get(name))
+                     for name, conv in plan]) for row in rows]
     conn.exec_driver_sql(sql, values)
 
 

@@ -42,16 +42,47 @@ def build_parser() -> argparse.ArgumentParser:
         description=_("HHBM border post: registration, health screening, attestations and data bundles."),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    parser.add_argument("--demo", action="store_true", help=_("use the demo post and its own data folder"))
-    parser.add_argument("--lang", choices=LANGUAGES, help=_("language of messages (default: the post's, else French)"))
-    parser.add_argument("--user", help=_("user name for commands that read or write personal data"))
-    parser.add_argument("--password-file", help=_("read the password from this file (else BORDER_APP_PASSWORD, else a prompt)"))
+    _add_global_options(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     for info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
         if info.name.startswith("cmd_"):
             module = importlib.import_module(f"{__name__}.{info.name}")
             module.register(sub)
+    for child in _sub_parsers(parser):
+        _add_global_options(child, suppress=True)
     return parser
+
+
+#: the options every sub-command accepts, before or after its name
+#: (``border-app registrations --day D --user agent`` as well as ``border-app --user agent registrations ...``)
+GLOBAL_OPTIONS = ("--demo", "--lang", "--user", "--password-file")
+
+
+def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = False) -> None:
+    """Add the global options to ``parser``. On a sub-command's parser (``suppress``) they
+    default to "not given", so that a value given before the sub-command's name is kept; an
+    option the sub-command defines itself (``slip --demo``) is left as it is."""
+    extra = {"default": argparse.SUPPRESS} if suppress else {}
+    specs = (
+        ("--demo", dict(action="store_true", help=_("use the demo post and its own data folder"))),
+        ("--lang", dict(choices=LANGUAGES, help=_("language of messages (default: the post's, else French)"))),
+        ("--user", dict(help=_("user name for commands that read or write personal data"))),
+        ("--password-file", dict(help=_("read the password from this file (else BORDER_APP_PASSWORD, else a prompt)"))),
+    )
+    for flag, options in specs:
+        if flag not in parser._option_string_actions:
+            parser.add_argument(flag, **options, **extra)
+
+
+def _sub_parsers(parser: argparse.ArgumentParser) -> list[argparse.ArgumentParser]:
+    """Every sub-command's parser, at any depth (``users add``...)."""
+    found = []
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for child in dict.fromkeys(action.choices.values()):
+                found.append(child)
+                found.extend(_sub_parsers(child))
+    return found
 
 
 def _early_language(argv: list[str]) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from .. import clock
-from ..i18n import _
+from ..i18n import _, ngettext
 
 
 def register(subparsers) -> None:
@@ -51,5 +51,5 @@ def run(args, ctx) -> int:
         number = r.document.number if r.document else "-"
         mark = " " + _("(voided)") if r.voided else ""
         print(f"{at}  {r.crossing.direction.label:<8} {number:<14} {r.person.surname}, {r.person.given_names}{mark}")
-    print(_("{count} registration(s).").format(count=len(rows)))
+    print(ngettext("{count} registration.", "{count} registrations.", len(rows)).format(count=len(rows)))
     return 0

@@ -4,6 +4,9 @@
 * ``users add --username U --full-name NAME --role ROLE [--language fr|en]
   [--new-password-file FILE]`` (else the new password is asked twice)
 * ``users deactivate USERNAME`` / ``users activate USERNAME``
+* ``users unlock USERNAME``: end the lockout after too many wrong passwords
+* ``users reset-password USERNAME [--new-password-file FILE]`` (else the new password is
+  asked twice; without a terminal and without the file it is refused)
 
 Sign in with ``--user`` and the administrator's password (``--password-file``,
 ``BORDER_APP_PASSWORD`` or a prompt).
@@ -46,8 +49,18 @@ def register(subparsers) -> None:
         p.add_argument("username", help=_("user name of the account"))
         p.set_defaults(func=run, users_action=action)
 
+    p = sub.add_parser("unlock", help=_("unlock an account locked after too many wrong passwords"))
+    p.add_argument("username", help=_("user name of the account"))
+    p.set_defaults(func=run, users_action="unlock")
 
-def _new_password(args) -> str:
+    p = sub.add_parser("reset-password", help=_("give an account a new password (it is unlocked too)"))
+    p.add_argument("username", help=_("user name of the account"))
+    p.add_argument("--new-password-file", metavar="FILE",
+                   help=_("read the new password from this file (else it is asked twice)"))
+    p.set_defaults(func=run, users_action="reset-password")
+
+
+def _new_password(args, prompt: str | None = None) -> str:
     from ..errors import InvalidInput
 
     if args.new_password_file:
@@ -56,17 +69,17 @@ def _new_password(args) -> str:
         except OSError as exc:
             raise InvalidInput(_("Cannot read the password file: {reason}").format(reason=exc.strerror)) from exc
     if sys.stdin is not None and sys.stdin.isatty():
-        first = getpass.getpass(_("New user's password: "))
+        first = getpass.getpass(prompt or _("New user's password: "))
         if getpass.getpass(_("Repeat the password: ")) != first:
             raise InvalidInput(_("The two passwords differ; nothing was saved."))
         return first
-    raise InvalidInput(_("Give the new user's password with --new-password-file (or type it when asked)."))
+    raise InvalidInput(_("Give the new password with --new-password-file (or type it twice when asked, "
+                         "in a terminal)."))
 
 
 def run(args, ctx) -> int:
     from db.services import UserService
 
-    from ..errors import NotFound
     from ..roles import Permission, Role
 
     actor = ctx.login(Permission.MANAGE_USERS)
@@ -76,11 +89,13 @@ def run(args, ctx) -> int:
         rows = users.list_users()
         if args.json:
             print(json.dumps([{"id": u.id, "username": u.username, "full_name": u.full_name, "role": u.role.value,
-                               "active": u.active, "language": u.language} for u in rows],
+                               "active": u.active, "locked": u.locked, "language": u.language} for u in rows],
                              ensure_ascii=False, indent=2))
             return 0
         for u in rows:
             state = _("active") if u.active else _("deactivated")
+            if u.locked:
+                state += " " + _("(locked)")
             print(f"{u.username:<20} {u.role.label:<28} {state:<12} {u.full_name}")
         return 0
     if action == "add":
@@ -89,10 +104,17 @@ def run(args, ctx) -> int:
                                  password=password, language=args.language)
         print(_("Account {user} created ({role}).").format(user=info.username, role=info.role.label))
         return 0
-    wanted = args.username.strip().lower()
-    match = next((u for u in users.list_users() if u.username == wanted), None)
-    if match is None:
-        raise NotFound(_("This user account does not exist."))
+    match = users.find(args.username)
+    if action == "unlock":
+        info = users.unlock(match.id)
+        print(_("Account {user} is unlocked: it can sign in again.").format(user=info.username))
+        return 0
+    if action == "reset-password":
+        password = _new_password(args, _("New password for {user}: ").format(user=match.username))
+        users.reset_password(match.id, password)
+        print(_("The password of {user} was changed and the account unlocked. Give the new password to "
+                "its user in person.").format(user=match.username))
+        return 0
     info = users.set_active(match.id, action == "activate")
     if info.active:
         print(_("Account {user} is active.").format(user=info.username))
