@@ -140,6 +140,30 @@ def check_partial_date(value: str | None) -> str | None:
     return value
 
 
+#: an age typed instead of a birth date: "40", "~40", "about 40", "40 ans", "environ 40 ans"
+_AGE = re.compile(r"^(?:~|about|around|approx\.?|environ|vers|env\.?)?\s*(\d{1,3})\s*"
+                  r"(?:y|yr|yrs|year|years|years old|ans?|an)?$", re.IGNORECASE)
+MAX_AGE = 130
+
+
+def parse_age(text: str | None) -> int | None:
+    """An age in years typed where a birth date is asked ("40", "about 40", "40 ans");
+    ``None`` when the text is not an age (a year has four digits, so "1985" is not one)."""
+    m = _AGE.match((text or "").strip())
+    if not m:
+        return None
+    age = int(m.group(1))
+    return age if 0 <= age <= MAX_AGE else None
+
+
+def birth_year_from_age(age: int, today: date) -> str:
+    """The approximate birth date stored for "about ``age`` years old": the year ``today``'s
+    year minus ``age`` (a partial ISO date, shown as approximate)."""
+    if isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= MAX_AGE:
+        raise ValueError(age)
+    return f"{today.year - age:04d}"
+
+
 @dataclass
 class Post:
     id: str
@@ -225,6 +249,11 @@ class RegistrationDraft:
     person: PersonData
     crossing: CrossingData
     document: DocumentData | None = None
+    #: the official confirmed saving a document whose check digits fail / that had expired
+    #: on the day of the crossing (``db.validation.document_problems``); the service refuses
+    #: such a document without it
+    confirmed_invalid: bool = False
+    confirmed_expired: bool = False
 
 
 @dataclass
@@ -241,6 +270,9 @@ class Registration:
     voided: bool = False
     void_reason: str | None = None
     screening_outcome: str | None = None
+    #: saved with a document whose check digits fail / that had expired, as confirmed
+    confirmed_invalid: bool = False
+    confirmed_expired: bool = False
 
 
 @dataclass

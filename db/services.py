@@ -116,7 +116,8 @@ def _registration(c: Crossing, p: Person, d: IdentityDocument | None) -> dm.Regi
     )
     return dm.Registration(crossing_id=c.id, person=_person(p), crossing=crossing, document=_document(d),
                            post_id=c.post_id, recorded_by=c.recorded_by, recorded_at=c.recorded_at,
-                           voided=c.voided, void_reason=c.void_reason, screening_outcome=None)
+                           voided=c.voided, void_reason=c.void_reason, screening_outcome=None,
+                           confirmed_invalid=bool(c.confirmed_invalid), confirmed_expired=bool(c.confirmed_expired))
 
 
 def latest_outcomes(s: Session, crossing_ids: list[str]) -> dict[str, str]:
@@ -516,11 +517,13 @@ class RegistrationService:
     def register(self, draft: dm.RegistrationDraft) -> dm.Registration:
         require(self.actor.role, P.REGISTER_TRAVELLER)
         clean = validation.draft_values(draft)
+        confirmed_invalid, confirmed_expired = validation.confirmations(draft)  # refuses unconfirmed problems
         with self.db.session(write=True) as s:
             person, doc = self._resolve(s, draft, clean, None)
             crossing = Crossing(id=new_id(), post_id=self.actor.post_id, change_seq=0, person_id=person.id,
                                 document_id=doc.id if doc else None, recorded_by=self.actor.user_id,
-                                recorded_at=utcnow(), voided=False, **clean.crossing)
+                                recorded_at=utcnow(), voided=False, confirmed_invalid=confirmed_invalid,
+                                confirmed_expired=confirmed_expired, **clean.crossing)
             s.add(crossing)
             self._audit(s, "register", "crossing", crossing.id)
             s.flush()
@@ -535,8 +538,10 @@ class RegistrationService:
                 raise NotFound(_("This registration does not exist."))
             if crossing.voided:
                 raise ConflictError(_("This registration was voided; it can no longer be changed."))
+            confirmed_invalid, confirmed_expired = validation.confirmations(draft)
             person, doc = self._resolve(s, draft, clean, person)
-            _assign(crossing, dict(clean.crossing, person_id=person.id, document_id=doc.id if doc else None))
+            _assign(crossing, dict(clean.crossing, person_id=person.id, document_id=doc.id if doc else None,
+                                   confirmed_invalid=confirmed_invalid, confirmed_expired=confirmed_expired))
             self._audit(s, "update", "crossing", crossing.id)
             s.flush()
             return _registration(crossing, person, doc)

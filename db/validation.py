@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from border_app import countries
+from border_app.clock import post_time
 from border_app.errors import InvalidInput
-from border_app.i18n import LANGUAGES, N_, _
+from border_app.i18n import LANGUAGES, N_, _, ngettext
 from border_app.model import (
     SEXES,
     CrossingData,
@@ -183,6 +185,130 @@ def draft_values(draft: RegistrationDraft) -> Clean:
         document=document_values(draft.document) if draft.document is not None else None,
         crossing=crossing_values(draft.crossing),
     )
+
+
+# --------------------------------------------------------------------------- confirmations
+class ConfirmationRequired(InvalidInput):
+    """The document's check digits fail, or it had expired on the day of the crossing, and
+    the official has not confirmed saving it. ``invalid`` / ``expired`` say which."""
+
+    def __init__(self, message: str, *, invalid: bool, expired: bool):
+        super().__init__(message)
+        self.invalid, self.expired = invalid, expired
+
+
+@dataclass(frozen=True)
+class DocumentProblems:
+    invalid: bool = False   # the MRZ's check digits fail
+    expired: bool = False   # the expiry date is before the day of the crossing (post time)
+
+    def __bool__(self) -> bool:
+        return self.invalid or self.expired
+
+
+def document_problems(document: DocumentData | None, crossed_at: datetime | None) -> DocumentProblems:
+    """What an official must confirm before this document is saved: check digits that fail
+    (``mrz_valid is False``) and an expiry date before the crossing's day at the post.
+
+    The rule for every way in (screen, command line, imports): :func:`draft_values` refuses
+    a draft without the matching confirmation."""
+    if document is None:
+        return DocumentProblems()
+    invalid = document.mrz_valid is False
+    expired = False
+    if isinstance(document.expiry_date, date) and isinstance(crossed_at, datetime):
+        expired = document.expiry_date < post_time(crossed_at).date()
+    return DocumentProblems(invalid=invalid, expired=expired)
+
+
+def confirmations(draft: RegistrationDraft) -> tuple[bool, bool]:
+    """``(confirmed_invalid, confirmed_expired)`` to store for ``draft``: a problem the
+    document has and the official confirmed. Raises :class:`ConfirmationRequired` naming
+    what is missing."""
+    problems = document_problems(draft.document, getattr(draft.crossing, "crossed_at", None))
+    missing_invalid = problems.invalid and draft.confirmed_invalid is not True
+    missing_expired = problems.expired and draft.confirmed_expired is not True
+    if missing_invalid or missing_expired:
+        parts = []
+        if missing_invalid:
+            parts.append(_("the check digits of its MRZ fail"))
+        if missing_expired:
+            parts.append(_("it had expired on the day of the crossing"))
+        raise ConfirmationRequired(
+            _("This document was not saved: {problems}. Confirm that it is to be registered anyway.").format(
+                problems="; ".join(parts)),
+            invalid=missing_invalid, expired=missing_expired)
+    return problems.invalid, problems.expired
+
+
+# --------------------------------------------------------------------------- countries typed
+def _fold(text: str) -> str:
+    import unicodedata
+
+    text = unicodedata.normalize("NFD", text)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    return " ".join(re.sub(r"[^0-9a-z<]+", " ", text).split())
+
+
+@dataclass(frozen=True)
+class CountryMatch:
+    code: str | None          # the one country meant, or None
+    candidates: tuple = ()    # several countries the text could mean (ambiguous)
+
+    @property
+    def status(self) -> str:
+        """``"empty"``, ``"ok"``, ``"ambiguous"`` or ``"unknown"``."""
+        if self.code is not None:
+            return "ok"
+        return "ambiguous" if self.candidates else "unknown"
+
+
+def match_country(text: str | None) -> CountryMatch | None:
+    """The country a person typed: an ICAO code (``NER``, ``ner``, ``D``), a name in English
+    or French, with or without accents (``Niger``, ``nigéria``, ``Côte d'Ivoire``), or a
+    list entry (``NER — Niger``). ``None`` for an empty text. A text that is part of one
+    name only is taken (``Burkina``); one that is part of several is ambiguous (``Gui``:
+    Guinea, Guinea-Bissau, Equatorial Guinea...) and one that matches no country unknown."""
+    raw = (text or "").strip()
+    if not raw:
+        return None
+    if len(raw) > 120:
+        return CountryMatch(None)
+    head = raw.split("\u2014")[0].strip() if "\u2014" in raw else raw
+    if countries.is_valid_code(head) and len(head) <= 3:
+        return CountryMatch(countries.normalise_code(head))
+    wanted = _fold(raw)
+    if not wanted:
+        return CountryMatch(None)
+    names = {code: {_fold(countries.name(code, lang)) for lang in LANGUAGES} for code in countries.CODES}
+    exact = sorted(c for c, ns in names.items() if wanted in ns)
+    if len(exact) == 1:
+        return CountryMatch(exact[0])
+    if exact:
+        return CountryMatch(None, tuple(exact))
+    partial = [c for c in countries.ordered_codes() if any(wanted in n for n in names[c])]
+    if len(partial) == 1:
+        return CountryMatch(partial[0])
+    return CountryMatch(None, tuple(partial))
+
+
+def country_problem(text: str | None, field: str) -> str | None:
+    """A translated message saying why ``text`` (typed in ``field``, a msgid) names no one
+    country, or ``None`` when it is empty or names one."""
+    found = match_country(text)
+    if found is None or found.code is not None:
+        return None
+    shown = (text or "").strip()[:40]
+    if found.candidates:
+        names = ", ".join(countries.name(c) for c in found.candidates[:4])
+        if len(found.candidates) > 4:
+            names += ", …"
+        return ngettext("{field}: \"{text}\" matches {n} country ({names}): choose one in the list.",
+                        "{field}: \"{text}\" matches {n} countries ({names}): choose one in the list.",
+                        len(found.candidates)).format(field=_(field), text=shown, n=len(found.candidates),
+                                                      names=names)
+    return _("{field}: no country is called \"{text}\": type a name or a 3-letter code (e.g. NER).").format(
+        field=_(field), text=shown)
 
 
 def username(value: Any) -> str:
