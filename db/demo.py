@@ -27,7 +27,8 @@ from border_app.roles import Role
 
 from . import Database, validation
 from .changes import next_seq
-from .models import AuditLog, Crossing, IdentityDocument, Person, Post, User, UTCDateTime
+from .models import AuditLog, Crossing, IdentityDocument, Person, PersonNameToken, Post, User, UTCDateTime
+from .name_index import token_rows
 
 log = logging.getLogger(__name__)
 
@@ -225,6 +226,8 @@ def _insert_batch(db: Database, post_id: str, recorder: str, drafts: list[Regist
             row["change_seq"] = seq
             seq += 1
         _bulk_insert(conn, Person.__table__, persons)
+        _bulk_insert(conn, PersonNameToken.__table__,
+                     [t for p in persons for t in token_rows(p["id"], p["search_key"])])  # name search index
         _bulk_insert(conn, IdentityDocument.__table__, documents)
         _bulk_insert(conn, Crossing.__table__, crossings)
         conn.execute(insert(AuditLog), [{"id": new_id(), "post_id": post_id, "seq": seq, "at": now, "user_id": None,

@@ -155,6 +155,34 @@ class Person(Base):
     created_at: Mapped[datetime]
 
 
+#: longest token kept in ``person_name_tokens`` (a name is at most 200 characters)
+TOKEN_LENGTH = 200
+
+
+def name_tokens(key: str | None) -> set[str]:
+    """The words of a person's ``search_key`` (already upper-case, accents stripped, split on
+    punctuation), each at most :data:`TOKEN_LENGTH` characters, without repeats."""
+    return {w[:TOKEN_LENGTH] for w in (key or "").split()}
+
+
+class PersonNameToken(Base):
+    """The search index of names: one row per word of a person's ``search_key``.
+
+    Derived data (no ``post_id`` or ``change_seq``, not exported): written with the person
+    (``db.name_index.reindex_person``, the demo seeding), filled for existing persons by
+    migration 0004. A word searched as a beginning ("MOUS" finds "MOUSSA") is an index range
+    on ``token`` (``token >= 'MOUS' AND token < 'MOUT'``). On PostgreSQL the column compares
+    byte by byte (collation "C") so that the range means "starts with" whatever the
+    database's locale; SQLite compares bytes already."""
+
+    __tablename__ = "person_name_tokens"
+    __table_args__ = (Index("ix_person_name_tokens_token", "token", "person_id"),)
+
+    person_id: Mapped[str] = mapped_column(String(36), ForeignKey("persons.id"), primary_key=True)
+    token: Mapped[str] = mapped_column(
+        String(TOKEN_LENGTH).with_variant(String(TOKEN_LENGTH, collation="C"), "postgresql"), primary_key=True)
+
+
 class IdentityDocument(Base):
     __tablename__ = "identity_documents"
     __table_args__ = (

@@ -17,7 +17,7 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, exists, func, intersect, or_, select
 from sqlalchemy.orm import Session
 
 from border_app import clock
@@ -34,8 +34,9 @@ from border_app.model import new_id
 from border_app.roles import Permission, Role, allowed, require
 
 from . import Database, keyslots, passwords, validation
+from .name_index import reindex_person
 from .models import AuditLog, Crossing, IdentityDocument, Person, Post, PostCounter, Screening, Tombstone, User
-from .models import normalise_number, search_key
+from .models import TOKEN_LENGTH, PersonNameToken, normalise_number, search_key
 
 log = logging.getLogger(__name__)
 
@@ -424,23 +425,49 @@ class AccountService:
 
 
 # --------------------------------------------------------------------------- registrations
+def _next_prefix(prefix: str) -> str | None:
+    """The smallest string after every string that starts with ``prefix`` (None: no such bound)."""
+    last = ord(prefix[-1]) + 1
+    if last > 0x10FFFF or 0xD800 <= last <= 0xDFFF:
+        return None
+    return prefix[:-1] + chr(last)
+
+
 def _prefix_range(column, prefix: str):
-    """``column`` starts with ``prefix`` (alphanumeric, upper-case), as an index range."""
-    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    """``column`` starts with ``prefix`` (alphanumeric, upper-case), as an index range
+    (byte order: SQLite's, and PostgreSQL's "C" collation)."""
+    upper = _next_prefix(prefix)
+    if upper is None:
+        return column >= prefix  # never met: the prefix would end with the last code point
     return and_(column >= prefix, column < upper)
 
 
 def _query_terms(query: str) -> tuple[list[str], str]:
+    """The name words (as ``search_key`` spells them) and the document number of a query."""
     if not isinstance(query, str):
         raise InvalidInput(_("The search text is not valid."))
     if len(query) > MAX_QUERY:
         raise InvalidInput(_("The search text is too long (at most {count} characters).").format(count=MAX_QUERY))
-    words = search_key(query).split()[:8]
-    return words, normalise_number(query)
+    words = sorted(set(search_key(query).split()[:8]), key=lambda w: (-len(w), w))
+    return [w[:TOKEN_LENGTH] for w in words], normalise_number(query)
+
+
+def _token_range(word: str):
+    return _prefix_range(PersonNameToken.token, word)
+
+
+def _name_persons(words: list[str]):
+    """The ids of the persons whose name has a word beginning with each of ``words`` (any
+    order; accents and case ignored as in ``search_key``): index ranges on the name tokens,
+    intersected. The longest word first: usually the rarest."""
+    selects = [select(PersonNameToken.person_id).where(_token_range(w)) for w in words]
+    return selects[0] if len(selects) == 1 else intersect(*selects)
 
 
 def _name_condition(words: list[str]):
-    return and_(*[Person.search_key.like(f"% {w}%") for w in words])
+    """The same test for the person of each row already chosen (a day's list): one
+    primary-key range per word and row."""
+    return and_(*[exists().where(PersonNameToken.person_id == Person.id, _token_range(w)) for w in words])
 
 
 class RegistrationService:
@@ -512,6 +539,7 @@ class RegistrationService:
                 s.flush()
             else:
                 _assign(doc, clean.document)
+        reindex_person(s, person.id, person.search_key)  # the name search index (db/name_index.py)
         return person, doc
 
     def register(self, draft: dm.RegistrationDraft) -> dm.Registration:
@@ -595,25 +623,33 @@ class RegistrationService:
             return _with_outcomes(s, [_registration(c, p, d) for c, p, d in s.execute(stmt)], self.actor.role)
 
     def search(self, query: str, *, limit: int = 100) -> list[dm.Registration]:
-        """Registrations whose person's name has all the words of ``query`` (accents and
-        case ignored, any order, word beginnings) or whose document number starts with it."""
+        """Registrations of every day whose person's name has all the words of ``query``
+        (accents and case ignored, any order, word beginnings) or whose document number
+        starts with it (two characters at least), newest first, at most ``limit``.
+
+        Both tests are index ranges (the name tokens, the document number); the crossings
+        are chosen by id first, then read in full, so a common name sorts only ids."""
         require(self.actor.role, P.VIEW_IDENTITY)
         words, number = _query_terms(query)
         if not words and not number:
             return []
         limit = max(1, min(limit, 1000))
-        person_ids = select(Person.id).where(_name_condition(words)) if words else None
-        doc_ids = (select(IdentityDocument.id).where(_prefix_range(IdentityDocument.number, number))
-                   if number and len(number) >= 2 else None)
         conds = []
-        if person_ids is not None:
-            conds.append(Crossing.person_id.in_(person_ids))
-        if doc_ids is not None:
-            conds.append(Crossing.document_id.in_(doc_ids))
+        if words:
+            conds.append(Crossing.person_id.in_(_name_persons(words)))
+        if number and len(number) >= 2:
+            conds.append(Crossing.document_id.in_(
+                select(IdentityDocument.id).where(_prefix_range(IdentityDocument.number, number))))
         if not conds:
             return []
-        stmt = self._select().where(or_(*conds)).order_by(Crossing.crossed_at.desc()).limit(limit)
+        ids = self._scoped(select(Crossing.id).where(or_(*conds))) \
+            .order_by(Crossing.crossed_at.desc(), Crossing.change_seq.desc()).limit(limit)
         with self.db.session() as s:
+            chosen = list(s.scalars(ids))
+            if not chosen:
+                return []
+            stmt = self._select().where(Crossing.id.in_(chosen)) \
+                .order_by(Crossing.crossed_at.desc(), Crossing.change_seq.desc())
             return _with_outcomes(s, [_registration(c, p, d) for c, p, d in s.execute(stmt)], self.actor.role)
 
     def find_document(self, number: str, issuing_state: str | None = None) -> list[dm.EarlierCrossing]:
