@@ -294,3 +294,5 @@ class AuditEntry:
     entity_id: str | None
     post_id: str
     seq: int
+    #: the user name of ``user_id`` (None: no account, e.g. a wrong user name at sign-in)
+    username: str | None = None

@@ -679,12 +679,42 @@ class AuditService:
         require(actor.role, P.VIEW_AUDIT)
         self.db, self.actor = db, actor
 
-    def list(self, *, limit: int = 200) -> list[dm.AuditEntry]:
+    MAX_LIMIT = 10_000
+
+    def list(self, *, limit: int = 200, since: date | None = None, until: date | None = None,
+             user_id: str | None = None, action: str | None = None) -> list[dm.AuditEntry]:
+        """The newest entries first, at most ``limit`` (bounded), filtered in the database:
+        the post's days ``since`` to ``until`` (inclusive), one user, one action code. Each
+        entry carries its user's name (ids only otherwise: no traveller data)."""
         require(self.actor.role, P.VIEW_AUDIT)
-        stmt = select(AuditLog)
+        for day, label in ((since, N_("From")), (until, N_("To"))):
+            if day is not None and not isinstance(day, date):
+                raise InvalidInput(_("{field}: a date is expected.").format(field=_(label)))
+        if since is not None and until is not None and until < since:
+            raise InvalidInput(_("The end of the period is before its start."))
+        stmt = select(AuditLog, User.username).outerjoin(User, User.id == AuditLog.user_id)
         if Role(self.actor.role) is not Role.COORDINATOR:
             stmt = stmt.where(AuditLog.post_id == self.actor.post_id)
-        stmt = stmt.order_by(AuditLog.seq.desc(), AuditLog.at.desc()).limit(max(1, min(limit, 10_000)))
+        if since is not None:
+            stmt = stmt.where(AuditLog.at >= clock.day_bounds(since)[0])
+        if until is not None:
+            stmt = stmt.where(AuditLog.at < clock.day_bounds(until)[1])
+        if user_id:
+            stmt = stmt.where(AuditLog.user_id == str(user_id)[:36])
+        if action:
+            stmt = stmt.where(AuditLog.action == str(action)[:32])
+        limit = max(1, min(int(limit), self.MAX_LIMIT))
+        stmt = stmt.order_by(AuditLog.seq.desc(), AuditLog.at.desc()).limit(limit)
         with self.db.session() as s:
             return [dm.AuditEntry(id=a.id, at=a.at, user_id=a.user_id, action=a.action, entity=a.entity,
-                                  entity_id=a.entity_id, post_id=a.post_id, seq=a.seq) for a in s.scalars(stmt)]
+                                  entity_id=a.entity_id, post_id=a.post_id, seq=a.seq, username=name)
+                    for a, name in s.execute(stmt)]
+
+    def users(self) -> list[tuple[str, str]]:
+        """(id, user name) of the accounts the audit trail may name: the filter's list."""
+        require(self.actor.role, P.VIEW_AUDIT)
+        stmt = select(User.id, User.username).order_by(User.username)
+        if Role(self.actor.role) is not Role.COORDINATOR:
+            stmt = stmt.where(User.post_id == self.actor.post_id)
+        with self.db.session() as s:
+            return [(uid, name) for uid, name in s.execute(stmt)]
