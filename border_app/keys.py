@@ -72,6 +72,13 @@ by the caller's ``aad``.
 
 Key ids: lowercase hex of the first 8 bytes of SHA-256 of the raw public key.
 
+Demo keys: the demo post's keystore is created with ``"demo": true`` at the top level
+(covered by the MAC; kept by ``rotate``). Its public form says so too
+(:attr:`PublicKeys.demo`: ``"demo": true`` in the JSON, ``"d": 1`` in the QR text), and
+so does :attr:`UnlockedKeys.demo`. Slips signed by a demo key bind the mark into what is
+signed (``border_app.slip_payload``, version 2), and a real post's trust list refuses demo
+keys (``border_app.trust``).
+
 Concurrency: every change re-reads the file before writing it, so two programs adding
 slots one after the other do not undo each other (there is no lock for truly
 simultaneous writes; the app has one writer at a time).
@@ -321,6 +328,7 @@ class PublicKeys:
     retired: list = field(default_factory=list)
     coordination_signing_public_key: bytes | None = None
     coordination_encryption_public_key: bytes | None = None
+    demo: bool = False                 # the demo post's keys: never trusted by a real post
 
     @property
     def encryption_key_id(self) -> str:
@@ -364,6 +372,7 @@ class PublicKeys:
                  "created_at": r["created_at"], "retired_at": r["retired_at"]}
                 for r in self.retired
             ],
+            **({"demo": True} if self.demo else {}),
         }
 
     @classmethod
@@ -385,6 +394,7 @@ class PublicKeys:
                 coord_e=None if coord_e is None else _b64d(coord_e, length=32),
                 retired=[(r.get("purpose"), _b64d(r.get("public_key"), length=32), r.get("created_at"),
                           r.get("retired_at")) if isinstance(r, dict) else None for r in retired],
+                demo=_demo_flag(d.get("demo", False)),
             )
             for name, expected in (("signing_key_id", keys.signing_key_id),
                                    ("encryption_key_id", keys.encryption_key_id)):
@@ -399,7 +409,8 @@ class PublicKeys:
         return keys
 
     @classmethod
-    def _build(cls, *, post_id, created_at, signing, encryption, coord_s, coord_e, retired) -> "PublicKeys":
+    def _build(cls, *, post_id, created_at, signing, encryption, coord_s, coord_e, retired,
+               demo: bool = False) -> "PublicKeys":
         _check_text(post_id, MAX_POST_ID)
         _check_text(created_at, 40)
         if (coord_s is None) != (coord_e is None):
@@ -417,7 +428,8 @@ class PublicKeys:
                             "created_at": r_created, "retired_at": r_retired})
         return cls(post_id=post_id, signing_key_id=key_id(signing), signing_public_key=signing,
                    encryption_public_key=encryption, created_at=created_at, retired=entries,
-                   coordination_signing_public_key=coord_s, coordination_encryption_public_key=coord_e)
+                   coordination_signing_public_key=coord_s, coordination_encryption_public_key=coord_e,
+                   demo=bool(demo))
 
     # QR -----------------------------------------------------------------
     def to_qr_text(self) -> str:
@@ -431,6 +443,8 @@ class PublicKeys:
         if self.retired:
             d["r"] = [["s" if r["purpose"] == POST_SIGNING else "e", _b64u(r["public_key"]),
                        r["created_at"], r["retired_at"]] for r in self.retired]
+        if self.demo:
+            d["d"] = 1
         return QR_PREFIX + json.dumps(d, separators=(",", ":"), ensure_ascii=False)
 
     @classmethod
@@ -456,9 +470,19 @@ class PublicKeys:
                 coord_s=_b64ud(d["cs"], 32) if "cs" in d else None,
                 coord_e=_b64ud(d["ce"], 32) if "ce" in d else None,
                 retired=items,
+                demo=_demo_flag(d.get("d", 0), qr=True),
             )
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             raise InvalidInput(_("This QR code does not hold the public keys of a post."), detail=str(exc)) from exc
+
+
+def _demo_flag(value: Any, *, qr: bool = False) -> bool:
+    """The demo mark as read from a file or QR text: a bool (JSON) or 0/1 (QR)."""
+    if qr and type(value) is int and value in (0, 1):
+        return bool(value)
+    if type(value) is bool:
+        return value
+    raise ValueError("demo flag")
 
 
 def _check_text(value: Any, max_len: int) -> None:
@@ -502,6 +526,7 @@ class UnlockedKeys:
         self.encryption_key_id = public.encryption_key_id
         self.coordination_signing_public_key = public.coordination_signing_public_key
         self.coordination_encryption_public_key = public.coordination_encryption_public_key
+        self.demo = bool(public.demo)
 
     # No pickling, copying or printing of secrets.
     def __reduce_ex__(self, protocol):
@@ -683,6 +708,8 @@ def _validate(doc: Any) -> dict:
     _check_text(doc.get("created_at"), 40)
     if doc.get("cipher") != CIPHER:
         raise ValueError("unknown cipher")
+    if "demo" in doc and type(doc["demo"]) is not bool:
+        raise ValueError("demo flag")
     KdfParams.from_json(doc.get("kdf_default"))
     keys = doc.get("keys")
     if not isinstance(keys, dict) or not {POST_SIGNING, POST_ENCRYPTION} <= set(keys) <= set(PURPOSES):
@@ -781,6 +808,11 @@ class Keystore:
         return self._doc["created_at"]
 
     @property
+    def demo(self) -> bool:
+        """The demo post's keystore (``"demo": true``, covered by the MAC)."""
+        return bool(self._doc.get("demo", False))
+
+    @property
     def kdf_default(self) -> KdfParams:
         return KdfParams.from_json(self._doc["kdf_default"])
 
@@ -798,12 +830,13 @@ class Keystore:
     # ---------------------------------------------------------------- creating
     @classmethod
     def create(cls, path: Path, *, post_id: str, coordination: bool = False, kdf: KdfParams | None = None,
-               first_slot: tuple[str, str] | None = None) -> tuple["Keystore", UnlockedKeys]:
+               first_slot: tuple[str, str] | None = None, demo: bool = False) -> tuple["Keystore", UnlockedKeys]:
         """Generate the post's keys (and the coordination's with ``coordination=True``)
         under a fresh master key and write the file. ``kdf`` sets the Argon2id
         parameters of every slot added later. ``first_slot=(slot_id, password)`` adds
         the first slot in the same write (recommended: a file without slots can never
-        be unlocked). Refuses if the file exists."""
+        be unlocked). ``demo=True``: the demo post's keys, marked demo for good (see the
+        module docstring). Refuses if the file exists."""
         path = Path(path)
         try:
             _check_text(post_id, MAX_POST_ID)
@@ -818,6 +851,8 @@ class Keystore:
         now = _now()
         doc: dict[str, Any] = {"format": FORMAT, "post_id": post_id, "created_at": now, "cipher": CIPHER,
                                "kdf_default": kdf.to_json(), "keys": {}, "retired": [], "slots": {}}
+        if demo:
+            doc["demo"] = True
         private = {}
         purposes = [POST_SIGNING, POST_ENCRYPTION] + ([COORD_SIGNING, COORD_ENCRYPTION] if coordination else [])
         for purpose in purposes:
@@ -971,6 +1006,7 @@ def _public_from_doc(doc: dict) -> PublicKeys:
                   "created_at": r["created_at"], "retired_at": r["retired_at"]} for r in doc["retired"]],
         coordination_signing_public_key=_b64d(keys[COORD_SIGNING]["public_key"]) if coord else None,
         coordination_encryption_public_key=_b64d(keys[COORD_ENCRYPTION]["public_key"]) if coord else None,
+        demo=bool(doc.get("demo", False)),
     )
 
 

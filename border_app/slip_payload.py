@@ -2,7 +2,42 @@
 
 Pure Python (CBOR + Ed25519 via the keys module); no Qt, no database, no reportlab.
 
-Wire format (version 1)::
+Wire format (version 2, printed since defect 16 of issue #18)::
+
+    text   = "HHBM2:" + Base45(body || signature)          (RFC 9285 Base45)
+    body   = CBOR array [2, demo, post_id, post_name, key_id, issued_at, kind, outcome,
+                         name, birth_date, birth_date_approximate, sex, document_hash,
+                         serial]
+    signed = context + body,  context = b"HHBM-slip/2\x00"  (a real post's key)
+                              context = b"HHBM-slip/2 DEMO\x00"  (``demo`` true)
+    signature = Ed25519(signed), 64 bytes, appended to the body
+
+What the next post's offline check needs, nothing more: no record id, no document number.
+
+* ``demo``: ``true`` when the signing key is a demo post's key (``border_app.keys``: the
+  keystore and its public form carry ``"demo": true``). The mark is bound twice: it is in
+  the signed body *and* it selects the signing context, and the verifier requires it to
+  agree with what its trust list says of the key. Dropping it (or re-signing without it
+  with the demo key) fails: the body changed, the context does not match, or the trusted
+  key is a demo key on a slip that does not say so. A real post's trust list never holds a
+  demo key (``border_app.trust``), so there such a slip's key is unknown.
+* ``post_id``: 16 raw bytes for a canonical UUID, else text; ``post_name``: the issuing
+  post's name (text, at most 80 characters, shown only once the signature holds);
+* ``key_id``: 8 raw bytes; ``issued_at``: whole seconds since the Unix epoch (UTC);
+* ``kind``: 1 registration, 2 screening; ``outcome``: C cleared, S secondary, R referral,
+  I isolation, ``null`` for a registration (other codes as text, escaped as in version 1);
+* ``name``: surname then given names, as printed; ``birth_date``: integer ``YYYY``,
+  ``YYYYMM`` or ``YYYYMMDD``; ``sex``: ``"M"``, ``"F"``, ``"X"`` or ``null``;
+* ``document_hash``: 8 bytes, the first 8 of SHA-256 over ``b"HHBM-doc/1\x00"`` + issuing
+  state (ICAO code, upper case) + ``b"\x00"`` + the document number (upper case, without
+  spaces, ``<`` or ``-``); ``null`` for an identity declared without document. The verifier
+  recomputes it from the document shown (:func:`document_hash`) and compares;
+* ``serial``: the slip's printed serial.
+
+A typical version 2 slip gives about 260–300 characters: a QR code of version 9–10 at
+level M, as version 1 (see ``docs/slips.md`` for the measured figures).
+
+Version 1 (printed before; still read and verified, never written by the app)::
 
     text   = "HHBM1:" + Base45(body || signature)          (RFC 9285 Base45)
     body   = CBOR array [1, record_id, post_id, key_id, issued_at, name, birth_date,
@@ -50,6 +85,15 @@ from .certificates.base45 import b45decode, b45encode  # Base45 (RFC 9285), one 
 PREFIX = "HHBM1:"
 VERSION = 1
 CONTEXT = b"HHBM-slip\x00"
+PREFIX_V2 = "HHBM2:"
+VERSION_2 = 2
+CONTEXT_V2 = b"HHBM-slip/2\x00"
+CONTEXT_V2_DEMO = b"HHBM-slip/2 DEMO\x00"
+DOC_HASH_TAG = b"HHBM-doc/1\x00"
+DOC_HASH_SIZE = 8
+PREFIXES = (PREFIX, PREFIX_V2)
+MAX_POST_NAME_CHARS = 80
+SEXES = ("M", "F", "X")
 SIGNATURE_SIZE = 64
 KINDS = {"registration": 1, "screening": 2}
 _KIND_NAMES = {v: k for k, v in KINDS.items()}
@@ -79,10 +123,31 @@ class SlipPayload:
     outcome: str | None            # screening outcome code; None for registrations
     serial: str
     birth_date_approximate: bool = False
+    # version 2 ----------------------------------------------------------------
+    version: int = VERSION_2
+    demo: bool = False             # signed by a demo post's key (set by sign_slip)
+    post_name: str | None = None
+    sex: str | None = None         # "M", "F", "X" or None
+    document_hash: str | None = None   # hex, 16 characters; None: identity declared
 
     @property
     def identity_declared(self) -> bool:
+        if self.version >= VERSION_2:
+            return self.document_hash is None
         return self.document is None
+
+
+def _normalise_number(number: str) -> str:
+    return "".join(ch for ch in str(number).upper() if ch not in " <-\t")
+
+
+def document_hash(issuing_state: str | None, number: str) -> str:
+    """The hex fingerprint of a document that a version 2 slip carries instead of its
+    number (see the module docstring). Compare it with the one on a slip to check that
+    the slip belongs to the document shown."""
+    state = (issuing_state or "").strip().upper()
+    data = DOC_HASH_TAG + state.encode("utf-8") + b"\x00" + _normalise_number(number).encode("utf-8")
+    return hashlib.sha256(data).digest()[:DOC_HASH_SIZE].hex()
 
 
 # ---------------------------------------------------------------------------- Base45
@@ -186,11 +251,24 @@ def _opt_text(value: Any, limit: int = MAX_FIELD_CHARS) -> str | None:
 
 def _check(payload: SlipPayload) -> None:
     """Refuse payloads we would not be able to read back (translated messages)."""
+    if payload.version == VERSION_2:
+        if payload.post_name is not None and len(payload.post_name) > MAX_POST_NAME_CHARS:
+            raise InvalidInput(_("A slip field is too long ({limit} characters at most).").format(
+                limit=MAX_POST_NAME_CHARS))
+        if payload.sex is not None and payload.sex not in SEXES:
+            raise InvalidInput(_("{field}: this value is not allowed.").format(field="sex"))
+        if payload.document_hash is not None and not re.fullmatch(r"[0-9a-f]{16}", payload.document_hash):
+            raise InvalidInput(_("{field}: this value is not allowed.").format(field="document_hash"))
+    elif payload.version != VERSION:
+        raise InvalidInput(_("This slip code uses an unknown format version."))
     if payload.kind not in KINDS:
         raise InvalidInput(_("Unknown slip kind: {kind}").format(kind=payload.kind))
     if not payload.name or len(payload.name) > MAX_NAME_CHARS:
         raise InvalidInput(_("The name on a slip must have 1 to {limit} characters.").format(limit=MAX_NAME_CHARS))
-    for label, value in (("record", payload.record_id), ("post", payload.post_id), ("serial", payload.serial)):
+    ids = [("post", payload.post_id), ("serial", payload.serial)]
+    if payload.version == VERSION:
+        ids.insert(0, ("record", payload.record_id))
+    for label, value in ids:
         if not value or len(value) > MAX_FIELD_CHARS:
             raise InvalidInput(_("The slip field {field} is empty or too long.").format(field=label))
     for value in (payload.birth_date, payload.outcome, *(payload.document or ())):
@@ -209,6 +287,23 @@ def _body(payload: SlipPayload) -> bytes:
         key_id = b""
     if len(key_id) != 8:
         raise InvalidInput(_("The signing key id must be 16 hexadecimal characters."))
+    if payload.version == VERSION_2:
+        return cbor2.dumps([
+            VERSION_2,
+            bool(payload.demo),
+            _pack_id(payload.post_id),
+            payload.post_name,
+            key_id,
+            int(payload.issued_at.timestamp()),
+            KINDS[payload.kind],
+            _pack_code(payload.outcome, _OUTCOME_CODES, _OUTCOME_NAMES),
+            payload.name,
+            _pack_birth_date(payload.birth_date),
+            bool(payload.birth_date_approximate),
+            payload.sex,
+            bytes.fromhex(payload.document_hash) if payload.document_hash is not None else None,
+            payload.serial,
+        ])
     document = ([_pack_doc_type(payload.document[0]), payload.document[1]]
                 if payload.document is not None else None)
     return cbor2.dumps([
@@ -229,25 +324,37 @@ def _body(payload: SlipPayload) -> bytes:
 
 # ---------------------------------------------------------------------------- sign
 
-def sign_slip(payload: SlipPayload, keys: Any) -> str:
-    """Sign ``payload`` with the post's unlocked keys; return the QR text ``HHBM1:...``.
+def _context(version: int, demo: bool) -> bytes:
+    if version == VERSION:
+        return CONTEXT
+    return CONTEXT_V2_DEMO if demo else CONTEXT_V2
 
-    ``keys`` is a ``border_app.keys.UnlockedKeys`` (``sign(data) -> bytes`` and
-    ``signing_key_id``); the payload's ``key_id`` is set from it, and its issue time is
-    rounded down to the second (what the code carries).
+
+def sign_slip(payload: SlipPayload, keys: Any, *, demo: bool = False) -> str:
+    """Sign ``payload`` with the post's unlocked keys; return the QR text (``HHBM2:...``,
+    or ``HHBM1:...`` for a version 1 payload, kept for tests and old tools).
+
+    ``keys`` is a ``border_app.keys.UnlockedKeys`` (``sign(data) -> bytes``,
+    ``signing_key_id`` and ``demo``); the payload's ``key_id`` is set from it, and its issue
+    time is rounded down to the second (what the code carries). A version 2 slip is marked
+    demo when the key is a demo key, or when ``demo`` is true (a demo slip signed with a
+    demo profile's key that predates the mark); a demo key never signs an unmarked slip.
     """
+    is_demo = bool(getattr(keys, "demo", False)) or bool(demo)
     payload = replace(
         payload,
         key_id=keys.signing_key_id,
         issued_at=payload.issued_at.astimezone(timezone.utc).replace(microsecond=0)
         if payload.issued_at.tzinfo else payload.issued_at,
+        demo=is_demo if payload.version == VERSION_2 else False,
     )
     _check(payload)
     body = _body(payload)
-    signature = bytes(keys.sign(CONTEXT + body))
+    signature = bytes(keys.sign(_context(payload.version, payload.demo) + body))
     if len(signature) != SIGNATURE_SIZE:
         raise InvalidInput(_("The signing key returned a signature of an unexpected size."))
-    return PREFIX + b45encode(body + signature)
+    prefix = PREFIX_V2 if payload.version == VERSION_2 else PREFIX
+    return prefix + b45encode(body + signature)
 
 
 # ---------------------------------------------------------------------------- decode
@@ -265,7 +372,11 @@ def decode_slip_bytes(data: bytes) -> tuple[SlipPayload, bytes, bytes]:
         fields = cbor2.CBORDecoder(stream).decode()
     except Exception:  # cbor2 raises several types on garbage
         raise malformed from None
-    if stream.tell() != len(body) or not isinstance(fields, list) or len(fields) != 12:
+    if stream.tell() != len(body) or not isinstance(fields, list):
+        raise malformed
+    if fields and fields[0] == VERSION_2 and type(fields[0]) is int:
+        return _decode_v2(fields, body, signature, malformed)
+    if len(fields) != 12:
         raise malformed
     if fields[0] != VERSION or type(fields[0]) is not int:
         raise SlipFormatError(_("This slip code uses an unknown format version."))
@@ -299,6 +410,7 @@ def decode_slip_bytes(data: bytes) -> tuple[SlipPayload, bytes, bytes]:
             outcome=_unpack_code(_opt_text(outcome), _OUTCOME_NAMES),
             serial=_unpack_id(serial) if isinstance(serial, str) else _fail("serial"),
             birth_date_approximate=approximate,
+            version=VERSION,
         )
     except (ValueError, OverflowError, OSError):
         raise malformed from None
@@ -309,13 +421,58 @@ def _fail(what: str):
     raise ValueError(what)
 
 
+def _decode_v2(fields: list, body: bytes, signature: bytes, malformed: Exception) -> tuple[SlipPayload, bytes, bytes]:
+    if len(fields) != 14:
+        raise malformed
+    try:
+        (_v, demo, post_id, post_name, key_id, issued, kind, outcome, name, birth_date, approximate,
+         sex, doc_hash, serial) = fields
+        if type(demo) is not bool or type(approximate) is not bool:
+            raise ValueError("flag")
+        if not (isinstance(key_id, bytes) and len(key_id) == 8):
+            raise ValueError("key id")
+        if type(issued) is not int or not 0 <= issued < 2**40:
+            raise ValueError("time")
+        if type(kind) is not int or kind not in _KIND_NAMES:
+            raise ValueError("kind")
+        if not isinstance(name, str) or not 0 < len(name) <= MAX_NAME_CHARS:
+            raise ValueError("name")
+        if sex is not None and sex not in SEXES:
+            raise ValueError("sex")
+        if doc_hash is not None and not (isinstance(doc_hash, bytes) and len(doc_hash) == DOC_HASH_SIZE):
+            raise ValueError("document hash")
+        if not isinstance(serial, str) or not 0 < len(serial) <= MAX_FIELD_CHARS:
+            raise ValueError("serial")
+        payload = SlipPayload(
+            record_id=None,
+            post_id=_unpack_id(post_id),
+            key_id=key_id.hex(),
+            issued_at=datetime.fromtimestamp(issued, timezone.utc),
+            name=name,
+            birth_date=_unpack_birth_date(birth_date),
+            document=None,
+            kind=_KIND_NAMES[kind],
+            outcome=_unpack_code(_opt_text(outcome), _OUTCOME_NAMES),
+            serial=serial,
+            birth_date_approximate=approximate,
+            version=VERSION_2,
+            demo=demo,
+            post_name=_opt_text(post_name, MAX_POST_NAME_CHARS),
+            sex=sex,
+            document_hash=doc_hash.hex() if doc_hash is not None else None,
+        )
+    except (ValueError, OverflowError, OSError):
+        raise malformed from None
+    return payload, _context(VERSION_2, demo) + body, signature
+
+
 def is_slip_text(text: str) -> bool:
     """Does ``text`` look like one of our slip codes (prefix only; cheap)?"""
-    return isinstance(text, str) and text.strip().upper().startswith(PREFIX)
+    return isinstance(text, str) and text.strip().upper().startswith(PREFIXES)
 
 
 def decode_slip_text(text: str) -> tuple[SlipPayload, bytes, bytes]:
-    """Parse a scanned ``HHBM1:`` text: (payload, signed bytes, signature).
+    """Parse a scanned ``HHBM2:`` (or ``HHBM1:``) text: (payload, signed bytes, signature).
 
     Raises :class:`SlipFormatError` (translated, exit code 2) for anything malformed.
     Nothing is verified here: see :func:`verify_slip_text`.
@@ -325,13 +482,16 @@ def decode_slip_text(text: str) -> tuple[SlipPayload, bytes, bytes]:
     text = text.strip()
     if len(text) > MAX_TEXT_CHARS:
         raise SlipFormatError(_("This code is too long to be a slip code."))
-    if not text.startswith(PREFIX):
-        raise SlipFormatError(_("This is not an HHBM slip code (it must start with {prefix}).").format(prefix=PREFIX))
+    if not text.startswith(PREFIXES):
+        raise SlipFormatError(_("This is not an HHBM slip code (it must start with {prefix}).").format(prefix=PREFIX_V2))
     try:
         data = b45decode(text[len(PREFIX):])
     except ValueError:
         raise SlipFormatError(_("This slip code is damaged (invalid characters).")) from None
-    return decode_slip_bytes(data)
+    decoded = decode_slip_bytes(data)
+    if decoded[0].version != (VERSION_2 if text.startswith(PREFIX_V2) else VERSION):
+        raise SlipFormatError(_("This slip code uses an unknown format version."))
+    return decoded
 
 
 # ---------------------------------------------------------------------------- verify
@@ -357,7 +517,8 @@ def _verify_signature(public_key: bytes, data: bytes, signature: bytes) -> bool:
 
 
 def payload_to_raw(payload: SlipPayload) -> dict[str, Any]:
-    return {
+    raw = {
+        "version": payload.version,
         "record_id": payload.record_id,
         "post_id": payload.post_id,
         "key_id": payload.key_id,
@@ -371,18 +532,33 @@ def payload_to_raw(payload: SlipPayload) -> dict[str, Any]:
         "outcome": payload.outcome,
         "serial": payload.serial,
     }
+    if payload.version >= VERSION_2:
+        del raw["record_id"], raw["document"]
+        raw.update(demo=payload.demo, post_name=payload.post_name, sex=payload.sex,
+                   document_hash=payload.document_hash)
+    return raw
 
 
 Lookup = Callable[[str], "tuple[bytes, str] | None"]
 
 
+def _key_is_demo(found: Any) -> bool:
+    """The demo mark of a trust-list answer: ``.demo`` (``border_app.trust.PostKey``) or a
+    third item ``(raw key, name, demo)``."""
+    if bool(getattr(found, "demo", False)):
+        return True
+    return isinstance(found, tuple) and len(found) > 2 and bool(found[2])
+
+
 def verify_slip_text(text: str, lookup: Lookup, at: datetime | None = None):
     """Read and verify a slip code; returns a ``CertificateResult`` (kind ``slip``).
 
-    ``lookup(key_id)`` returns ``(raw Ed25519 public key, post name)`` for a trusted key,
-    or ``None``. ``signature`` is ``valid``, ``invalid`` (trusted key, wrong signature, or a
-    key whose id does not match), ``unknown_key``, or ``none`` with ``malformed=True``.
-    Slips carry no validity period: ``expired`` is ``None``.
+    ``lookup(key_id)`` returns ``(raw Ed25519 public key, post name)`` for a trusted key
+    (with ``.demo`` true, or a third item ``True``, for a demo post's key), or ``None``.
+    ``signature`` is ``valid``, ``invalid`` (trusted key, wrong signature, a key whose id
+    does not match, or a demo key on a slip that does not say DÉMO), ``unknown_key``, or
+    ``none`` with ``malformed=True``. ``demo`` is true when the slip or its key is a demo
+    one: the result then says DÉMO. Slips carry no validity period: ``expired`` is ``None``.
     """
     from .certificates.result import CertificateResult
 
@@ -391,25 +567,31 @@ def verify_slip_text(text: str, lookup: Lookup, at: datetime | None = None):
     except SlipFormatError as exc:
         return CertificateResult(kind="slip", signature="none", malformed=True, errors=[exc.message])
 
+    entry: dict[str, Any] = {
+        "type": payload.kind,
+        "outcome": payload.outcome,
+        "identity_declared": payload.identity_declared,
+        "serial": payload.serial,
+    }
+    if payload.version == VERSION:
+        entry.update(document_type=payload.document[0] if payload.document else None,
+                     document_number=payload.document[1] if payload.document else None,
+                     record_id=payload.record_id)
+    else:
+        entry.update(document_hash=payload.document_hash)
     result = CertificateResult(
         kind="slip",
         holder={
             "name": payload.name,
             "birth_date": payload.birth_date,
             "birth_date_approximate": payload.birth_date_approximate,
+            **({"sex": payload.sex} if payload.version >= VERSION_2 else {}),
         },
-        entries=[{
-            "type": payload.kind,
-            "outcome": payload.outcome,
-            "document_type": payload.document[0] if payload.document else None,
-            "document_number": payload.document[1] if payload.document else None,
-            "identity_declared": payload.identity_declared,
-            "serial": payload.serial,
-            "record_id": payload.record_id,
-        }],
+        entries=[entry],
         key_id=payload.key_id,
         issued_at=payload.issued_at.isoformat(),
         raw=payload_to_raw(payload),
+        demo=payload.demo,
     )
     found = None
     try:
@@ -421,29 +603,98 @@ def verify_slip_text(text: str, lookup: Lookup, at: datetime | None = None):
         result.errors.append(_("The post that issued this slip is not in the trust list (key {key_id}).").format(
             key_id=payload.key_id))
     else:
-        public_key, post_name = found
+        public_key, post_name = found[0], found[1]
+        key_demo = _key_is_demo(found)
+        result.demo = bool(result.demo or key_demo)
         result.issuer = post_name
         if key_id_for(bytes(public_key)) != payload.key_id or not _verify_signature(bytes(public_key), signed, signature):
             result.signature = "invalid"
             result.errors.append(_("The signature of this slip is not valid: it may have been altered."))
+        elif key_demo and not payload.demo:
+            # a demo key signed a slip that does not say DÉMO: v2 cannot (the mark is in
+            # the signed bytes); a v1 slip of a demo key is shown as DÉMO below
+            if payload.version >= VERSION_2:
+                result.signature = "invalid"
+                result.errors.append(_("The signature of this slip is not valid: it may have been altered."))
+            else:
+                result.signature = "valid"
         else:
             result.signature = "valid"
+        if result.signature == "valid" and payload.post_name and (not post_name or post_name == payload.post_id):
+            result.issuer = payload.post_name  # signed by the post itself: its own name beats an id
+    if result.issuer is None and payload.post_name:
+        result.raw["post_name_unverified"] = True
     now = at or clock.utcnow()
     if now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)
     if (payload.issued_at - now).total_seconds() > 86400:
-        result.errors.append(_("This slip is dated in the future ({date}).").format(date=payload.issued_at.date().isoformat()))
+        from .dates import format_date
+
+        result.errors.append(_("This slip is dated in the future ({date}).").format(date=format_date(payload.issued_at)))
     return result
 
 
-def new_payload(*, record_id: str, post_id: str, name: str, birth_date: str | None, document: tuple[str, str] | None,
-                kind: str, outcome: str | None, serial: str, issued_at: datetime | None = None,
-                birth_date_approximate: bool = False) -> SlipPayload:
-    """Convenience constructor; ``key_id`` is filled in by :func:`sign_slip`."""
+def slip_matches(result, *, name: str | None = None, birth_date: str | None = None,
+                 issuing_state: str | None = None, document_number: str | None = None) -> list[str]:
+    """Compare a verified slip (a ``CertificateResult`` of kind ``slip``) with the traveller
+    in front of the official; returns the translated differences (empty: same person as
+    far as the slip can tell). Names are compared without accents, case or punctuation;
+    the document by its fingerprint (version 2) or number (version 1)."""
+    problems: list[str] = []
+    holder = result.holder or {}
+    if name and holder.get("name") and _name_key(name) != _name_key(holder["name"]):
+        problems.append(_("The name on the slip ({slip}) is not the selected traveller's ({traveller}).").format(
+            slip=holder["name"], traveller=name))
+    slip_birth = holder.get("birth_date")
+    if birth_date and slip_birth and not (str(birth_date).startswith(str(slip_birth))
+                                          or str(slip_birth).startswith(str(birth_date))):
+        from .dates import format_date
+
+        problems.append(_("The birth date on the slip ({slip}) is not the selected traveller's ({traveller}).").format(
+            slip=format_date(slip_birth), traveller=format_date(birth_date)))
+    entry = (result.entries or [{}])[0]
+    if document_number:
+        slip_hash = entry.get("document_hash")
+        slip_number = entry.get("document_number")
+        if slip_hash is not None:
+            same = slip_hash == document_hash(issuing_state, document_number)
+        elif slip_number is not None:
+            same = _normalise_number(slip_number) == _normalise_number(document_number)
+        else:
+            same = False  # the slip is for an identity declared without document
+        if not same:
+            problems.append(_("The slip was issued for another document than the selected traveller's."))
+    return problems
+
+
+def _name_key(name: str) -> str:
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode("ascii").upper()
+    return " ".join(sorted("".join(ch if ch.isalnum() else " " for ch in folded).split()))
+
+
+def new_payload(*, record_id: str | None = None, post_id: str, name: str, birth_date: str | None,
+                document: tuple[str, str] | None = None, kind: str, outcome: str | None, serial: str,
+                issued_at: datetime | None = None, birth_date_approximate: bool = False,
+                version: int = VERSION_2, post_name: str | None = None, sex: str | None = None,
+                issuing_state: str | None = None) -> SlipPayload:
+    """Convenience constructor; ``key_id`` (and the demo mark) are filled in by
+    :func:`sign_slip`. Version 2 (the default) keeps of ``document`` only its fingerprint
+    (:func:`document_hash` with ``issuing_state``) and drops ``record_id``."""
+    doc_hash = None
+    if version == VERSION_2:
+        if document is not None and document[1]:
+            doc_hash = document_hash(issuing_state, document[1])
+        document, record_id = None, None
+        if post_name is not None:
+            post_name = post_name.strip()[:MAX_POST_NAME_CHARS] or None
     return SlipPayload(
         record_id=record_id, post_id=post_id, key_id="0" * 16,
         issued_at=(issued_at or clock.utcnow()).replace(microsecond=0),
         name=name, birth_date=birth_date, document=document, kind=kind,
         outcome=outcome if kind == "screening" else None, serial=serial,
-        birth_date_approximate=birth_date_approximate,
+        birth_date_approximate=birth_date_approximate, version=version,
+        post_name=post_name if version == VERSION_2 else None,
+        sex=(sex if sex in SEXES else None) if version == VERSION_2 else None, document_hash=doc_hash,
     )

@@ -11,6 +11,10 @@ Four kinds of entries, all public material only:
 * **SHC issuers** — JWK sets of SMART Health Card issuers (``iss`` URL -> ``{"keys": [...]}``
   exactly as published at ``<iss>/.well-known/jwks.json``; no on-line fetch ever happens).
 * **posts** — our own posts' Ed25519 slip-signing keys: ``key_id`` -> (raw key, post name).
+  A demo post's key is marked ``"demo": true`` (see ``border_app.keys``): only a demo post's
+  trust list (``TrustList(allow_demo=True)``) takes one; a real post's refuses it
+  (:class:`DemoKeyRefused`), whether it comes from a trust file, a keystore or a call, so a
+  slip signed with the demo post's public password never verifies as genuine on a real post.
 
 File format (``.json``, UTF-8), documented in ``docs/certificates.md``::
 
@@ -18,7 +22,8 @@ File format (``.json``, UTF-8), documented in ``docs/certificates.md``::
      "dsc":   [{"certificate": "<base64 DER>", "kid": "<base64, optional>", "label": "AT"}],
      "keys":  [{"pem": "-----BEGIN PUBLIC KEY-----...", "kid": "<base64, optional>", "label": "..."}],
      "shc_issuers": [{"iss": "https://...", "keys": [<JWK>, ...]}],
-     "posts": [{"key_id": "...", "public_key": "<base64 raw 32 bytes>", "name": "Poste de Gaya"}]}
+     "posts": [{"key_id": "...", "public_key": "<base64 raw 32 bytes>", "name": "Poste de Gaya",
+                "demo": true}]}                       # "demo" only for a demo post's key
 
 :meth:`TrustList.load` also reads PEM bundles (certificates and public keys), one DER
 certificate, and a bare JWKS (``{"keys": [...]}``, optionally with ``"iss"``).
@@ -38,6 +43,26 @@ from border_app.i18n import _
 
 FORMAT = "hhbm-trust-list"
 MAX_TRUST_FILE = 16 * 1024 * 1024
+
+
+class DemoKeyRefused(InvalidInput):
+    """A demo post's key offered to a real post's trust list."""
+
+
+def _demo_refused() -> DemoKeyRefused:
+    return DemoKeyRefused(_("This is a DEMO post's key: a real post never trusts it (anyone can sign with it)."))
+
+
+class PostKey(tuple):
+    """``(raw Ed25519 public key, post name)`` of a trusted post key, with ``.demo``: the
+    key is a demo post's. Compares equal to the plain pair."""
+
+    demo: bool
+
+    def __new__(cls, public_key: bytes, name: str, demo: bool = False) -> "PostKey":
+        item = super().__new__(cls, (bytes(public_key), str(name)))
+        item.demo = bool(demo)
+        return item
 
 
 def _b64(data: bytes) -> str:
@@ -141,6 +166,8 @@ class TrustList:
     keys: list[TrustedKey] = field(default_factory=list)
     shc_issuers: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     posts: dict[str, tuple[bytes, str]] = field(default_factory=dict)
+    demo_keys: set[str] = field(default_factory=set)   # key ids in ``posts`` that are demo keys
+    allow_demo: bool = False                            # True only on the demo post
 
     # ---------------------------------------------------------------- building
     def add_certificate(self, cert_or_der, *, kid: bytes | None = None, label: str | None = None) -> TrustedKey:
@@ -186,17 +213,40 @@ class TrustList:
                 kid = None
             self.add_public_key(jwk_to_public_key(public), kid=kid, label=public.get("kid"))
 
-    def add_post_key(self, key_id: str, public_key: bytes, post_name: str) -> None:
+    def add_post_key(self, key_id: str, public_key: bytes, post_name: str, *, demo: bool = False) -> None:
+        """Trust a post's slip-signing key. ``demo``: a demo post's key, refused
+        (:class:`DemoKeyRefused`) unless this is a demo post's trust list."""
         if len(public_key) != 32:
             raise ValueError("an Ed25519 public key has 32 bytes")
+        if demo and not self.allow_demo:
+            raise _demo_refused()
         self.posts[str(key_id)] = (bytes(public_key), str(post_name))
+        if demo:
+            self.demo_keys.add(str(key_id))
+        else:
+            self.demo_keys.discard(str(key_id))
 
-    def add_keystore(self, path: str | Path, *, post_name: str | None = None) -> bool:
+    def add_public_keys(self, public, post_name: str) -> None:
+        """Trust another post's signing keys (current and retired) from its
+        ``border_app.keys.PublicKeys`` (its exported JSON or QR code); a demo post's keys
+        are refused on a real post."""
+        from border_app.keys import POST_SIGNING
+
+        if public.demo and not self.allow_demo:
+            raise _demo_refused()
+        self.add_post_key(public.signing_key_id, bytes(public.signing_public_key), post_name, demo=public.demo)
+        for entry in public.retired:
+            if entry.get("purpose") == POST_SIGNING:
+                self.add_post_key(entry["key_id"], bytes(entry["public_key"]), post_name, demo=public.demo)
+
+    def add_keystore(self, path: str | Path, *, post_name: str | None = None, demo: bool = False) -> bool:
         """Trust this post's own slip-signing public keys from its keystore (no password
         needed): the current key and every retired one, so that slips signed before a
         ``keys rotate`` still verify.
 
-        Returns False when the keystore or the ``border_app.keys`` module is not available.
+        ``demo``: this is the demo profile's keystore (its keys are demo keys even when the
+        file predates the demo mark). Returns False when the keystore or the
+        ``border_app.keys`` module is not available, and for a demo keystore on a real post.
         """
         path = Path(path)
         if not path.exists():
@@ -210,10 +260,13 @@ class TrustList:
         except Exception:
             return False
         name = post_name or public.post_id
-        self.add_post_key(public.signing_key_id, bytes(public.signing_public_key), name)
+        is_demo = bool(public.demo or demo)
+        if is_demo and not self.allow_demo:
+            return False
+        self.add_post_key(public.signing_key_id, bytes(public.signing_public_key), name, demo=is_demo)
         for entry in public.retired:
             if entry.get("purpose") == POST_SIGNING:
-                self.add_post_key(entry["key_id"], bytes(entry["public_key"]), name)
+                self.add_post_key(entry["key_id"], bytes(entry["public_key"]), name, demo=is_demo)
         return True
 
     def merge(self, other: "TrustList") -> "TrustList":
@@ -221,7 +274,8 @@ class TrustList:
         self.keys += other.keys
         for iss, jwks in other.shc_issuers.items():
             self.shc_issuers.setdefault(iss, []).extend(jwks)
-        self.posts.update(other.posts)
+        for key_id, (raw, name) in other.posts.items():
+            self.add_post_key(key_id, raw, name, demo=key_id in other.demo_keys)
         return self
 
     # ---------------------------------------------------------------- loading
@@ -254,7 +308,7 @@ class TrustList:
         return trust
 
     @classmethod
-    def load(cls, path: str | Path) -> "TrustList":
+    def load(cls, path: str | Path, *, allow_demo: bool = False) -> "TrustList":
         path = Path(path)
         try:
             size = path.stat().st_size
@@ -265,17 +319,17 @@ class TrustList:
             raise InvalidInput(
                 _("Cannot read the trust file {path}: {reason}").format(path=path, reason=exc.strerror)
             ) from None
-        return cls.from_bytes(data, name=str(path))
+        return cls.from_bytes(data, name=str(path), allow_demo=allow_demo)
 
     @classmethod
-    def from_bytes(cls, data: bytes, *, name: str = "") -> "TrustList":
+    def from_bytes(cls, data: bytes, *, name: str = "", allow_demo: bool = False) -> "TrustList":
         stripped = data.lstrip()
         if stripped.startswith(b"{"):
             try:
                 obj = json.loads(stripped.decode("utf-8"))
             except (UnicodeDecodeError, ValueError):
                 raise InvalidInput(_("The trust file {path} is not valid JSON.").format(path=name)) from None
-            return cls.from_json(obj)
+            return cls.from_json(obj, allow_demo=allow_demo)
         if b"-----BEGIN" in data:
             return cls.from_pem(data)
         try:
@@ -288,7 +342,7 @@ class TrustList:
             ) from None
 
     @classmethod
-    def from_json(cls, obj: Any) -> "TrustList":
+    def from_json(cls, obj: Any, *, allow_demo: bool = False) -> "TrustList":
         if isinstance(obj, str):
             try:
                 obj = json.loads(obj)
@@ -296,11 +350,17 @@ class TrustList:
                 raise InvalidInput(_("The trust list is not valid JSON.")) from None
         if not isinstance(obj, dict):
             raise InvalidInput(_("The trust list must be a JSON object."))
-        trust = cls()
+        trust = cls(allow_demo=allow_demo)
         try:
             if "keys" in obj and obj.get("format") != FORMAT:  # a bare JWKS
                 for jwk in obj["keys"]:
                     trust.add_jwk(jwk, iss=obj.get("iss"))
+                return trust
+            if obj.get("format") == "hhbm-public-keys/1":  # a post's exported public keys
+                from border_app.keys import PublicKeys
+
+                public = PublicKeys.from_json(obj)
+                trust.add_public_keys(public, str(obj.get("name") or public.post_id))
                 return trust
             if obj.get("format") != FORMAT:
                 raise InvalidInput(_("The JSON file is not a trust list (format {name} expected).").format(name=FORMAT))
@@ -314,7 +374,10 @@ class TrustList:
                 for jwk in item.get("keys", []):
                     trust.add_jwk(jwk, iss=item["iss"])
             for item in obj.get("posts", []):
-                trust.add_post_key(item["key_id"], _unb64(item["public_key"]), item.get("name", ""))
+                demo = item.get("demo", False)
+                if type(demo) is not bool:
+                    raise ValueError("demo flag")
+                trust.add_post_key(item["key_id"], _unb64(item["public_key"]), item.get("name", ""), demo=demo)
         except InvalidInput:
             raise
         except Exception as exc:
@@ -343,7 +406,9 @@ class TrustList:
             ],
             "shc_issuers": [{"iss": iss, "keys": keys} for iss, keys in self.shc_issuers.items()],
             "posts": [
-                {"key_id": key_id, "public_key": _b64(raw), "name": name} for key_id, (raw, name) in self.posts.items()
+                {"key_id": key_id, "public_key": _b64(raw), "name": name,
+                 **({"demo": True} if key_id in self.demo_keys else {})}
+                for key_id, (raw, name) in self.posts.items()
             ],
         }
 
@@ -373,8 +438,12 @@ class TrustList:
                 continue
         return found
 
-    def post_key(self, key_id: str) -> tuple[bytes, str] | None:
-        return self.posts.get(str(key_id))
+    def post_key(self, key_id: str) -> PostKey | None:
+        """``(raw public key, post name)`` with ``.demo``, or ``None``."""
+        found = self.posts.get(str(key_id))
+        if found is None:
+            return None
+        return PostKey(found[0], found[1], str(key_id) in self.demo_keys)
 
     def __len__(self) -> int:
         return len(self.dscs) + len(self.keys) + sum(len(v) for v in self.shc_issuers.values()) + len(self.posts)
@@ -403,17 +472,19 @@ def _pem_blocks(data: bytes) -> list[tuple[str, bytes]]:
 def load_post_trust(profile, *, post_name: str | None = None) -> TrustList:
     """What a post trusts: its own keys (current and retired) and every trust file in the
     profile's ``trust/`` folder (PEM, DER, JWKS or our JSON trust list). Unreadable files
-    are skipped with a warning; they never stop a verification."""
+    are skipped with a warning; they never stop a verification. Demo keys only on the demo
+    post (``profile.demo``): a real post skips a trust file that holds one."""
     import logging
 
-    trust = TrustList()
-    trust.add_keystore(profile.keystore, post_name=post_name)
+    demo = bool(getattr(profile, "demo", False))
+    trust = TrustList(allow_demo=demo)
+    trust.add_keystore(profile.keystore, post_name=post_name, demo=demo)
     folder = Path(profile.root) / "trust"
     if folder.is_dir():
         for entry in sorted(folder.iterdir()):
             if entry.is_file():
                 try:
-                    trust.merge(TrustList.load(entry))
+                    trust.merge(TrustList.load(entry, allow_demo=demo))
                 except Exception:  # noqa: BLE001 - a bad file must not block the others
                     logging.getLogger(__name__).warning("trust file %s could not be read", entry.name)
     return trust

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 MRZ_SHAPES = {(2, 44), (2, 36), (3, 30)}
 _MRZ_LINE = re.compile(r"^[A-Z0-9<]+$")
-KNOWN_PREFIXES = ("HC1:", "SHC:/", "HHBM1:")
+KNOWN_PREFIXES = ("HC1:", "SHC:/", "HHBM1:", "HHBM2:")
 
 
 @dataclass(frozen=True)

@@ -25,10 +25,14 @@ def exists(path: Path | None) -> bool:
     return bool(keys_module().Keystore.exists(path))
 
 
-def create(path: Path, *, post_id: str, slot_id: str, password: str, kdf=None, coordination: bool = False):
-    """Create the keystore with a first slot; returns the unlocked keys."""
+def create(path: Path, *, post_id: str, slot_id: str, password: str, kdf=None, coordination: bool = False,
+           demo: bool = False):
+    """Create the keystore with a first slot; returns the unlocked keys. ``demo``: the demo
+    post's keys, marked demo in their public form (never trusted by a real post)."""
     Keystore = keys_module().Keystore
     kwargs: dict[str, Any] = {"post_id": post_id, "coordination": coordination}
+    if demo:
+        kwargs["demo"] = True
     if kdf is not None:
         kwargs["kdf"] = kdf
     _store, unlocked = Keystore.create(path, first_slot=(slot_id, password), **kwargs)

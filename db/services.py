@@ -256,7 +256,7 @@ class PostService:
                 if keystore is not None:
                     _set_aside_orphan_keystore(keystore)
                     keys = keyslots.create(keystore, post_id=post_id, slot_id=user_id, password=admin_password,
-                                           kdf=kdf)
+                                           kdf=kdf, demo=bool(demo))
                     created_keystore = True
         except BaseException:
             if created_keystore and keystore is not None:

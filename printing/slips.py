@@ -66,6 +66,8 @@ class SlipData:
     record_id: str | None = None
     utc_offset_minutes: int = POST_UTC_OFFSET_MINUTES  # Niger: UTC+1 all year
     extra: dict[str, Any] = field(default_factory=dict)
+    sex: str | None = None                   # "M", "F", "X": in the signed code (version 2)
+    document_issuing_state: str | None = None  # ICAO code: the code's document fingerprint
 
     @property
     def full_name(self) -> str:
@@ -101,23 +103,29 @@ class SlipData:
             screening_outcome=screening_outcome or registration.screening_outcome,
             direction=getattr(direction, "value", direction),
             record_id=registration.crossing_id,
+            sex=getattr(person, "sex", None),
+            document_issuing_state=getattr(document, "issuing_state", None) if document is not None else None,
         )
 
 
 def payload_for(data: SlipData, *, kind: str, post_id: str, record_id: str | None = None):
-    """The (unsigned) :class:`border_app.slip_payload.SlipPayload` for this slip."""
+    """The (unsigned) :class:`border_app.slip_payload.SlipPayload` for this slip: version 2
+    (names, birth date, sex, outcome, date, post, a fingerprint of the document number;
+    no record id, no number in clear)."""
     from border_app.slip_payload import new_payload
 
     document = None
     if not data.identity_declared:
         document = (data.document_type or "other", data.document_number or "")
     return new_payload(
-        record_id=record_id or data.record_id or data.serial,
         post_id=post_id,
+        post_name=data.post_name,
         name=data.full_name,
         birth_date=data.birth_date,
         birth_date_approximate=data.birth_date_approximate,
+        sex=data.sex,
         document=document,
+        issuing_state=data.document_issuing_state,
         kind=kind,
         outcome=data.screening_outcome if kind == "screening" else None,
         serial=data.serial,
@@ -130,7 +138,8 @@ def make_slip(data: SlipData, *, kind: str, size: str, keys: Any, post_id: str, 
     """Sign the payload with ``keys`` and render: returns (PDF bytes, QR text)."""
     from border_app.slip_payload import sign_slip
 
-    qr_text = sign_slip(payload_for(data, kind=kind, post_id=post_id), keys)
+    # a demo slip is signed as demo (also with a demo profile's key that predates the mark)
+    qr_text = sign_slip(payload_for(data, kind=kind, post_id=post_id), keys, demo=demo)
     pdf = render_slip(data, kind=kind, size=size, languages=languages, demo=demo, duplicate=duplicate,
                       qr_text=qr_text)
     return pdf, qr_text

@@ -41,6 +41,7 @@ def payload(**changes) -> sp.SlipPayload:
         outcome="referral",
         serial="S250312-4F2A9C",
         issued_at=ISSUED,
+        version=1,  # this file checks version 1 (still verified); version 2: tests/test_slip_v2.py
     )
     values.update(changes)
     return sp.new_payload(**values)

@@ -143,10 +143,10 @@ def test_qr_is_read_back_from_the_printed_page_and_verifies(keys, tmp_path, size
     assert checked.holder["name"] == "ABDOULAYE MAHAMADOU Françoise Élodie"
     assert checked.entries[0]["outcome"] == "referral"
     assert checked.entries[0]["serial"] == SERIAL
-    assert checked.raw["record_id"] == RECORD
+    assert checked.raw["version"] == 2 and "record_id" not in checked.raw  # version 2: no record id
     # and a changed byte in what was read fails
-    raw = sp.b45decode(result.text[len(sp.PREFIX):])
-    tampered = sp.PREFIX + sp.b45encode(raw[:40] + bytes([raw[40] ^ 1]) + raw[41:])
+    raw = sp.b45decode(result.text[len(sp.PREFIX_V2):])
+    tampered = sp.PREFIX_V2 + sp.b45encode(raw[:40] + bytes([raw[40] ^ 1]) + raw[41:])
     assert sp.verify_slip_text(tampered, lookup_for(keys)).signature != "valid"
 
 

@@ -13,7 +13,7 @@ log = logging.getLogger(__name__)
 
 
 def interpret(text: str, *, trust=None, at: datetime | None = None) -> CertificateResult:
-    """Interpret one scanned payload: ``HC1:`` (EU DCC / WHO DDCC), ``shc:/``, ``HHBM1:`` (our slips)."""
+    """Interpret one scanned payload: ``HC1:`` (EU DCC / WHO DDCC), ``shc:/``, ``HHBM2:``/``HHBM1:`` (our slips)."""
     if isinstance(text, (bytes, bytearray)):
         text = bytes(text).decode("utf-8", "replace")
     if not isinstance(text, str):
@@ -36,7 +36,7 @@ def interpret(text: str, *, trust=None, at: datetime | None = None) -> Certifica
             from border_app.certificates.shc import interpret_shc
 
             return interpret_shc(stripped, trust=trust, at=at)
-        if upper.startswith("HHBM1:"):
+        if upper.startswith(("HHBM1:", "HHBM2:")):
             return _interpret_slip(stripped, trust=trust, at=at)
     except Exception:  # a bug in an interpreter must not crash the scan field
         log.exception("interpreter failed")

@@ -25,6 +25,7 @@ class CertificateResult:
     ``expired``: ``True``/``False`` at the evaluation moment, ``None`` when the payload has
     no validity period (or could not be read). ``errors`` are translated, user-facing texts.
     ``malformed``: the payload could not be decoded (bad Base45, zlib, CBOR, JWS...).
+    ``demo``: a slip of the demo post (its key or the slip says so): fictitious, never proof.
     """
 
     kind: str = "unknown"
@@ -41,6 +42,7 @@ class CertificateResult:
     raw: dict[str, Any] = field(default_factory=dict)
     malformed: bool = False
     text: str | None = None  # the payload as text, for kind "unknown"
+    demo: bool = False  # signed by (or claiming) a demo post's key: shown as DÉMO everywhere
 
     @property
     def genuine_and_valid(self) -> bool:

@@ -14,8 +14,14 @@ KIND_LABELS = {
 }
 
 
+DEMO_BANNER = N_("DÉMO — DEMO SLIP: fictitious, signed with the demo post's public key. It proves nothing.")
+SEX_LABELS = {"M": N_("male"), "F": N_("female"), "X": N_("unspecified sex")}
+
+
 def verdict(result, lang: str | None = None) -> str:
     t = lambda s: gettext(s, lang)  # noqa: E731
+    if getattr(result, "demo", False) and result.signature == "valid" and not result.malformed:
+        return t("DÉMO: signature of the demo post's key; NOT a genuine slip.")
     if result.malformed and result.signature != "valid":
         return t("UNREADABLE: the code is damaged or not a valid certificate.")
     if result.kind == "unknown":
@@ -31,6 +37,21 @@ def verdict(result, lang: str | None = None) -> str:
     return t("UNVERIFIED: the code carries no signature that can be checked.")
 
 
+def _date(value) -> str:
+    """A certificate's ISO date or date-time as DD/MM/YYYY (``border_app.dates``)."""
+    from border_app.dates import format_date
+
+    return format_date(str(value)[:10]) if value else ""
+
+
+def _moment(value) -> str:
+    from border_app.certificates._time import parse_iso
+    from border_app.dates import format_datetime
+
+    at = parse_iso(str(value))
+    return format_datetime(at) if at is not None else str(value)[:16]
+
+
 def _entry_line(entry: dict, lang: str | None) -> str:
     t = lambda s: gettext(s, lang)  # noqa: E731
     e = add_names(dict(entry), lang)
@@ -44,7 +65,7 @@ def _entry_line(entry: dict, lang: str | None) -> str:
         if e.get("dose_number") is not None and e.get("total_doses") is not None:
             line += ", " + t("dose {number}/{total}").format(number=e["dose_number"], total=e["total_doses"])
         if e.get("date"):
-            line += ", " + t("on {date}").format(date=str(e["date"])[:10])
+            line += ", " + t("on {date}").format(date=_date(e["date"]))
         if e.get("country"):
             line += f" ({e['country']})"
         return line
@@ -55,20 +76,77 @@ def _entry_line(entry: dict, lang: str | None) -> str:
         if result:
             line += " — " + t("result: {result}").format(result=result)
         if e.get("sampled_at"):
-            line += ", " + t("sampled {date}").format(date=str(e["sampled_at"])[:16].replace("T", " "))
+            line += ", " + t("sampled {date}").format(date=_moment(e["sampled_at"]))
         if e.get("country"):
             line += f" ({e['country']})"
         return line
     if kind == "recovery":
-        line = t("Recovery: first positive test on {date}").format(date=str(e.get("first_positive") or "?")[:10])
+        line = t("Recovery: first positive test on {date}").format(date=_date(e.get("first_positive")) or "?")
         if e.get("valid_until"):
-            line += ", " + t("valid until {date}").format(date=str(e["valid_until"])[:10])
+            line += ", " + t("valid until {date}").format(date=_date(e["valid_until"]))
         return line
-    return ", ".join(f"{k}: {v}" for k, v in e.items())
+    return t("Other entry ({kind})").format(kind=kind or "?")  # never a raw field dump
+
+
+def slip_summary(result, lang: str | None = None) -> list[str]:
+    """Readable lines for one of our slips: who, what, when, which post, whether the
+    signature holds, DÉMO when demo; no raw field dump, no key id unless the post is unknown."""
+    from border_app.dates import format_date, format_datetime
+    from border_app.screening.model import OUTCOME_LABELS, Outcome
+
+    from border_app.certificates._time import parse_iso
+
+    t = lambda s: gettext(s, lang)  # noqa: E731
+    lines: list[str] = []
+    if getattr(result, "demo", False):
+        lines.append(t(DEMO_BANNER))
+    lines += [t(KIND_LABELS["slip"]), verdict(result, lang)]
+    if result.malformed:
+        lines += ["⚠ " + e for e in result.errors]
+        return lines
+    holder = result.holder or {}
+    name = holder.get("name") or "?"
+    born = format_date(holder.get("birth_date")) or t("unknown")
+    if holder.get("birth_date_approximate"):
+        born = t("about {date}").format(date=born)
+    sex = holder.get("sex")
+    if sex in SEX_LABELS:
+        lines.append(t("Traveller: {name}, born {birth_date}, {sex}").format(
+            name=name, birth_date=born, sex=t(SEX_LABELS[sex])))
+    else:
+        lines.append(t("Traveller: {name}, born {birth_date}").format(name=name, birth_date=born))
+    entry = (result.entries or [{}])[0]
+    if entry.get("type") == "screening":
+        code = entry.get("outcome")
+        try:
+            outcome = t(OUTCOME_LABELS[Outcome(code)])
+        except (ValueError, KeyError):
+            outcome = str(code or "?")
+        lines.append(t("Health screening — outcome: {outcome}").format(outcome=outcome))
+    else:
+        lines.append(t("Registration of a border crossing"))
+    if entry.get("identity_declared"):
+        lines.append(t("Identity declared, without a document"))
+    issued = parse_iso(result.issued_at) if result.issued_at else None
+    if issued is not None:
+        lines.append(t("Issued on {date} (post time)").format(date=format_datetime(issued)))
+    if result.issuer:
+        lines.append(t("Issued by: {post}").format(post=result.issuer))
+    else:
+        post_name = (result.raw or {}).get("post_name")
+        if post_name:
+            lines.append(t("Issued by (as the slip says, not verified): {post}").format(post=post_name))
+    if entry.get("serial"):
+        lines.append(t("Slip number: {serial}").format(serial=entry["serial"]))
+    for error in result.errors:
+        lines.append("⚠ " + error)
+    return lines
 
 
 def summary_lines(result, lang: str | None = None) -> list[str]:
     t = lambda s: gettext(s, lang)  # noqa: E731
+    if result.kind == "slip":
+        return slip_summary(result, lang)
     lines = [t(KIND_LABELS.get(result.kind, KIND_LABELS["unknown"])), verdict(result, lang)]
     if result.kind == "unknown" and result.text is not None:
         lines.append(t("Text: {text}").format(text=result.text[:500]))
@@ -76,7 +154,7 @@ def summary_lines(result, lang: str | None = None) -> list[str]:
     if holder.get("name") or holder.get("birth_date"):
         lines.append(
             t("Holder: {name}, born {birth_date}").format(
-                name=holder.get("name") or "?", birth_date=str(holder.get("birth_date") or "?")[:10]
+                name=holder.get("name") or "?", birth_date=_date(holder.get("birth_date")) or "?"
             )
         )
     for entry in result.entries[:10]:
@@ -84,7 +162,7 @@ def summary_lines(result, lang: str | None = None) -> list[str]:
     if result.issuer:
         lines.append(t("Issuer: {issuer}").format(issuer=result.issuer))
     if result.valid_until:
-        lines.append(t("Valid until: {date}").format(date=result.valid_until[:10]))
+        lines.append(t("Valid until: {date}").format(date=_date(result.valid_until)))
     for error in result.errors:
         lines.append("⚠ " + error)
     return lines
