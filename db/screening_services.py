@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import math
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any
 
 from sqlalchemy import select
@@ -24,12 +24,12 @@ from sqlalchemy.orm import Session
 
 from border_app import model as dm
 from border_app.errors import ConflictError, InvalidInput, NotFound
-from border_app.i18n import N_, _
+from border_app.i18n import N_, _, ngettext
 from border_app.model import new_id
 from border_app.roles import Permission, Role, require
 
 from . import Database, validation
-from .models import Crossing, Screening, User
+from .models import Crossing, Person, Screening, User
 from .services import audit, latest_outcomes, utcnow  # noqa: F401 (latest_outcomes re-exported)
 
 P = Permission
@@ -205,6 +205,44 @@ def _referral(value: Any, outcome: str) -> tuple[str | None, str | None]:
     return destination, notes
 
 
+def _check_decision(submission: dict, person: Person, outcome: str) -> None:
+    """Evaluate the submitted answers again with the installed protocols of the submitted
+    versions and this traveller: a screening with a required answer missing has no outcome
+    and is refused (a blank form must never be stored as cleared), and the outcome stored is
+    the one the answers give, whatever the caller says."""
+    from border_app.screening import ProtocolError, ScreeningSettings, Traveller, evaluate, load_protocols
+
+    versions = _versions(submission)
+    if not versions:
+        raise InvalidInput(_("No screening protocol is active"))
+    try:
+        installed = load_protocols()
+    except ProtocolError as exc:  # pragma: no cover - the shipped files are tested
+        raise InvalidInput(_("The screening protocols cannot be read.")) from exc
+    if any(pid not in installed or installed.get(pid).version != v for pid, v in versions.items()):
+        raise ConflictError(_("The screening protocols have changed since this form was opened: screen the traveller again."))
+    record = submission.get("decision_record") if isinstance(submission.get("decision_record"), dict) else {}
+    raw_settings = record.get("settings") or {}
+    try:
+        settings = ScreeningSettings(**raw_settings) if isinstance(raw_settings, dict) else ScreeningSettings()
+    except (TypeError, ValueError):
+        raise _invalid(N_("Screening")) from None
+    at = submission.get("at")
+    if not isinstance(at, datetime):
+        at = utcnow()
+    elif at.tzinfo is None:
+        at = at.replace(tzinfo=timezone.utc)
+    decision = evaluate(installed.select(list(versions)), Traveller(person.birth_date, person.sex), at,
+                        _answers(submission.get("answers")), settings, strict=False)
+    if not decision.complete:
+        raise InvalidInput(ngettext(
+            "The screening is incomplete: {n} required question has no answer. Nothing was recorded.",
+            "The screening is incomplete: {n} required questions have no answer. Nothing was recorded.",
+            len(decision.missing)).format(n=len(decision.missing)))
+    if decision.outcome.value != outcome:
+        raise _invalid(N_("Screening outcome"))
+
+
 # --------------------------------------------------------------------------- service
 def _summary(row: Screening, name: str | None) -> ScreeningSummary:
     return ScreeningSummary(id=row.id, crossing_id=row.crossing_id, outcome=row.outcome,
@@ -263,6 +301,7 @@ class ScreeningService:
                 raise NotFound(_("This registration does not exist."))
             if crossing.voided:
                 raise ConflictError(_("This registration was voided; it can no longer be screened."))
+            _check_decision(submission, s.get(Person, crossing.person_id), outcome)
             row = Screening(
                 id=new_id(), post_id=self.actor.post_id, change_seq=0, person_id=crossing.person_id,
                 crossing_id=crossing.id, screened_at=utcnow(), screened_by=self.actor.user_id,

@@ -358,11 +358,15 @@ def test_settings_from_post_settings(tmp_path):
 
 # -- CLI --------------------------------------------------------------------------------------------
 
+COMPLETE_REST = {"general_condition": "good", "fever_reported": False, "symptoms": [], "areas_visited": ["NGA"],
+                 "sick_contact": False, "unexplained_bleeding": False}
+
+
 def _case(tmp_path, **over):
     doc = {"name": "cli", "traveller": {"birth_date": "1988-02-14", "sex": "M"}, "at": "2025-06-10T09:00:00+01:00",
            "protocols": ["general", "ebola_marburg"],
            "answers": {"temperature": 38.4, "temperature_method": "oral", "ebola_contact": True,
-                       "ebola_contact_date": "2025-05-20"}}
+                       "ebola_contact_date": "2025-05-20", **COMPLETE_REST}}
     doc.update(over)
     path = tmp_path / "case.json"
     path.write_text(json.dumps(doc), encoding="utf-8")
@@ -377,7 +381,8 @@ def test_cli_screen_text_and_json(tmp_path, capsys):
     assert "Résultat : Isolement" in out and "suspect_fever_contact" in out and "ebola_marburg v1" in out
     assert main(["--lang", "en", "screen", "--json", "--case", _case(tmp_path)]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["outcome"] == "isolation" and data["protocol_versions"] == {"general": 1, "ebola_marburg": 1}
+    assert data["outcome"] == "isolation" and data["complete"] is True
+    assert data["protocol_versions"] == {"general": 1, "ebola_marburg": 1}
     assert data["fired"][0]["rule"] == "suspect_fever_contact" and "isolate" in data["actions"]
 
 
@@ -437,3 +442,40 @@ def test_domain_package_imports_no_qt():
             "print(any(m.startswith(('PySide6', 'sqlalchemy', 'ui', 'db')) for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "False"
+
+
+def test_cli_blank_screening_is_incomplete_not_cleared(tmp_path, capsys):
+    """A screening with required answers missing has no outcome: 'incomplete', never 'cleared'
+    (a blank form used to read cleared: a safety defect)."""
+    from border_app.cli import main
+
+    assert main(["--lang", "en", "screen", "--json", "--case", _case(tmp_path, answers={})]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["outcome"] == "incomplete" and data["complete"] is False
+    assert data["provisional_outcome"] == "cleared" and "temperature" in data["missing"]
+    assert data["outcome_label"] == "Incomplete"
+    assert main(["screen", "--case", _case(tmp_path, answers={})]) == 0
+    out = capsys.readouterr().out
+    assert "Incomplet" in out and "Autorisé" not in out
+
+
+def test_cli_partial_answers_show_the_provisional_outcome(tmp_path, capsys):
+    from border_app.cli import main
+
+    answers = {"temperature": 38.4, "temperature_method": "oral", "ebola_contact": True,
+               "ebola_contact_date": "2025-05-20"}
+    assert main(["--lang", "en", "screen", "--json", "--case", _case(tmp_path, answers=answers)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["outcome"] == "incomplete" and data["provisional_outcome"] == "isolation"
+    assert main(["--lang", "en", "screen", "--case", _case(tmp_path, answers=answers)]) == 0
+    assert "already call for: Isolation" in capsys.readouterr().out
+    assert main(["screen", "--case", _case(tmp_path, answers=answers, expect={"outcome": "incomplete",
+                                                                              "provisional_outcome": "isolation"})]) == 0
+
+
+def test_areas_answered_none_explicitly():
+    from border_app.screening import validate_answer
+
+    q = next(q for q in load_protocols().get("general").questions if q.id == "areas_visited")
+    assert validate_answer(q, "aucun") == () and validate_answer(q, "-") == ()
+    assert validate_answer(q, "") is None

@@ -58,7 +58,18 @@ def _type_temperature(qtbot, form, text):
 
 
 def _shown_outcome(form) -> str:
-    return form.findChild(QLabel, "outcomeLabel").text()
+    """The outcome shown, and while answers are missing what they already call for."""
+    provisional = form.findChild(QLabel, "provisionalLabel")
+    extra = provisional.text() if provisional is not None and provisional.isVisibleTo(form) else ""
+    return (form.findChild(QLabel, "outcomeLabel").text() + " " + extra).strip()
+
+
+def _answer_the_rest(form, given: set[str]) -> None:
+    from screening_helpers import complete_answers
+
+    for qid, value in complete_answers(form.spec.protocols, {q: None for q in given}).items():
+        if qid not in given and qid in form._fields:
+            form.set_answer(qid, "aucun" if form._fields[qid].ff.widget == "areas" else value)
 
 
 def _visible_reasons(form) -> list[str]:
@@ -68,7 +79,9 @@ def _visible_reasons(form) -> list[str]:
 def test_keyboard_screening_to_referral_and_submit(qtbot, form):
     decisions = []
     form.decisionChanged.connect(decisions.append)
-    assert "AUTORISÉ" in _shown_outcome(form)
+    # a fresh form has no outcome: never the green "cleared" (the safety defect)
+    assert _shown_outcome(form) == "INCOMPLET"
+    assert "AUTORISÉ" not in _shown_outcome(form)
 
     _type_temperature(qtbot, form, "39,1")
     # Enter moved on to the measurement method
@@ -104,6 +117,11 @@ def test_keyboard_screening_to_referral_and_submit(qtbot, form):
     assert QApplication.focusWidget() is form.findChild(object, "referralNotes")
     QTest.keyClicks(QApplication.focusWidget(), "Raideur de la nuque")  # QTest types ASCII only
     form.notes.insertPlainText(", fièvre 39,1")
+    # the other required questions are still unanswered: nothing is submitted
+    with qtbot.assertNotEmitted(form.submitted):
+        QTest.mouseClick(form.submit_button, Qt.MouseButton.LeftButton)
+    _answer_the_rest(form, {"temperature", "temperature_method", "symptoms"})
+    assert form.decision().complete and "ORIENTATION VERS UNE FORMATION SANITAIRE" == _shown_outcome(form)
     with qtbot.waitSignal(form.submitted, timeout=2000) as blocker:
         QTest.mouseClick(form.submit_button, Qt.MouseButton.LeftButton)
     payload = blocker.args[0]
@@ -219,7 +237,7 @@ def test_english_labels_follow_the_language(qtbot, form):
     from border_app import i18n
 
     i18n.set_language("en")
-    assert "SECONDARY" in _shown_outcome(form) or "CLEARED" in _shown_outcome(form)
+    assert _shown_outcome(form) == "INCOMPLETE"
     assert form.submit_button.text() == "Record the screening"
     method = form.findChild(QComboBox, "q_temperature_method")
     assert method.itemText(1).startswith("Infrared")

@@ -216,21 +216,15 @@ def test_report_command(world, tmp_path, capsys):
 
 def _screen(world, temperature=39.1, symptoms=("stiff_neck",)):
     """Record a screening of the world's registration with the real engine and service."""
-    from border_app.screening import ScreeningSettings, Traveller, answers_for_record, evaluate, load_protocols
     from db.screening_services import ScreeningService
     from db.services import AuthService
 
-    protocols = load_protocols().select(["general", "meningitis"])
-    answers = {"temperature": temperature, "temperature_method": "oral", "symptoms": list(symptoms)}
-    at = datetime.now(timezone.utc)
-    d = evaluate(protocols, Traveller("1990-04", "F"), at, answers, ScreeningSettings(), strict=False)
+    import screening_helpers
+
     screener = AuthService(world["db"]).login("sante", PASSWORD)
-    return ScreeningService(world["db"], screener).record(world["registration"].crossing_id, {
-        "answers": answers_for_record(protocols, answers), "decision": d, "decision_record": d.as_dict(),
-        "outcome": d.outcome.value, "protocol_versions": dict(d.protocol_versions),
-        "referral": {"destination": "CSI Makalondi", "notes": "Raideur de la nuque"} if d.needs_referral else None,
-        "temperature": temperature, "temperature_method": "oral", "at": at,
-    })
+    return ScreeningService(world["db"], screener).record(world["registration"].crossing_id, screening_helpers.submission(
+        ("general", "meningitis"), {"temperature": temperature, "temperature_method": "oral", "symptoms": list(symptoms)},
+        referral={"destination": "CSI Makalondi", "notes": "Raideur de la nuque"}))
 
 
 def test_screening_slip_shows_only_the_outcome_and_gets_its_own_serial(world, tmp_path, capsys):

@@ -28,11 +28,12 @@ from PySide6.QtWidgets import (
 )
 
 from border_app.errors import InvalidInput
-from border_app.i18n import N_, _, current_language
+from border_app.i18n import N_, _, current_language, ngettext
 from border_app.screening import (
-    Decision, FormField, FormSpec, Outcome, action_label, answers_for_record, applicable_questions, evaluate,
+    INCOMPLETE, Decision, FormField, FormSpec, Outcome, action_label, answers_for_record, applicable_questions, evaluate,
     validate_answer,
 )
+from border_app.screening.model import INCOMPLETE_ADVICE, INCOMPLETE_LABEL
 
 from .i18n import Retranslatable
 
@@ -47,6 +48,8 @@ FORM_STYLE = (
     "QLabel[role=\"error\"]{color:#b71c1c;font-weight:bold;}"
 )
 EMPTY = "—"
+#: neutral colours of a screening without an outcome yet (never the cleared green)
+INCOMPLETE_COLOURS = ("#eceff1", "#37474f")
 
 
 class _DecimalSpin(QDoubleSpinBox):
@@ -340,14 +343,19 @@ class ScreeningForm(QWidget, Retranslatable):
         self.actions_list = QVBoxLayout()
         self.actions_list.setSpacing(2)
         self.missing_label = QLabel()
+        self.missing_label.setObjectName("missingLabel")
         self.missing_label.setWordWrap(True)
-        self.missing_label.setStyleSheet("color:#555;")
-        for w in (self.outcome_title, self.outcome_label, self.advice_label, self.reasons_title):
+        self.missing_label.setStyleSheet("color:#37474f;font-weight:bold;")
+        self.provisional_label = QLabel()
+        self.provisional_label.setObjectName("provisionalLabel")
+        self.provisional_label.setWordWrap(True)
+        self.provisional_label.hide()
+        for w in (self.outcome_title, self.outcome_label, self.missing_label, self.provisional_label,
+                  self.advice_label, self.reasons_title):
             ob.addWidget(w)
         ob.addLayout(self.reasons_list)
         ob.addWidget(self.actions_title)
         ob.addLayout(self.actions_list)
-        ob.addWidget(self.missing_label)
         side.addWidget(self.outcome_box)
 
         self.referral_box = QGroupBox(self)
@@ -563,7 +571,7 @@ class ScreeningForm(QWidget, Retranslatable):
                 elif field.ff.widget == "date":
                     field.editor.setPlaceholderText(_("DD/MM/YYYY"))
                 elif field.ff.widget == "areas":
-                    field.editor.setPlaceholderText(_("codes separated by commas, e.g. NGA, MLI"))
+                    field.editor.setPlaceholderText(_("codes separated by commas, e.g. NGA, MLI (or: none)"))
         finally:
             self._updating = False
         self._refresh()
@@ -629,22 +637,34 @@ class ScreeningForm(QWidget, Retranslatable):
         self.decisionChanged.emit(self._decision)
 
     def _show_decision(self, d: Decision) -> None:
+        """The outcome, or "incomplete" (neutral grey, never the cleared green) while a
+        required answer is missing; what the answers given already call for is shown too."""
         lang = current_language()
-        bg, fg = OUTCOME_COLOURS[d.outcome]
+        complete = d.complete and not self._errors
+        bg, fg = OUTCOME_COLOURS[d.outcome] if complete else INCOMPLETE_COLOURS
         self.outcome_box.setStyleSheet(
             f"QFrame#outcomeBox{{background:{bg};border:2px solid {fg};border-radius:6px;}}"
             f"QFrame#outcomeBox QLabel{{color:#212121;border:none;background:transparent;}}")
-        self.outcome_label.setText(d.outcome.label.upper())
+        self.outcome_label.setText((d.outcome.label if complete else _(INCOMPLETE_LABEL)).upper())
         self.outcome_label.setStyleSheet(f"color:{fg};font-size:20px;font-weight:bold;border:none;")
-        self.outcome_label.setProperty("outcome", d.outcome.value)
-        self.advice_label.setText(d.outcome.advice)
+        self.outcome_label.setProperty("outcome", d.outcome.value if complete else INCOMPLETE)
+        self.advice_label.setText(d.outcome.advice if complete else _(INCOMPLETE_ADVICE))
+        already = not complete and d.outcome is not Outcome.CLEARED
+        if already:
+            colour = OUTCOME_COLOURS[d.outcome][1]
+            self.provisional_label.setText(_("The answers given already call for: {outcome}").format(
+                outcome=d.outcome.label.upper()))
+            self.provisional_label.setStyleSheet(f"color:{colour};font-weight:bold;border:none;")
+        self.provisional_label.setVisible(already)
         _fill(self.reasons_list, [(f.reason_text(lang), f.outcome) for f in d.fired])
         self.reasons_title.setVisible(bool(d.fired))
-        _fill(self.actions_list, [(action_label(a, self.spec.protocols, lang), None) for a in d.actions])
-        self.actions_title.setVisible(bool(d.actions))
+        actions = d.actions if complete or already else ()
+        _fill(self.actions_list, [(action_label(a, self.spec.protocols, lang), None) for a in actions])
+        self.actions_title.setVisible(bool(actions))
         pending = len(d.missing) + len(self._errors)
         if pending:
-            self.missing_label.setText(_("{n} question(s) still without a valid answer").format(n=pending))
+            self.missing_label.setText(ngettext("{n} question still without a valid answer",
+                                                "{n} questions still without a valid answer", pending).format(n=pending))
             self.missing_label.show()
         else:
             self.missing_label.hide()
@@ -672,6 +692,14 @@ class ScreeningForm(QWidget, Retranslatable):
             self.referral_error.setText(_("Give the destination facility of the referral."))
             self.referral_error.show()
             _focus_visibly(self.destination)
+            return False
+        if not d.complete:
+            # no outcome yet: nothing can be recorded (the service refuses it too)
+            qid = next((q for q in d.missing if q in self._fields), None)
+            if qid is not None:
+                self._fields[qid].error.setText(_("Answer this question before recording the screening."))
+                self._fields[qid].error.show()
+                _focus_visibly(self._fields[qid].focus[0])
             return False
         payload = {
             "answers": answers_for_record(self.spec.protocols, self._answers),

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 
 from border_app import countries
 from border_app.clock import post_time, utcnow
+from border_app.dates import format_date
 from border_app.errors import UserFacingError
 from border_app.i18n import N_, _
 from border_app.model import Registration
@@ -329,9 +330,9 @@ class ScreeningScreen(QWidget, Retranslatable):
             return
         p, d = reg.person, reg.document
         name = " ".join(x for x in (p.surname.upper(), p.given_names) if x)
-        birth = p.birth_date or "?"
+        birth = format_date(p.birth_date) or "?"
         if p.birth_date_approximate and p.birth_date:
-            birth = _("about {date}").format(date=p.birth_date)
+            birth = _("about {date}").format(date=format_date(p.birth_date))
         sex = _(SEX_LABELS[p.sex]) if p.sex in SEX_LABELS else _("unknown")
         nationality = countries.name(p.nationality) if p.nationality else _("unknown")
         if d is not None:
@@ -452,7 +453,7 @@ class ScreeningScreen(QWidget, Retranslatable):
         if when is not None and "yf_vaccination_date" in ids:
             self.form.set_answer("yf_vaccination_date", when)
         return _("Yellow fever vaccination filled in from the verified certificate (vaccinated on {date}).").format(
-            date=when.strftime("%d/%m/%Y") if when else "?")
+            date=format_date(when) if when else "?")
 
     # ------------------------------------------------------------------ record
     def _submit(self, payload: dict) -> None:

@@ -26,7 +26,7 @@ def register(subparsers) -> None:
 
 def run(args, ctx) -> int:
     from ..i18n import current_language
-    from ..screening import action_label, load_protocols
+    from ..screening import Outcome, action_label, load_protocols
     from ..screening.cases import read_case, run_case
 
     case = read_case(args.case)
@@ -38,7 +38,7 @@ def run(args, ctx) -> int:
     if args.json:
         out = decision.as_dict()
         out["case"] = case.name
-        out["outcome_label"] = decision.outcome.label
+        out["outcome_label"] = decision.status_label
         out["action_labels"] = [action_label(a, active, lang) for a in decision.actions]
         if case.expect:
             out["as_expected"] = not problems
@@ -46,8 +46,10 @@ def run(args, ctx) -> int:
         print(json.dumps(out, ensure_ascii=False, indent=2))
     else:
         print(_("Case: {name}").format(name=case.name))
-        print(_("Outcome: {outcome}").format(outcome=decision.outcome.label))
-        print("  " + decision.outcome.advice)
+        print(_("Outcome: {outcome}").format(outcome=decision.status_label))
+        print("  " + decision.status_advice)
+        if not decision.complete and decision.outcome is not Outcome.CLEARED:
+            print(_("The answers given already call for: {outcome}").format(outcome=decision.outcome.label))
         if decision.fired:
             print(_("Reasons:"))
             for f in decision.fired:

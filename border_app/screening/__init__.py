@@ -19,12 +19,12 @@ from .engine import (
 from .form import FormField, FormSection, FormSpec, build_form
 from .loader import SCHEMA_VERSION, ProtocolError, ProtocolSet, load_protocols, parse_protocol, shipped_files
 from .model import (
-    BUILTIN_ACTIONS, Choice, Decision, Definition, FiredRule, Outcome, Protocol, Question, QuestionType, Rule,
+    BUILTIN_ACTIONS, INCOMPLETE, Choice, Decision, Definition, FiredRule, Outcome, Protocol, Question, QuestionType, Rule,
     ScreeningSettings, Section, Source, Text, Traveller, action_label,
 )
 
 __all__ = [
-    "BUILTIN_ACTIONS", "Choice", "Decision", "Definition", "FiredRule", "FormField", "FormSection", "FormSpec",
+    "BUILTIN_ACTIONS", "INCOMPLETE", "Choice", "Decision", "Definition", "FiredRule", "FormField", "FormSection", "FormSpec",
     "MergedQuestion", "Outcome", "Protocol", "ProtocolError", "ProtocolSet", "Question", "QuestionType", "Rule",
     "SCHEMA_VERSION", "ScreeningSettings", "Section", "Source", "Text", "Traveller", "action_label", "age_range",
     "answers_for_record", "applicable_questions", "build_form", "evaluate", "load_protocols", "merged_questions",

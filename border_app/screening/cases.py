@@ -22,7 +22,7 @@ from typing import Any, Mapping
 
 from ..errors import InvalidInput
 from ..i18n import _
-from .model import Decision, Outcome, ScreeningSettings, Traveller
+from .model import INCOMPLETE, Decision, Outcome, ScreeningSettings, Traveller
 
 MAX_CASE_BYTES = 1024 * 1024
 CASE_KEYS = ("name", "description", "traveller", "at", "protocols", "answers", "settings", "expect")
@@ -41,9 +41,12 @@ class Case:
     def check(self, decision: Decision) -> list[str]:
         """Differences between the decision and ``expect`` (empty: as expected)."""
         problems = []
-        if "outcome" in self.expect and decision.outcome.value != self.expect["outcome"]:
+        if "outcome" in self.expect and decision.status != self.expect["outcome"]:
             problems.append(_("expected outcome {expected}, got {actual}").format(
-                expected=self.expect["outcome"], actual=decision.outcome.value))
+                expected=self.expect["outcome"], actual=decision.status))
+        if "provisional_outcome" in self.expect and decision.outcome.value != self.expect["provisional_outcome"]:
+            problems.append(_("expected provisional outcome {expected}, got {actual}").format(
+                expected=self.expect["provisional_outcome"], actual=decision.outcome.value))
         fired = {f"{f.protocol_id}.{f.rule_id}" for f in decision.fired}
         for rule in self.expect.get("rules", []):
             if rule not in fired:
@@ -173,9 +176,10 @@ def parse_case(data: bytes | str | Mapping[str, Any], *, name: str = "case") -> 
     if not isinstance(expect, dict):
         _fail(name, "expect", _("an object is expected"))
     for key, value in expect.items():
-        if key == "outcome":
-            if value not in [o.value for o in Outcome]:
-                _fail(name, "expect.outcome", _("one of {values} is expected").format(values=", ".join(o.value for o in Outcome)))
+        if key in ("outcome", "provisional_outcome"):
+            allowed = [o.value for o in Outcome] + ([INCOMPLETE] if key == "outcome" else [])
+            if value not in allowed:
+                _fail(name, f"expect.{key}", _("one of {values} is expected").format(values=", ".join(allowed)))
         elif key in ("rules", "not_rules", "rules_exactly", "actions", "missing"):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 _fail(name, f"expect.{key}", _("a list of texts is expected"))
@@ -184,7 +188,7 @@ def parse_case(data: bytes | str | Mapping[str, Any], *, name: str = "case") -> 
                 _fail(name, "expect.needs_referral", _("true or false is expected"))
         else:
             _fail(name, f"expect.{key}", _("unknown field; allowed: {keys}").format(
-                keys="outcome, rules, not_rules, rules_exactly, actions, missing, needs_referral"))
+                keys="outcome, provisional_outcome, rules, not_rules, rules_exactly, actions, missing, needs_referral"))
     case_name = doc.get("name", name)
     if not isinstance(case_name, str):
         _fail(name, "name", _("a text is expected"))

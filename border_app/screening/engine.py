@@ -27,6 +27,8 @@ _AREA = re.compile(r"^[A-Z0-9][A-Z0-9-]{1,11}$")
 MAX_AREAS = 50
 _TRUE = {"true", "yes", "oui", "o", "y", "1"}
 _FALSE = {"false", "no", "non", "n", "0"}
+#: typed in an areas field, these say "no area" (a required question answered: none)
+NO_AREA_WORDS = {"-", "none", "aucun", "aucune", "néant", "neant"}
 
 
 # -- merged questions ----------------------------------------------------------------------
@@ -199,6 +201,8 @@ def validate_answer(question: Question, value: Any, *, at: datetime | date | Non
         chosen = set(value)
         return tuple(v for v in values if v in chosen)
     if t is QuestionType.AREAS:
+        if isinstance(value, str) and value.strip().lower() in NO_AREA_WORDS:
+            return ()          # said explicitly: none (an empty field is no answer)
         if isinstance(value, str):
             value = [v for v in re.split(r"[,;\s]+", value) if v]
         if not isinstance(value, (list, tuple, set, frozenset)) or len(value) > MAX_AREAS:

@@ -72,6 +72,12 @@ OUTCOME_ADVICE = {
     Outcome.ISOLATION: N_("Isolate the traveller now, protect staff, refer and notify the health authorities."),
 }
 
+#: the status of a screening some of whose required questions have no answer yet: no outcome
+#: can be given, nothing can be saved or printed (never shown as cleared)
+INCOMPLETE = "incomplete"
+INCOMPLETE_LABEL = N_("Incomplete")
+INCOMPLETE_ADVICE = N_("Answer every question marked * before the outcome can be given and the screening recorded.")
+
 # Follow-up actions every protocol may name (protocols may declare their own, with labels).
 BUILTIN_ACTIONS: dict[str, str] = {
     "health_info": N_("Give the health information leaflet"),
@@ -347,13 +353,35 @@ class Decision:
     definitions_met: tuple[str, ...] = ()  # "protocol.definition" that were true
     settings: Mapping[str, Any] = field(default_factory=dict)
 
+    @property
+    def complete(self) -> bool:
+        """Every required question that applies has an answer: only then is there an outcome."""
+        return not self.missing
+
+    @property
+    def status(self) -> str:
+        """``"incomplete"`` while required answers are missing, else the outcome's code.
+        ``outcome`` alone is then only provisional (what the answers given so far already
+        demand): a blank form must never read as cleared."""
+        return self.outcome.value if self.complete else INCOMPLETE
+
+    @property
+    def status_label(self) -> str:
+        return self.outcome.label if self.complete else _(INCOMPLETE_LABEL)
+
+    @property
+    def status_advice(self) -> str:
+        return self.outcome.advice if self.complete else _(INCOMPLETE_ADVICE)
+
     def reasons(self, lang: str | None = None) -> list[str]:
         return [f.reason_text(lang) for f in self.fired if f.outcome is not Outcome.CLEARED] or \
             [f.reason_text(lang) for f in self.fired]
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "outcome": self.outcome.value,
+            "outcome": self.status,
+            "complete": self.complete,
+            "provisional_outcome": self.outcome.value,
             "needs_referral": self.needs_referral,
             "fired": [f.as_dict() for f in self.fired],
             "actions": list(self.actions),

@@ -19,19 +19,12 @@ PROTOCOLS = ["general", "meningitis"]
 
 
 def submission(temperature=39.1, symptoms=("stiff_neck",), with_referral=True, **extra) -> dict:
-    """What ScreeningForm.submitted emits, built with the real engine."""
-    from border_app.screening import ScreeningSettings, Traveller, answers_for_record, evaluate, load_protocols
+    """What ScreeningForm.submitted emits (every required question answered), with the real engine."""
+    import screening_helpers
 
-    protocols = load_protocols().select(PROTOCOLS)
-    answers = {"temperature": temperature, "temperature_method": "oral", "symptoms": list(symptoms)}
-    at = datetime.now(timezone.utc)
-    d = evaluate(protocols, Traveller("1990-04", "F"), at, answers, ScreeningSettings(), strict=False)
-    payload = {
-        "answers": answers_for_record(protocols, answers), "decision": d, "decision_record": d.as_dict(),
-        "outcome": d.outcome.value, "protocol_versions": dict(d.protocol_versions),
-        "referral": {"destination": "CSI Gaya", "notes": "Raideur de la nuque"} if with_referral and d.needs_referral else None,
-        "temperature": temperature, "temperature_method": "oral", "at": at,
-    }
+    payload = screening_helpers.submission(
+        PROTOCOLS, {"temperature": temperature, "temperature_method": "oral", "symptoms": list(symptoms)},
+        referral={"destination": "CSI Gaya", "notes": "Raideur de la nuque"} if with_referral else None)
     payload.update(extra)
     return payload
 
@@ -144,6 +137,43 @@ def test_bad_submissions_are_refused_and_nothing_written(world, bad, word):
         assert table_snapshot(world.db) == before
     finally:
         set_language("fr")
+
+
+def _blank_submission(answers=None) -> dict:
+    """What the form held before this fix when "Record" was pressed on a fresh form: no
+    answers, and the engine's outcome "cleared" (the decision said seven answers were missing)."""
+    from border_app.screening import ScreeningSettings, Traveller, answers_for_record, evaluate, load_protocols
+
+    protocols = load_protocols().select(PROTOCOLS)
+    at = datetime.now(timezone.utc)
+    d = evaluate(protocols, Traveller("1990-04", "F"), at, answers or {}, ScreeningSettings(), strict=False)
+    record = d.as_dict()
+    record["outcome"] = "cleared"
+    return {"answers": answers_for_record(protocols, answers or {}), "decision": d, "decision_record": record,
+            "outcome": "cleared", "protocol_versions": dict(d.protocol_versions), "referral": None,
+            "temperature": None, "temperature_method": None, "at": at}
+
+
+@pytest.mark.parametrize("answers", [None, {"temperature": 36.9, "temperature_method": "oral"}])
+def test_an_incomplete_screening_is_refused_by_the_service(world, answers):
+    """Safety: a blank or half-answered screening is never stored as cleared, whatever the
+    caller claims; nothing is written."""
+    reg = _register(world)
+    before = table_snapshot(world.db)
+    with pytest.raises(InvalidInput) as info:
+        _svc(world, Role.HEALTH_SCREENER).record(reg.crossing_id, _blank_submission(answers))
+    assert "incomplet" in info.value.message.lower()
+    assert table_snapshot(world.db) == before
+
+
+def test_the_stored_outcome_is_the_one_the_answers_give(world):
+    """A caller cannot store "cleared" for answers that call for a referral."""
+    reg = _register(world)
+    forged = submission()
+    assert forged["outcome"] == "referral"
+    forged["outcome"] = forged["decision_record"]["outcome"] = "cleared"
+    with pytest.raises(InvalidInput):
+        _svc(world, Role.HEALTH_SCREENER).record(reg.crossing_id, forged)
 
 
 def test_unknown_or_voided_crossing(world):

@@ -34,17 +34,13 @@ def _register(db, surname="HAMIDOU", given="Zeinabou", number="NE7777777", birth
 
 
 def _submission() -> dict:
-    """A referral screening as ScreeningForm.submitted gives it (fever + stiff neck)."""
-    from border_app.screening import ScreeningSettings, Traveller, answers_for_record, evaluate, load_protocols
+    """A referral screening as ScreeningForm.submitted gives it (fever + stiff neck, every
+    other question answered)."""
+    import screening_helpers
 
-    protocols = load_protocols().select(["general", "meningitis"])
-    answers = {"temperature": 39.1, "temperature_method": "oral", "symptoms": ["stiff_neck"]}
-    at = datetime.now(timezone.utc)
-    d = evaluate(protocols, Traveller("1990-04", "F"), at, answers, ScreeningSettings(), strict=False)
-    return {"answers": answers_for_record(protocols, answers), "decision": d, "decision_record": d.as_dict(),
-            "outcome": d.outcome.value, "protocol_versions": dict(d.protocol_versions),
-            "referral": {"destination": "CSI Gaya", "notes": ""}, "temperature": 39.1,
-            "temperature_method": "oral", "at": at}
+    return screening_helpers.submission(
+        ("general", "meningitis"), {"temperature": 39.1, "temperature_method": "oral", "symptoms": ["stiff_neck"]},
+        referral={"destination": "CSI Gaya", "notes": ""})
 
 
 def _open_screen(qtbot, main):
@@ -80,7 +76,7 @@ def test_screener_screens_a_traveller_and_the_record_is_found(qtbot, app_control
     qtbot.keyClick(screen.search, Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: screen.form is not None, timeout=5000)
     assert "HAMIDOU" in screen.identity.text() and "Zeinabou" in screen.identity.text()
-    assert "1988-07-14" in screen.identity.text() and "Féminin" in screen.identity.text()
+    assert "14/07/1988" in screen.identity.text() and "Féminin" in screen.identity.text()
     assert "NE7777777" in screen.identity.text()
     row = screen.rows.index(next(r for r in screen.rows if r.crossing_id == reg.crossing_id))
     assert screen.table.item(row, 2).text() == "non dépisté"
@@ -98,12 +94,21 @@ def test_screener_screens_a_traveller_and_the_record_is_found(qtbot, app_control
     _focus(qtbot, neck)
     qtbot.keyClick(neck, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: form.decision().outcome.value == "referral", timeout=3000)
+    # the other required questions still unanswered: no outcome yet, nothing can be recorded
+    assert form.outcome_label.property("outcome") == "incomplete"
+    assert "ORIENTATION" in form.provisional_label.text()
+    qtbot.mouseClick(form.submit_button, Qt.MouseButton.LeftButton)
+    assert ScreeningService(screen.db, screen.actor).latest(reg.crossing_id) is None
+    _answer_the_rest(form, {"temperature", "temperature_method", "symptoms"})
+    qtbot.waitUntil(lambda: form.decision().complete, timeout=3000)
+    assert form.decision().outcome.value == "referral"
     dest = form.findChild(QComboBox, "referralDestination")
     qtbot.keyClicks(_focus(qtbot, dest), "CSI Gaya")
     qtbot.mouseClick(form.submit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Dépistage enregistré" in screen.notice.text(), timeout=10_000)
     assert "orientation" in screen.notice.text().lower()
-    assert screen.table.item(row, 2).text().lower().startswith("orientation")
+    qtbot.waitUntil(lambda: screen.table.item(row, 2) is not None
+                    and screen.table.item(row, 2).text().lower().startswith("orientation"), timeout=10_000)
 
     latest = ScreeningService(screen.db, screen.actor).latest(reg.crossing_id)
     details = ScreeningService(screen.db, screen.actor).details(latest.id)
@@ -114,6 +119,52 @@ def test_screener_screens_a_traveller_and_the_record_is_found(qtbot, app_control
     # a fresh list read shows the stored outcome
     screen.refresh()
     qtbot.waitUntil(lambda: any(r.screening_outcome == "referral" for r in screen.rows), timeout=10_000)
+
+
+def _answer_the_rest(form, given: set[str]) -> None:
+    """Answer every other question of the form neutrally, as a screener would (no, none,
+    the first choice, "aucun" for the areas visited)."""
+    from screening_helpers import complete_answers
+
+    for qid, value in complete_answers(form.spec.protocols, {q: None for q in given}).items():
+        if qid in given or qid not in form._fields:
+            continue
+        field = form._fields[qid]
+        form.set_answer(qid, "aucun" if field.ff.widget == "areas" else value)
+
+
+def test_a_blank_screening_is_incomplete_and_cannot_be_saved_or_printed(qtbot, app_controller):
+    """Safety defect: a fresh form used to show the green CLEARED and save as cleared in
+    one click, and a cleared slip could then be printed."""
+    from db.screening_services import ScreeningService
+
+    app_controller.start()
+    main = login(qtbot, app_controller, "sante")
+    screen = _open_screen(qtbot, main)
+    reg = _register(screen.db)
+    _wait_row(qtbot, screen, reg.crossing_id)
+    assert screen.select_crossing(reg.crossing_id)
+    qtbot.waitUntil(lambda: screen.form is not None, timeout=5000)
+    form = screen.form
+    decision = form.decision()
+    assert not decision.complete and decision.status == "incomplete"
+    assert form.outcome_label.property("outcome") == "incomplete"
+    assert form.outcome_label.text() == "INCOMPLET"
+    assert "#1b5e20" not in form.outcome_box.styleSheet() and "#e8f5e9" not in form.outcome_box.styleSheet()
+    assert "sans réponse valide" in form.missing_label.text()
+    assert not form.submit()
+    qtbot.mouseClick(form.submit_button, Qt.MouseButton.LeftButton)
+    qtbot.wait(300)
+    assert ScreeningService(screen.db, screen.actor).latest(reg.crossing_id) is None
+    assert not screen.print_button.isEnabled()
+    # every question answered: the outcome is given, green, and it can be recorded
+    _answer_the_rest(form, set())
+    qtbot.waitUntil(lambda: form.decision().complete, timeout=3000)
+    assert form.outcome_label.property("outcome") == "cleared"
+    qtbot.mouseClick(form.submit_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: ScreeningService(screen.db, screen.actor).latest(reg.crossing_id) is not None,
+                    timeout=10_000)
+    assert screen.print_button.isEnabled()
 
 
 def test_border_official_sees_the_outcome_only(qtbot, app_controller):
