@@ -69,6 +69,9 @@ def _styles():
         "h2": ParagraphStyle("h2", fontName=BOLD, fontSize=12, leading=15, spaceBefore=10, spaceAfter=4),
         "body": ParagraphStyle("b", fontName=REGULAR, fontSize=9, leading=12),
         "small": ParagraphStyle("s", fontName=REGULAR, fontSize=7.5, leading=9.5),
+        "confidential": ParagraphStyle("c", fontName=BOLD, fontSize=11, leading=14, textColor="white",
+                                       backColor="#B00020", borderPadding=(3, 4, 3, 4), spaceAfter=8),
+        "kind": ParagraphStyle("k", fontName=BOLD, fontSize=9, leading=12, spaceAfter=2),
         "demo": ParagraphStyle("d", fontName=BOLD, fontSize=11, leading=14, textColor="white",
                                backColor="black", borderPadding=(3, 4, 3, 4), spaceAfter=8),
     }
@@ -244,7 +247,17 @@ def render_report(data: ReportData, *, language: str = "fr", post: Any, demo: bo
     story: list[Any] = []
     if demo:
         story.append(_p(L(N_("DEMO – fictitious data, not for publication")), st["demo"]))
+    internal = getattr(data, "kind", "shared") == "internal"
+    confidential = L(N_("CONFIDENTIAL"))
+    if internal:
+        story.append(_p(confidential + " – " + L(N_("internal report: exact counts, not to be shared outside "
+                                                     "the service")), st["confidential"]))
     story.append(_p(L(N_("Crossings report")), st["title"]))
+    if internal:
+        story.append(_p(L(N_("Internal report (exact counts)")), st["kind"]))
+    else:
+        story.append(_p(L(N_("Report for sharing (small counts hidden)")) if data.threshold > 1
+                        else L(N_("Report for sharing")), st["kind"]))
     post_line = post_name + (" (" + L(N_("P-code: {pcode}")).format(pcode=pcode) + ")" if pcode else "")
     story.append(_p(post_line, st["body"]))
     story.append(_p(L(N_("Period: {start} to {end}")).format(start=_fmt_date(data.date_from),
@@ -321,12 +334,24 @@ def render_report(data: ReportData, *, language: str = "fr", post: Any, demo: bo
     footer_text = fonts.printable(post_name)[0]
     page_label = L(N_("Page {number}"))
 
+    confidential_mark = fonts.printable(confidential + " – " + L(N_("internal report")), BOLD)[0]
+    shared_mark = fonts.printable(L(N_("Report for sharing")), REGULAR)[0]
+
     def on_page(c, doc):
         c.saveState()
         c.setFont(REGULAR, 7.5)
         c.drawString(18 * mm, 10 * mm, footer_text + " – " + L(N_("Crossings report")) + " "
                      + _fmt_date(data.date_from) + " – " + _fmt_date(data.date_to))
         c.drawRightString(A4[0] - 18 * mm, 10 * mm, page_label.format(number=doc.page))
+        if internal:
+            c.setFont(BOLD, 10)
+            c.setFillColorRGB(0.69, 0, 0.13)
+            c.drawCentredString(A4[0] / 2, A4[1] - 10 * mm, confidential_mark)
+            c.drawCentredString(A4[0] / 2, 5 * mm, confidential_mark)
+            c.setFillColorRGB(0, 0, 0)
+            c.setFont(REGULAR, 7.5)
+        else:
+            c.drawCentredString(A4[0] / 2, A4[1] - 10 * mm, shared_mark)
         if demo:
             c.translate(A4[0] / 2, A4[1] / 2)
             c.rotate(50)
@@ -342,7 +367,8 @@ def render_report(data: ReportData, *, language: str = "fr", post: Any, demo: bo
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                            bottomMargin=18 * mm, title=("DÉMO – " if demo else "") + L(N_("Crossings report")),
+                            bottomMargin=18 * mm, title=("DÉMO – " if demo else "") + (confidential + " – " if internal else "")
+                            + L(N_("Crossings report")),
                             author=post_name, creator="HHBM border-app")
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return buffer.getvalue()

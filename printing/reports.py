@@ -179,7 +179,8 @@ def compute_report(registrations: Iterable[Any], *, date_from: date | datetime |
 def report_from_counts(counts: Counter | Iterable[tuple[CountKey, int]], *, date_from: date | datetime | str,
                        date_to: date | datetime | str, small_count_threshold: int,
                        referral_outcomes: Iterable[str] = REFERRAL_OUTCOMES, kind: str = SHARED) -> ReportData:
-    """The report's figures from aggregated :data:`CountKey` counts, then the small-count
+    """The report's figures from aggregated :data:`CountKey` counts (keys normalised by
+    :func:`count_key`, so the database's raw GROUP BY values do), then the small-count
     suppression on those cells (``kind`` "shared"); an "internal" report keeps every count
     exact (threshold 0)."""
     if kind not in KINDS:
@@ -199,7 +200,8 @@ def report_from_counts(counts: Counter | Iterable[tuple[CountKey, int]], *, date
     ref_dir: Counter = Counter()
     ref_age: Counter = Counter()
     total = 0
-    for (day, d, nat, s, g, outcome), n in (counts.items() if isinstance(counts, dict) else counts):
+    for key, n in (counts.items() if isinstance(counts, dict) else counts):
+        day, d, nat, s, g, outcome = count_key(*key)
         if not n or day < start or day > end:
             continue
         total += n

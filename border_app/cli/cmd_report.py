@@ -1,9 +1,12 @@
-"""``border-app report --from DATE --to DATE --out FILE.pdf``: the period report as a PDF.
+"""``border-app report --from DATE --to DATE --out FILE.pdf [--kind internal|shared]``: the
+period report as a PDF.
 
-Signed-in user with ``VIEW_REPORTS``. Counts below the post's small-count threshold
-(setting ``report_small_count_threshold``, or ``--threshold``) are suppressed.
-:func:`report_pdf` does the work for the reports screen; the data come from
-``db.report_services.ReportService``.
+Signed-in user with ``VIEW_REPORTS``. Two kinds: "shared" (the default, for others: counts
+below the post's small-count threshold, setting ``report_small_count_threshold`` or
+``--threshold``, are suppressed) and "internal" (exact counts, marked confidential on every
+page; only for roles that may see identities, ``VIEW_IDENTITY``). :func:`report_pdf` does the
+work for the reports screen; the figures are aggregated in the database by
+``db.report_services.ReportService.counts``.
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from ..errors import InvalidInput
 from ..i18n import _
 
 MAX_DAYS = 366
+KINDS = ("shared", "internal")
 
 
 def register(subparsers) -> None:
@@ -25,6 +29,9 @@ def register(subparsers) -> None:
     parser.add_argument("--threshold", type=int, default=None,
                         help=_("suppress counts below this number (default: the post's setting)"))
     parser.add_argument("--language", choices=("fr", "en"), default=None, help=_("report language"))
+    parser.add_argument("--kind", choices=KINDS, default="shared",
+                        help=_("shared: small counts hidden, for others (default); internal: exact counts, "
+                               "confidential, for roles that see identities"))
     parser.set_defaults(func=run)
 
 
@@ -47,32 +54,42 @@ def check_period(start: date, end: date, threshold: int) -> None:
         raise InvalidInput(_("The small-count threshold must be between 0 and 50."))
 
 
-def collect(db, actor, start: date, end: date) -> list:
-    """Registrations of the period (with their screening outcome), through the
-    role-checked ``ReportService``."""
+def collect(db, actor, start: date, end: date, progress=None):
+    """The period's aggregated counts, through the role-checked ``ReportService``."""
     from db.report_services import ReportService
 
-    return list(ReportService(db, actor).registrations(start, end))
+    return ReportService(db, actor).counts(start, end, progress=progress)
+
+
+def check_kind(actor, kind: str) -> None:
+    """Refuse an unknown kind, and an internal report to a role that may not see identities."""
+    from ..roles import Permission, require
+
+    if kind not in KINDS:
+        raise InvalidInput(_("Unknown report kind: {kind}").format(kind=kind))
+    require(actor.role, Permission.VIEW_REPORTS)
+    if kind == "internal":
+        require(actor.role, Permission.VIEW_IDENTITY)
 
 
 def report_pdf(db, actor, *, start: date, end: date, threshold: int, language: str,
-               demo: bool = False) -> bytes:
-    """The period report as PDF bytes (for the command and the reports screen)."""
+               demo: bool = False, kind: str = "shared", progress=None) -> bytes:
+    """The period report as PDF bytes (for the command and the reports screen).
+    ``progress(days_done, days)`` follows the database's work, day by day."""
     from db.services import PostService
-    from printing.reports import compute_report, render_report
-
-    from ..roles import Permission, require
+    from printing.reports import render_report, report_from_counts
 
     check_period(start, end, threshold)
-    require(actor.role, Permission.VIEW_REPORTS)
-    registrations = collect(db, actor, start, end)
-    data = compute_report(registrations, date_from=start, date_to=end, small_count_threshold=threshold)
+    check_kind(actor, kind)
+    counts = collect(db, actor, start, end, progress)
+    data = report_from_counts(counts, date_from=start, date_to=end, small_count_threshold=threshold, kind=kind)
     post = PostService(db).get_post()
     return render_report(data, language=language, post=post if post is not None else actor.post_id,
                          demo=bool(demo or actor.demo))
 
 
-def build_report(ctx, *, start: date, end: date, threshold: int | None, language: str | None) -> bytes:
+def build_report(ctx, *, start: date, end: date, threshold: int | None, language: str | None,
+                 kind: str = "shared") -> bytes:
     from ..roles import Permission
     from ..settings import Settings
 
@@ -82,8 +99,9 @@ def build_report(ctx, *, start: date, end: date, threshold: int | None, language
         threshold = settings.report_small_count_threshold
     check_period(start, end, threshold)
     actor = ctx.login(Permission.VIEW_REPORTS)
+    check_kind(actor, kind)
     return report_pdf(ctx.database(), actor, start=start, end=end, threshold=threshold,
-                      language=language or actor.language or settings.language, demo=ctx.demo)
+                      language=language or actor.language or settings.language, demo=ctx.demo, kind=kind)
 
 
 def run(args, ctx) -> int:
@@ -94,7 +112,8 @@ def run(args, ctx) -> int:
     start = parse_day(args.date_from, "--from")
     end = parse_day(args.date_to, "--to")
     Path(args.out)  # validated by _write
-    pdf = build_report(ctx, start=start, end=end, threshold=args.threshold, language=args.language)
+    pdf = build_report(ctx, start=start, end=end, threshold=args.threshold, language=args.language,
+                       kind=args.kind)
     out = _write(args.out, pdf)
     print(_("Report written to {path}.").format(path=out))
     return 0

@@ -1,0 +1,232 @@
+"""Period report on a post database with a million crossings (issue #18, defect 17).
+
+Builds once, and re-uses, a SQLite post database under ``$BENCH_REPORT_DIR`` (default
+``~/.cache/hhbm-bench/report-1m``) holding ``$BENCH_CROSSINGS`` (default 1,000,000) crossings
+spread over a year (365 days ending ``END``), about 400,000 travellers, screenings of every
+outcome (some re-screened, some voided) and voided crossings, inserted in bulk with SQLAlchemy
+Core (``executemany``, no ORM). Then, in a fresh process (so that the peak RSS is the
+report's own), times a 30-day report (figures from ``ReportService.counts`` + PDF) of each
+kind, and measures its peak memory (tracemalloc, and the process's peak RSS from
+``resource.getrusage``), printed beside the targets: <= 3 s, <= 300 MB.
+
+The old anchor (82affb9, from the issue): the report loaded at most 200,000 crossings as ORM
+objects, silently; 196,000 crossings took 36 s and 1.37 GB.
+
+    python benchmarks/bench_report.py            # build if needed, then measure
+    python benchmarks/bench_report.py --rebuild  # delete the cached database first
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import shutil
+import subprocess
+import sys
+import time
+import uuid
+from datetime import date, datetime, timedelta, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+BENCH_DIR = Path(os.environ.get("BENCH_REPORT_DIR", Path.home() / ".cache" / "hhbm-bench" / "report-1m"))
+TARGET = int(os.environ.get("BENCH_CROSSINGS", "1000000"))
+END = date(2026, 11, 30)                  # last day of the year of data
+DAYS = 365
+REPORT_DAYS = 30
+CHUNK = 50_000
+TARGET_SECONDS, TARGET_MB = 3.0, 300.0
+PASSWORD = "bench-report-1234"
+
+NATIONALITIES = ["NER"] * 30 + ["NGA"] * 12 + ["BFA"] * 8 + ["MLI"] * 6 + ["TCD"] * 3 + [
+    "BEN", "TGO", "GHA", "CIV", "SEN", "CMR", "DZA", "LBY", "FRA", "SDN", "GIN", "CAF", None, None]
+SEXES = ["F", "M", "M", "F", "X", None]
+OUTCOMES = ["cleared"] * 12 + ["secondary"] * 3 + ["referral"] * 2 + ["isolation"]
+
+
+def birth_date(rng: random.Random) -> str | None:
+    year = rng.randint(1930, 2026)
+    form = rng.random()
+    if form < 0.06:
+        return None
+    if form < 0.16:
+        return f"{year:04d}"
+    if form < 0.24:
+        return f"{year:04d}-{rng.randint(1, 12):02d}"
+    return (date(year, 1, 1) + timedelta(days=rng.randrange(365))).isoformat()
+
+
+def synthetic_rows(rng: random.Random, n: int, *, post_id: str, user_id: str, first_day: date, days: int,
+                   persons: list[dict] | None = None, seq: int = 1):
+    """``n`` crossings (and their persons and screenings) as Core row dicts, spread over
+    ``days`` post-local days from ``first_day``. Returns (persons, crossings, screenings)."""
+    persons_new: list[dict] = []
+    pool = persons if persons is not None else []
+    crossings, screenings = [], []
+    base = datetime(first_day.year, first_day.month, first_day.day, tzinfo=timezone.utc) - timedelta(hours=1)
+    for _ in range(n):
+        if pool and rng.random() < 0.6:
+            person = rng.choice(pool)
+        else:
+            person = dict(id=str(uuid.UUID(int=rng.getrandbits(128))), post_id=post_id, change_seq=seq,
+                          surname="BENCH", given_names="", search_key="bench", sex=rng.choice(SEXES),
+                          birth_date=birth_date(rng), birth_date_approximate=False,
+                          nationality=rng.choice(NATIONALITIES), identity_declared=False,
+                          created_at=base)
+            persons_new.append(person)
+            pool.append(person)
+        when = base + timedelta(days=rng.randrange(days), seconds=rng.randrange(86_400))
+        cid = str(uuid.UUID(int=rng.getrandbits(128)))
+        crossings.append(dict(id=cid, post_id=post_id, change_seq=seq, person_id=person["id"], document_id=None,
+                              direction=rng.choice(("entry", "exit")), crossed_at=when, group_size=1,
+                              recorded_by=user_id, recorded_at=when, voided=rng.random() < 0.01,
+                              confirmed_invalid=False, confirmed_expired=False))
+        seq += 1
+        r = rng.random()
+        if r < 0.3:                                   # screened, sometimes twice, sometimes voided
+            for k in range(1 + (rng.random() < 0.1)):
+                screenings.append(dict(
+                    id=str(uuid.UUID(int=rng.getrandbits(128))), post_id=post_id, change_seq=seq,
+                    person_id=person["id"], crossing_id=cid, screened_at=when + timedelta(minutes=5 + 10 * k),
+                    screened_by=user_id, protocol_versions={}, answers={}, outcome=rng.choice(OUTCOMES),
+                    fired=[], actions=[], voided=rng.random() < 0.05))
+                seq += 1
+    return persons_new, crossings, screenings
+
+
+def insert_rows(conn, persons: list[dict], crossings: list[dict], screenings: list[dict]) -> None:
+    """Bulk insert with SQLAlchemy Core (``executemany``; no ORM objects)."""
+    from db.models import Crossing, Person, Screening
+
+    for table, rows in ((Person.__table__, persons), (Crossing.__table__, crossings),
+                        (Screening.__table__, screenings)):
+        if rows:
+            conn.execute(table.insert(), rows)
+
+
+def open_bench_database(build: bool = True):
+    os.environ["BORDER_APP_HOME"] = str(BENCH_DIR)
+    from border_app.keys import KdfParams
+    from border_app.paths import profile
+    from db import open_database
+    from db.services import AuthService, PostService, UserService
+
+    prof = profile().ensure()
+    database = open_database(prof.database_url, profile=prof)
+    post = PostService(database).get_post()
+    if post is None:
+        if not build:
+            raise SystemExit("no benchmark database: run without --measure first")
+        admin = PostService(database).setup_post(
+            name="Poste de banc d'essai", pcode="NE006013", language="fr", admin_username="chef",
+            admin_full_name="Chef", admin_password=PASSWORD, kdf=KdfParams.TEST)
+        from border_app.roles import Role
+
+        UserService(database, admin).create_user(username="superviseur", full_name="Superviseur",
+                                                 role=Role.SUPERVISOR, password=PASSWORD)
+    if build:
+        actor = AuthService(database).login("superviseur", PASSWORD)
+    else:
+        # the supervisor as the services see them, without signing in: the password check
+        # (Argon2id, tens of MB) would otherwise dominate the peak RSS measured for the report
+        import sqlalchemy as sa
+
+        from border_app import model as dm
+        from border_app.roles import Role
+
+        with database.engine.connect() as conn:
+            user_id, post_id = conn.execute(sa.text(
+                "SELECT id, post_id FROM users WHERE username = 'superviseur'")).one()
+        actor = dm.Actor(user_id=user_id, username="superviseur", full_name="Superviseur",
+                         role=Role.SUPERVISOR, post_id=post_id)
+    return prof, database, actor
+
+
+def build() -> None:
+    import sqlalchemy as sa
+
+    prof, database, actor = open_bench_database()
+    with database.engine.connect() as conn:
+        have = conn.execute(sa.text("SELECT count(*) FROM crossings")).scalar_one()
+    if have >= TARGET:
+        print(f"database re-used: {have:,} crossings ({prof.database}); --rebuild to build it again")
+        database.dispose()
+        return
+    print(f"building {TARGET - have:,} crossings over {DAYS} days in {prof.database}")
+    rng = random.Random(2026 + have)
+    first = END - timedelta(days=DAYS - 1)
+    pool: list[dict] = []
+    t0 = time.perf_counter()
+    done = have
+    while done < TARGET:
+        n = min(CHUNK, TARGET - done)
+        persons, crossings, screenings = synthetic_rows(rng, n, post_id=actor.post_id, user_id=actor.user_id,
+                                                        first_day=first, days=DAYS, persons=pool, seq=done * 3 + 1)
+        if len(pool) > 200_000:
+            del pool[:100_000]
+        with database.engine.begin() as conn:
+            insert_rows(conn, persons, crossings, screenings)
+        done += n
+        print(f"  {done:>9,} crossings  ({time.perf_counter() - t0:5.1f} s)", flush=True)
+    with database.engine.begin() as conn:
+        conn.execute(sa.text("ANALYZE"))
+    print(f"build time: {time.perf_counter() - t0:.1f} s, database {prof.database.stat().st_size / 1e6:.0f} MB")
+    database.dispose()
+
+
+def measure() -> int:
+    import resource
+    import tracemalloc
+
+    import sqlalchemy as sa
+
+    from border_app.cli.cmd_report import report_pdf
+    from db.report_services import ReportService
+
+    _prof, database, actor = open_bench_database(build=False)
+    start, end = END - timedelta(days=REPORT_DAYS - 1), END
+    with database.engine.connect() as conn:
+        total = conn.execute(sa.text("SELECT count(*) FROM crossings")).scalar_one()
+    print(f"post database: {total:,} crossings; report {start.isoformat()} .. {end.isoformat()} ({REPORT_DAYS} days)")
+    rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    results = {}
+    for kind in ("shared", "internal"):
+        t = time.perf_counter()
+        counts = ReportService(database, actor).counts(start, end)
+        t_sql = time.perf_counter() - t
+        t = time.perf_counter()
+        pdf = report_pdf(database, actor, start=start, end=end, threshold=5, language="fr", kind=kind)
+        elapsed = time.perf_counter() - t
+        results[kind] = elapsed
+        print(f"{kind:8s}: {sum(counts.values()):,} crossings in the period ({len(counts):,} aggregated cells); "
+              f"SQL aggregation {t_sql:.2f} s; figures + PDF {elapsed:.2f} s (target <= {TARGET_SECONDS:.0f} s), "
+              f"PDF {len(pdf) / 1e3:.0f} kB")
+    tracemalloc.start()
+    report_pdf(database, actor, start=start, end=end, threshold=5, language="fr", kind="shared")
+    _cur, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024       # kB on Linux
+    print(f"peak memory: tracemalloc {peak / 1e6:.1f} MB (Python allocations of one report); "
+          f"process peak RSS {rss:.0f} MB (before the reports {rss0:.0f} MB) (target <= {TARGET_MB:.0f} MB)")
+    print("old anchor (82affb9, issue #18): at most 200,000 crossings loaded as ORM objects, silently; "
+          "196,000 crossings took 36 s and 1.37 GB")
+    ok = max(results.values()) <= TARGET_SECONDS and rss <= TARGET_MB
+    print("targets met" if ok else "TARGETS MISSED")
+    database.dispose()
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    if "--measure" in argv:
+        return measure()
+    if "--rebuild" in argv and BENCH_DIR.exists():
+        shutil.rmtree(BENCH_DIR)
+    BENCH_DIR.mkdir(parents=True, exist_ok=True)
+    build()
+    return subprocess.call([sys.executable, __file__, "--measure"])
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
