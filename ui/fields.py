@@ -48,21 +48,33 @@ class ChoiceBox(QComboBox):
 
 
 class CountryBox(QComboBox):
-    """Editable ICAO country picker: type the code or the name, neighbours of Niger first."""
+    """Editable ICAO country picker: type the code or the name, neighbours of Niger first.
 
-    def __init__(self, parent: QWidget | None = None):
+    What is typed is read by :func:`db.validation.match_country` when the field is left
+    (Tab, Enter, a click elsewhere): a code or a name that means one country is taken and
+    shown as the list's entry ("niger" -> "NER — Niger"); a text that means several
+    countries or none stays as typed, :meth:`value` is ``None`` and :meth:`problem` says
+    why. :attr:`checked` is emitted each time the field is left or set."""
+
+    checked = Signal()
+
+    def __init__(self, parent: QWidget | None = None, *, field: str = "Country"):
         super().__init__(parent)
+        self.field = field  # msgid of the field's name, for the messages
         self.setEditable(True)
         self.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         self.completer().setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
         self.completer().setFilterMode(Qt.MatchFlag.MatchContains)
         self._fill()
+        self.lineEdit().editingFinished.connect(self.commit_text)
+        self.activated.connect(lambda _i: self.checked.emit())
         unsubscribe = on_language_changed(lambda _l: self._fill())
         self.destroyed.connect(lambda *_: unsubscribe())
 
     def _fill(self) -> None:
         try:
             current = self.value()
+            typed = self.currentText()
         except RuntimeError:
             return
         self.blockSignals(True)
@@ -71,29 +83,55 @@ class CountryBox(QComboBox):
         lang = current_language()
         for code in countries.ordered_codes(lang):
             self.addItem(f"{code} — {countries.name(code, lang)}", code)
-        self.set_value(current)
+        if current is not None or not typed.strip():
+            self.set_value(current, notify=False)
+        else:
+            self.setEditText(typed)  # a text that names no one country stays as typed
         self.blockSignals(False)
+
+    def _match(self):
+        from db.validation import match_country
+
+        return match_country(self.currentText())
 
     def value(self) -> str | None:
         text = self.currentText().strip()
         if not text:
             return None
         index = self.findText(text)
-        if index >= 0:
+        if index > 0:
             return self.itemData(index)
-        code = text.split("—")[0].strip().upper()
-        return code if countries.is_valid_code(code) else None
+        found = self._match()
+        return found.code if found is not None else None
 
-    def set_value(self, code: str | None) -> None:
+    def problem(self) -> str | None:
+        """Why the text names no one country (translated), or ``None`` (empty or one country)."""
+        from db.validation import country_problem
+
+        return country_problem(self.currentText(), self.field)
+
+    def commit_text(self) -> None:
+        """Take what was typed: show the country's entry when it names one country."""
+        text = self.currentText().strip()
+        if text and self.findText(text) <= 0:
+            found = self._match()
+            if found is not None and found.code is not None:
+                self.set_value(found.code, notify=False)
+        self.checked.emit()
+
+    def set_value(self, code: str | None, *, notify: bool = True) -> None:
         if not code:
             self.setCurrentIndex(0)
             self.setEditText("")
-            return
-        index = self.findData(code)
-        if index < 0:
-            self.addItem(code, code)
-            index = self.count() - 1
-        self.setCurrentIndex(index)
+        else:
+            index = self.findData(code)
+            if index < 0:
+                self.addItem(code, code)
+                index = self.count() - 1
+            self.setCurrentIndex(index)
+            self.setEditText(self.itemText(index))
+        if notify:
+            self.checked.emit()
 
 
 def monospace_font() -> QFont:
@@ -131,6 +169,10 @@ class ScanField(QPlainTextEdit):
         self._timer.setInterval(self.IDLE_MS)
         self._timer.timeout.connect(self._idle)
         self.textChanged.connect(self._timer.start)
+
+    def recently_typed(self, within_ms: float = 150.0) -> bool:
+        """A key reached this field less than ``within_ms`` ago (a reader's burst goes on)."""
+        return bool(self._times) and self._clock.elapsed() - self._times[-1] <= within_ms
 
     def reset(self) -> None:
         self.blockSignals(True)

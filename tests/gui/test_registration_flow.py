@@ -35,7 +35,8 @@ def test_login_scan_save_and_find(qtbot, app_controller):
     app_controller.start()
     main = login(qtbot, app_controller, "agent")
     reg = main.registration
-    assert reg is not None and reg.scan.hasFocus() or reg.scan.isVisible()
+    assert reg is not None and reg.isVisible()
+    qtbot.waitUntil(lambda: reg.scan.hasFocus(), timeout=5000)  # a reader's burst lands in the scan field
     expiry = (date.today() + timedelta(days=5 * 365)).strftime("%y%m%d")
     lines = td3("MAHAMADOU", "AMINA", "NE1234567", "NER", "900215", "F", expiry)
 
@@ -43,7 +44,7 @@ def test_login_scan_save_and_find(qtbot, app_controller):
     qtbot.waitUntil(lambda: reg.surname.text() == "MAHAMADOU", timeout=5000)
     assert reg.given_names.text() == "AMINA"
     assert reg.doc_number.text() == "NE1234567"
-    assert reg.birth_date.text() == "1990-02-15"
+    assert reg.birth_date.text() == "15/02/1990"  # dates shown DD/MM/YYYY
     assert reg.nationality.value() == "NER"
     for key in ("document_number", "birth_date", "expiry_date", "composite"):
         assert reg.badges[key].property("ok") is True, key
@@ -125,7 +126,9 @@ def test_bad_birth_date_is_refused_with_a_clear_message(qtbot, app_controller):
 def test_wrong_password_then_language_switch(qtbot, app_controller):
     app_controller.start()
     window = wait_for_window(qtbot, app_controller, "loginWindow")
-    assert window.findChild(type(window.title), "demoBanner") is not None or window.findChildren(type(window.title))
+    from ui.widgets import DemoBanner
+
+    assert window.findChild(DemoBanner, "demoBanner") is not None  # the demo post's login says DÉMO
     qtbot.keyClicks(window.username, "agent")
     qtbot.keyClicks(window.password, "wrong-password")
     qtbot.keyClick(window.password, Qt.Key.Key_Return)
@@ -180,7 +183,13 @@ def test_expired_document_is_flagged_but_can_be_registered(qtbot, app_controller
     qtbot.waitUntil(lambda: reg.surname.text() == "BELLO", timeout=5000)
     assert reg.expired_notice.isVisible() and "expiré" in reg.expired_notice.text()
     qtbot.keyClick(reg, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    # the official confirms the expired document (Enter on "Save anyway"), and it is recorded
+    from PySide6.QtWidgets import QMessageBox
+
+    qtbot.waitUntil(lambda: reg.findChild(QMessageBox, "confirmDocumentDialog") is not None, timeout=5000)
+    qtbot.keyClick(reg.findChild(QMessageBox, "confirmDocumentDialog"), Qt.Key.Key_Return)
     qtbot.waitUntil(lambda: "BELLO" in reg.form_notice.text(), timeout=10_000)
+    assert reg.last_saved.confirmed_expired
 
 
 def test_just_after_the_posts_midnight_the_day_shown_is_the_posts(qtbot, app_controller, clock_at):
