@@ -140,6 +140,12 @@ class RegistrationsList(QWidget, Retranslatable):
                     font.setStrikeOut(True)
                     item.setFont(font)
                 self.table.setItem(r, col, item)
+            if reg.confirmed_invalid or reg.confirmed_expired:  # saved with a confirmed invalid/expired document
+                from .registration import confirmed_mark_text
+
+                doc_item = self.table.item(r, 2)
+                doc_item.setText(doc_item.text() + " ⚠")
+                doc_item.setToolTip(confirmed_mark_text(reg.confirmed_invalid, reg.confirmed_expired))
         self.count_label.setText(_("{n} registration(s)").format(n=len(self.rows)))
 
     def selected(self) -> Registration | None:
