@@ -23,9 +23,24 @@ def _short_names(values: list, limit: int = 50) -> bool:
     return len(values) <= limit and all(isinstance(x, str) and 0 < len(x) <= 40 for x in values)
 
 
+def _default_protocols() -> list[str]:
+    # imported when first needed: reading the protocol files is not needed to start the CLI
+    from .screening import default_active_protocols
+
+    return default_active_protocols()
+
+
 class Setting(Generic[T]):
-    def __init__(self, key: str, default: T, kind: type, validate: Callable[[Any], bool] | None = None):
-        self.key, self.default, self.kind, self.validate = key, default, kind, validate
+    """``default`` is a value, or a function that gives it (for a default that depends on
+    what is installed, such as the protocols a new post starts with)."""
+
+    def __init__(self, key: str, default: T | Callable[[], T], kind: type,
+                 validate: Callable[[Any], bool] | None = None):
+        self.key, self._default, self.kind, self.validate = key, default, kind, validate
+
+    @property
+    def default(self) -> T:
+        return self._default() if callable(self._default) else self._default  # type: ignore[return-value]
 
     def __set_name__(self, owner, name):
         owner._registry[self.key] = self
@@ -33,7 +48,9 @@ class Setting(Generic[T]):
     def __get__(self, obj: "Settings | None", owner=None) -> T:
         if obj is None:
             return self  # type: ignore[return-value]
-        value = obj._values.get(self.key, self.default)
+        if self.key not in obj._values:
+            return self.default
+        value = obj._values[self.key]
         if not self._ok(value):
             return self.default
         return value
@@ -62,7 +79,9 @@ class Settings:
     report_small_count_threshold = Setting("report_small_count_threshold", 5, int, lambda v: 0 <= v <= 50)
     slip_size = Setting("slip_size", "80mm", str, lambda v: v in ("80mm", "a6", "a4"))
     slip_language = Setting("slip_language", "fr+en", str, lambda v: v in ("fr", "en", "fr+en"))
-    active_protocols = Setting("active_protocols", ["general"], list)
+    # until the administrator chooses: the protocols whose files say they apply at every
+    # crossing (general screening, yellow fever certificate), see default_active_protocols
+    active_protocols = Setting("active_protocols", _default_protocols, list)
     # read by border_app.screening.ScreeningSettings.from_settings: diseases with a declared
     # outbreak (["cholera"]), and per disease the affected countries/areas ({"ebola_marburg": ["COD"]})
     outbreaks = Setting("outbreaks", [], list, lambda v: _short_names(v))

@@ -33,7 +33,7 @@ from border_app.errors import UserFacingError
 from border_app.i18n import N_, _
 from border_app.model import Registration
 from border_app.roles import Permission, allowed
-from border_app.screening import Outcome
+from border_app.screening import Outcome, default_active_protocols
 
 from .fields import day_and_search, selected_day
 from .i18n import Retranslatable
@@ -359,7 +359,8 @@ class ScreeningScreen(QWidget, Retranslatable):
 
     def active_protocols(self):
         protocols = self._load_protocols()
-        wanted = list(self.settings.active_protocols) if self.settings is not None else ["general"]
+        wanted = list(self.settings.active_protocols) if self.settings is not None \
+            else default_active_protocols(protocols)
         ids = [pid for pid in wanted if pid in protocols] or [pid for pid in ("general",) if pid in protocols]
         return protocols.select(ids)
 

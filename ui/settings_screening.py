@@ -20,6 +20,12 @@ from .widgets import Notice
 
 #: diseases whose protocols read an outbreak flag or affected areas
 DISEASES = ("cholera", "ebola_marburg", "mpox", "meningitis", "covid19", "yellow_fever")
+#: the diseases by name (an outbreak is of a disease, not of a protocol: the yellow fever
+#: protocol's title is about the vaccination certificate, a standing requirement)
+DISEASE_NAMES = {
+    "cholera": N_("Cholera"), "ebola_marburg": N_("Ebola or Marburg disease"), "mpox": N_("Mpox"),
+    "meningitis": N_("Meningitis"), "covid19": N_("COVID-19"), "yellow_fever": N_("Yellow fever"),
+}
 _CODE = re.compile(r"^[A-Z]{2,3}(-[A-Z0-9]{1,6})?$")
 
 
@@ -36,7 +42,7 @@ class ScreeningSettingsSection(QWidget, Retranslatable):
         super().__init__(parent)
         self.db, self.actor, self.settings, self.profile, self.demo = db, actor, settings, profile, demo
         self.setObjectName("screeningSettings")
-        from border_app.screening import load_protocols
+        from border_app.screening import default_active_protocols, load_protocols
 
         self.protocols = load_protocols()
         layout = QVBoxLayout(self)
@@ -46,7 +52,7 @@ class ScreeningSettingsSection(QWidget, Retranslatable):
         self.protocol_box = QGroupBox(self)
         self.bind(self.protocol_box.setTitle, N_("Active protocols"))
         grid = QGridLayout(self.protocol_box)
-        active = set(settings.active_protocols) if settings is not None else {"general"}
+        active = set(settings.active_protocols if settings is not None else default_active_protocols(self.protocols))
         self.protocol_checks: dict[str, QCheckBox] = {}
         for i, protocol in enumerate(self.protocols):
             cb = QCheckBox(self.protocol_box)
@@ -120,11 +126,8 @@ class ScreeningSettingsSection(QWidget, Retranslatable):
         for pid, cb in self.protocol_checks.items():
             protocol = self.protocols.get(pid)
             cb.setText(protocol.title.get(lang) if hasattr(protocol.title, "get") else str(protocol.title))
-        names = {}
-        for protocol in self.protocols:
-            names[protocol.id] = protocol.title.get(lang) if hasattr(protocol.title, "get") else str(protocol.title)
         for disease, cb in self.outbreak_checks.items():
-            cb.setText(_("Outbreak: {disease}").format(disease=names.get(disease, disease)))
+            cb.setText(_("Outbreak: {disease}").format(disease=_(DISEASE_NAMES.get(disease, disease))))
 
     # ------------------------------------------------------------------ saving
     def _store(self, key: str, value) -> bool:

@@ -17,7 +17,9 @@ from .engine import (
     validate_answer,
 )
 from .form import FormField, FormSection, FormSpec, build_form
-from .loader import SCHEMA_VERSION, ProtocolError, ProtocolSet, load_protocols, parse_protocol, shipped_files
+from .loader import (
+    SCHEMA_VERSION, ProtocolError, ProtocolSet, default_active_protocols, load_protocols, parse_protocol, shipped_files,
+)
 from .model import (
     BUILTIN_ACTIONS, INCOMPLETE, Choice, Decision, Definition, FiredRule, Outcome, Protocol, Question, QuestionType, Rule,
     ScreeningSettings, Section, Source, Text, Traveller, action_label,
@@ -27,6 +29,7 @@ __all__ = [
     "BUILTIN_ACTIONS", "INCOMPLETE", "Choice", "Decision", "Definition", "FiredRule", "FormField", "FormSection", "FormSpec",
     "MergedQuestion", "Outcome", "Protocol", "ProtocolError", "ProtocolSet", "Question", "QuestionType", "Rule",
     "SCHEMA_VERSION", "ScreeningSettings", "Section", "Source", "Text", "Traveller", "action_label", "age_range",
-    "answers_for_record", "applicable_questions", "build_form", "evaluate", "load_protocols", "merged_questions",
+    "answers_for_record", "applicable_questions", "build_form", "default_active_protocols", "evaluate",
+    "load_protocols", "merged_questions",
     "parse_protocol", "shipped_files", "validate_answer",
 ]

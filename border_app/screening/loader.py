@@ -161,7 +161,9 @@ class _Ctx:
         raise ProtocolError(self.name, int(line or 0), reason)
 
 
-TOP_KEYS = {"schema": True, "id": True, "version": True, "published": True, "title": True, "summary": False,
+APPLICABILITY = ("standing", "outbreak")
+TOP_KEYS = {"schema": True, "id": True, "version": True, "published": True, "applicability": False,
+            "title": True, "summary": False,
             "sources": True, "questions": True, "definitions": False, "rules": True, "actions": False}
 QUESTION_KEYS = {"id": True, "type": True, "label": True, "section": True, "help": False, "unit": False,
                  "min": False, "max": False, "decimals": False, "choices": False, "required": False,
@@ -238,6 +240,9 @@ class _Validator:
         published = doc["published"]
         if not isinstance(published, date):
             self.fail(kl["published"], _("published must be a date written YYYY-MM-DD"))
+        applicability = doc.get("applicability", "outbreak")
+        if applicability not in APPLICABILITY:
+            self.fail(kl["applicability"], _("applicability must be one of {values}").format(values=", ".join(APPLICABILITY)))
         title = self.text(doc["title"], kl["title"], "title")
         summary = self.text(doc["summary"], kl["summary"], "summary") if "summary" in doc else None
         sources = []
@@ -312,7 +317,7 @@ class _Validator:
             self.fail(kl["rules"], _("a protocol needs at least one rule"))
 
         return Protocol(
-            id=pid, version=version, published=published, title=title, summary=summary,
+            id=pid, version=version, published=published, applicability=applicability, title=title, summary=summary,
             questions=tuple(compiled_questions), definitions=tuple(definitions), rules=tuple(rules),
             sources=tuple(sources), actions=MappingProxyType(actions),
             digest=hashlib.sha256(self.data).hexdigest(), file_name=self.name,
@@ -522,6 +527,18 @@ def shipped_files() -> dict[str, bytes]:
     folder = resources.files("resources").joinpath("protocols")
     return {entry.name: entry.read_bytes() for entry in sorted(folder.iterdir(), key=lambda e: e.name)
             if entry.name.endswith(".yaml")}
+
+
+def default_active_protocols(protocols: ProtocolSet | None = None) -> list[str]:
+    """The protocols a post has enabled until its administrator chooses: those whose file
+    says they apply at every crossing (``applicability: standing``: the general screening,
+    Niger's yellow fever certificate), in file order; outbreak protocols wait for an outbreak."""
+    if protocols is None:
+        try:
+            protocols = load_protocols()
+        except ProtocolError:  # pragma: no cover - the shipped files are tested
+            return ["general"]
+    return [p.id for p in protocols if p.applicability == "standing"] or ["general"]
 
 
 def load_protocols(dirs: Iterable[str | Path] | None = None) -> ProtocolSet:

@@ -224,6 +224,7 @@ class Protocol:
     sources: tuple[Source, ...] = ()
     actions: Mapping[str, Text] = field(default_factory=dict)
     digest: str = ""          # SHA-256 of the file bytes
+    applicability: str = "outbreak"   # "standing": enabled on every new post (see default_active_protocols)
     file_name: str = ""
 
     def question(self, qid: str) -> Question:
