@@ -400,3 +400,32 @@ def generate_travellers(n: int, *, seed: int = 0, end: datetime | None = None, w
                                     mrz_raw="\n".join(lines), mrz_valid=True)
             produced += 1
             yield RegistrationDraft(person=person, crossing=crossing, document=document)
+
+
+# -- screenings ----------------------------------------------------------------------
+#: the protocols the demo screenings use (shipped protocol ids)
+DEMO_SCREENING_PROTOCOLS = ("general", "cholera", "ebola_marburg")
+#: the outcomes of the demo's screenings, in order: the first four give one of each outcome
+DEMO_SCREENING_PLAN = ("cleared", "secondary", "referral", "isolation",
+                       "cleared", "cleared", "secondary", "cleared", "cleared", "cleared")
+#: where the demo's referrals and isolations send the traveller (fictitious)
+DEMO_REFERRAL = {"destination": "CSI de Makalondi", "notes": None}
+
+
+def demo_screening_answers(outcome: str, today: date) -> dict:
+    """Fictitious answers to :data:`DEMO_SCREENING_PROTOCOLS` that give ``outcome`` for an
+    adult traveller (the real engine decides; ``db.demo`` checks it before storing):
+    nothing found (cleared), acute watery diarrhoea (secondary), with severe dehydration
+    (referral), fever after a contact with an Ebola case six days ago (isolation)."""
+    answers: dict = {"temperature": 36.6, "temperature_method": "axillary", "general_condition": "good",
+                     "fever_reported": False, "symptoms": [], "areas_visited": [], "sick_contact": False,
+                     "ebola_contact": False, "unexplained_bleeding": False}
+    if outcome in ("secondary", "referral"):
+        answers.update(symptoms=["diarrhoea"], loose_stools_24h=4, diarrhoea_days=2, bloody_stools=False,
+                       severe_dehydration=outcome == "referral")
+    elif outcome == "isolation":
+        answers.update(temperature=38.4, ebola_contact=True,
+                       ebola_contact_date=(today - timedelta(days=6)).isoformat())
+    elif outcome != "cleared":
+        raise ValueError(outcome)
+    return answers

@@ -44,6 +44,8 @@ DEMO_ACCOUNTS: tuple[dict[str, Any], ...] = (
     {"username": "coordination", "password": DEMO_PASSWORD, "role": Role.COORDINATOR, "full_name": "Coordination Démo"},
 )
 BATCH = 5000
+#: one traveller in this many added is screened (so 300 travellers give 30 screenings)
+SCREENED_SHARE = 10
 
 _NOT_DEMO = N_("Demo data can only be added to the demo post, never to a real post's data.")
 
@@ -105,16 +107,83 @@ def seed_demo(db: Database, *, travellers: int = 300, seed: int = 0, kdf=None) -
         existing = s.scalar(select(func.count()).select_from(Crossing).where(Crossing.post_id == result["post_id"]))
     added = add_demo_travellers(db, travellers, seed) if not existing and travellers > 0 else 0
     result["travellers_added"] = added
+    result["screenings_added"] = add_demo_screenings(db, added // SCREENED_SHARE) if added else {}
     result.update(counts(db))
     return result
 
 
+def add_demo_screenings(db: Database, n: int) -> dict[str, int]:
+    """Screen ``n`` of the demo post's latest unscreened crossings (adults), through the
+    screening service, as the demo health screener: outcomes follow
+    ``border_app.demo.DEMO_SCREENING_PLAN`` (the first four: cleared, secondary, referral,
+    isolation), the answers are evaluated by the installed protocols' real engine, so the
+    screener's lists, the screening slip and the reports' health part can be tried.
+    Returns how many of each outcome were recorded."""
+    from border_app import clock
+    from border_app.demo import (DEMO_REFERRAL, DEMO_SCREENING_PLAN, DEMO_SCREENING_PROTOCOLS,
+                                 demo_screening_answers)
+    from border_app.model import Actor
+    from border_app.screening import ScreeningSettings, Traveller, answers_for_record, evaluate, load_protocols
+
+    from .models import Screening
+    from .screening_services import ScreeningService
+    from .services import utcnow
+
+    done: dict[str, int] = {}
+    if not isinstance(n, int) or n <= 0:
+        return done
+    post = _demo_post(db)
+    if post is None:
+        raise DemoDataError(_("The demo post is not prepared yet."))
+    today = clock.post_today()
+    adult = str(today.year - 18)
+    with db.session() as s:
+        screener = s.scalars(select(User).where(User.post_id == post.id, User.active.is_(True),
+                                                User.role == Role.HEALTH_SCREENER.value)
+                             .order_by(User.created_at).limit(1)).first()
+        if screener is None:
+            return done
+        actor = Actor(user_id=screener.id, username=screener.username, full_name=screener.full_name,
+                      role=Role.HEALTH_SCREENER, post_id=post.id, language=screener.language, demo=True)
+        screened = select(Screening.crossing_id)
+        candidates = list(s.execute(
+            select(Crossing.id, Person.birth_date, Person.sex)
+            .join(Person, Person.id == Crossing.person_id)
+            .where(Crossing.post_id == post.id, Crossing.voided.is_(False), Crossing.id.not_in(screened),
+                   Person.birth_date.is_not(None), Person.birth_date <= adult)
+            .order_by(Crossing.crossed_at.desc()).limit(4 * n + 20)))
+    active = load_protocols().select(list(DEMO_SCREENING_PROTOCOLS))
+    service = ScreeningService(db, actor)
+    plan = [DEMO_SCREENING_PLAN[i % len(DEMO_SCREENING_PLAN)] for i in range(n)]
+    for crossing_id, birth_date, sex in candidates:
+        if not plan:
+            break
+        outcome = plan[0]
+        at = utcnow()
+        answers = demo_screening_answers(outcome, today)
+        decision = evaluate(active, Traveller(birth_date, sex), at, answers, ScreeningSettings())
+        if decision.outcome.value != outcome or not decision.complete:
+            continue  # not this traveller (a different age or sex changes the outcome)
+        service.record(crossing_id, {
+            "answers": answers_for_record(active, answers), "decision": decision, "outcome": outcome,
+            "protocol_versions": dict(decision.protocol_versions), "at": at,
+            "temperature": answers["temperature"], "temperature_method": answers["temperature_method"],
+            "referral": dict(DEMO_REFERRAL) if decision.needs_referral else None,
+        })
+        done[outcome] = done.get(outcome, 0) + 1
+        plan.pop(0)
+    return done
+
+
 def counts(db: Database) -> dict:
+    from .models import Screening
+
     with db.session() as s:
         return {
             "persons": s.scalar(select(func.count()).select_from(Person)),
             "documents": s.scalar(select(func.count()).select_from(IdentityDocument)),
             "crossings": s.scalar(select(func.count()).select_from(Crossing)),
+            "screenings": s.scalar(select(func.count()).select_from(Screening)),
         }
 
 

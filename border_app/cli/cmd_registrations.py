@@ -1,4 +1,4 @@
-"""``border-app registrations --day YYYY-MM-DD [--query TEXT] [--json]``: one day's
+"""``border-app registrations --day DATE [--query TEXT] [--json]``: one day's
 registrations at the post (sign-in with a role that may see identities)."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from ..i18n import _, ngettext
 def register(subparsers) -> None:
     parser = subparsers.add_parser("registrations", help=_("list the registrations of a day"),
                                    description=_("List the post's registrations of one day, newest first."))
-    parser.add_argument("--day", required=True, metavar="YYYY-MM-DD", help=_("the day (post's local time)"))
+    parser.add_argument("--day", required=True, metavar="DATE",
+                        help=_("the day (post's local time): DD/MM/YYYY, YYYY-MM-DD or today"))
     parser.add_argument("--query", metavar="TEXT", help=_("only names or document numbers matching this text"))
     parser.add_argument("--limit", type=int, default=500, help=_("at most this many (default: 500)"))
     parser.add_argument("--json", action="store_true", help=_("print JSON"))
@@ -20,17 +21,16 @@ def register(subparsers) -> None:
 
 
 def run(args, ctx) -> int:
-    from datetime import date
-
     from db.services import RegistrationService
 
+    from ..dates import parse_date
     from ..errors import InvalidInput
     from ..roles import Permission
 
-    try:
-        day = date.fromisoformat(args.day)
-    except ValueError:
-        raise InvalidInput(_("The day must be written YYYY-MM-DD (e.g. 2026-03-02).")) from None
+    text = (args.day or "").strip()
+    day = clock.post_today() if text.lower() in ("today", "aujourd'hui") else parse_date(text)
+    if day is None:
+        raise InvalidInput(_("The day must be written DD/MM/YYYY or YYYY-MM-DD (e.g. 02/03/2026), or today."))
     actor = ctx.login(Permission.VIEW_IDENTITY)
     rows = RegistrationService(ctx.database(), actor).list_day(day, query=args.query, limit=args.limit)
     if args.json:

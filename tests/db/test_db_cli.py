@@ -98,7 +98,8 @@ def test_demo_command_fills_the_demo_profile_only(home, monkeypatch, fast_keys, 
     assert main(["--demo", "--user", "agent", "registrations", "--day", today, "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert isinstance(rows, list)
-    assert main(["--demo", "--user", "agent", "registrations", "--day", "02/03/2026"]) == 2
+    assert main(["--demo", "--user", "agent", "registrations", "--day", "02/03/2026"]) == 0  # as typed elsewhere
+    assert main(["--demo", "--user", "agent", "registrations", "--day", "31/02/2026"]) == 2
 
 
 def test_registrations_lists_a_day(set_up, tmp_path, monkeypatch, capsys):
