@@ -21,8 +21,9 @@ What the next post's offline check needs, nothing more: no record id, no documen
   with the demo key) fails: the body changed, the context does not match, or the trusted
   key is a demo key on a slip that does not say so. A real post's trust list never holds a
   demo key (``border_app.trust``), so there such a slip's key is unknown.
-* ``post_id``: 16 raw bytes for a canonical UUID, else text; ``post_name``: the issuing
-  post's name (text, at most 80 characters, shown only once the signature holds);
+* ``post_id``: the issuing post's p-code as printed on the slip (``NE006013``; the post's
+  UUID, as 16 raw bytes, when it has none); ``post_name``: its name (text, at most 80
+  characters; shown as verified only once the signature holds);
 * ``key_id``: 8 raw bytes; ``issued_at``: whole seconds since the Unix epoch (UTC);
 * ``kind``: 1 registration, 2 screening; ``outcome``: C cleared, S secondary, R referral,
   I isolation, ``null`` for a registration (other codes as text, escaped as in version 1);
@@ -620,8 +621,11 @@ def verify_slip_text(text: str, lookup: Lookup, at: datetime | None = None):
                 result.signature = "valid"
         else:
             result.signature = "valid"
-        if result.signature == "valid" and payload.post_name and (not post_name or post_name == payload.post_id):
-            result.issuer = payload.post_name  # signed by the post itself: its own name beats an id
+        if not post_name or post_name == payload.post_id:
+            # the trust list gives no name: the post's name as signed in the slip (only once the
+            # signature holds), and its id only as a last resort
+            result.issuer = (payload.post_name if result.signature == "valid" and payload.post_name
+                             else payload.post_id)
     if result.issuer is None and payload.post_name:
         result.raw["post_name_unverified"] = True
     now = at or clock.utcnow()

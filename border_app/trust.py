@@ -259,7 +259,7 @@ class TrustList:
             public = Keystore.load(path).public_keys()
         except Exception:
             return False
-        name = post_name or public.post_id
+        name = post_name or ""  # unnamed: the verified slip's own post name is shown (never an id first)
         is_demo = bool(public.demo or demo)
         if is_demo and not self.allow_demo:
             return False

@@ -118,7 +118,7 @@ def payload_for(data: SlipData, *, kind: str, post_id: str, record_id: str | Non
     if not data.identity_declared:
         document = (data.document_type or "other", data.document_number or "")
     return new_payload(
-        post_id=post_id,
+        post_id=data.post_pcode or post_id,  # the p-code names the post in 8 characters (a UUID takes 16 bytes)
         post_name=data.post_name,
         name=data.full_name,
         birth_date=data.birth_date,

@@ -73,7 +73,8 @@ def test_demo_slip_signed_with_the_demo_keystore_verifies(home, tmp_path, capsys
     assert "clé du poste de démonstration" in capsys.readouterr().out
     qr = qr_of(out, tmp_path)
     result = sp.verify_slip_text(qr, {keys.signing_key_id: (keys.signing_public_key, "Démo")}.get)
-    assert result.signature == "valid" and result.raw["post_id"] == "DEMO-POST"
+    assert result.signature == "valid" and result.raw["post_id"] == "NE006013"  # version 2: the post's p-code
+    assert result.demo and not result.genuine_and_valid  # a demo slip says DÉMO and is never genuine
     assert result.entries[0]["type"] == "registration"
 
 
@@ -138,7 +139,7 @@ def test_record_slip_prints_the_registration_signed_and_audited(world, tmp_path,
     result = sp.verify_slip_text(qr_of(out, tmp_path),
                                  {public.signing_key_id: (public.signing_public_key, "Makalondi")}.get)
     assert result.signature == "valid"
-    assert "record_id" not in result.raw and result.raw["post_id"] == world["admin"].post_id  # version 2
+    assert "record_id" not in result.raw and result.raw["post_id"] == "NE006013"  # version 2: the post's p-code
 
     # the serial comes from the post's slip register, and the print is audited there
     from db.services import AuditService

@@ -46,8 +46,9 @@ class CertificateResult:
 
     @property
     def genuine_and_valid(self) -> bool:
-        """Signature checked against a trusted key and not expired (nor not-yet-valid)."""
-        return self.signature == "valid" and self.expired is not True and not self.malformed
+        """Signature checked against a trusted key and not expired (nor not-yet-valid); a
+        demo slip never is (its key's password is public)."""
+        return self.signature == "valid" and self.expired is not True and not self.malformed and not self.demo
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -15,7 +15,7 @@ KIND_LABELS = {
 
 
 DEMO_BANNER = N_("DÉMO — DEMO SLIP: fictitious, signed with the demo post's public key. It proves nothing.")
-SEX_LABELS = {"M": N_("male"), "F": N_("female"), "X": N_("unspecified sex")}
+SEX_LABELS = {"M": N_("male"), "F": N_("female"), "X": N_("unspecified")}
 
 
 def verdict(result, lang: str | None = None) -> str:
@@ -111,10 +111,10 @@ def slip_summary(result, lang: str | None = None) -> list[str]:
         born = t("about {date}").format(date=born)
     sex = holder.get("sex")
     if sex in SEX_LABELS:
-        lines.append(t("Traveller: {name}, born {birth_date}, {sex}").format(
+        lines.append(t("Traveller: {name} — birth date: {birth_date} — sex: {sex}").format(
             name=name, birth_date=born, sex=t(SEX_LABELS[sex])))
     else:
-        lines.append(t("Traveller: {name}, born {birth_date}").format(name=name, birth_date=born))
+        lines.append(t("Traveller: {name} — birth date: {birth_date}").format(name=name, birth_date=born))
     entry = (result.entries or [{}])[0]
     if entry.get("type") == "screening":
         code = entry.get("outcome")
