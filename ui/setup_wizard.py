@@ -121,6 +121,12 @@ class SetupWizard(QWizard, Retranslatable):
         for page in (self.post_page, self.admin_page, self.keys_page):
             self.addPage(page)
         self.bind(self.setWindowTitle, N_("Setting up the border post"))
+        # Qt's own button texts do not follow a language switched while the wizard is open
+        for button, msgid in ((QWizard.WizardButton.BackButton, N_("< Back")),
+                              (QWizard.WizardButton.NextButton, N_("Next >")),
+                              (QWizard.WizardButton.FinishButton, N_("Finish")),
+                              (QWizard.WizardButton.CancelButton, N_("Cancel"))):
+            self.bind(lambda text, b=button: self.setButtonText(b, text), msgid)
         self._done = False
 
     def accept(self) -> None:  # Finish
