@@ -1,5 +1,8 @@
 """Reports (supervisor, coordinator): a period's crossings, screening outcomes and referrals
-as a PDF with charts, previewed, printed or saved. Small counts are suppressed in the data."""
+as a PDF with charts, previewed, printed or saved. Two kinds: for sharing (the default: small
+counts suppressed in the data) and internal (exact counts, marked confidential; only for roles
+that see identities). The figures are aggregated in the database off the GUI thread; a
+progress bar follows it day by day."""
 
 from __future__ import annotations
 
@@ -8,16 +11,18 @@ from datetime import date
 from PySide6.QtCore import QDate
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QDateEdit, QFormLayout, QHBoxLayout, QLabel, QPushButton, QSpinBox, QVBoxLayout, QWidget,
+    QDateEdit, QFormLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget,
 )
 
 from border_app.clock import post_today
+from border_app.dates import format_date
 from border_app.errors import UserFacingError
 from border_app.i18n import N_, _
+from border_app.roles import Permission, allowed
 
 from .fields import ChoiceBox
 from .i18n import Retranslatable
-from .ops import Op
+from .ops import Op, run_on_main
 from .widgets import Notice
 
 DEFAULT_DAYS = 7
@@ -53,7 +58,7 @@ class ReportsScreen(QWidget, Retranslatable):
         self.date_to.setObjectName("reportTo")
         for edit in (self.date_from, self.date_to):
             edit.setCalendarPopup(True)
-            edit.setDisplayFormat("yyyy-MM-dd")
+            edit.setDisplayFormat("dd/MM/yyyy")
             edit.setMaximumDate(today.addDays(1))
         self.date_from.setDate(today.addDays(-(DEFAULT_DAYS - 1)))
         self.date_to.setDate(today)
@@ -64,8 +69,18 @@ class ReportsScreen(QWidget, Retranslatable):
         self.language = ChoiceBox((("fr", N_("French")), ("en", N_("English"))), self)
         self.language.setObjectName("reportLanguage")
         self.language.set_value(getattr(actor, "language", None) or (settings.language if settings else "fr"))
-        labels = (N_("From"), N_("To (included)"), N_("Hide counts below"), N_("Report language"))
-        for msgid, widget in zip(labels, (self.date_from, self.date_to, self.threshold, self.language)):
+        kinds = [("shared", N_("For sharing (small counts hidden)"))]
+        if allowed(getattr(actor, "role", None) or "", Permission.VIEW_IDENTITY):
+            kinds.append(("internal", N_("Internal (exact counts, confidential)")))
+        self.kind = ChoiceBox(kinds, self)
+        self.kind.setObjectName("reportKind")
+        self.kind.set_value("shared")
+        self.kind.currentIndexChanged.connect(self._kind_changed)
+        self.bind(self.kind.setToolTip, N_("A report for sharing hides small counts; an internal report shows "
+                                           "exact counts and is marked CONFIDENTIAL on every page."))
+        labels = (N_("Kind of report"), N_("From"), N_("To (included)"), N_("Hide counts below"),
+                  N_("Report language"))
+        for msgid, widget in zip(labels, (self.kind, self.date_from, self.date_to, self.threshold, self.language)):
             label = QLabel(self)
             self.bind(label.setText, msgid)
             form.addRow(label, widget)
@@ -79,11 +94,34 @@ class ReportsScreen(QWidget, Retranslatable):
         row.addWidget(self.build_button)
         row.addStretch(1)
         outer.addLayout(row)
+        self.progress = QProgressBar(self)
+        self.progress.setObjectName("reportProgress")
+        self.progress.setMaximumWidth(560)
+        self.progress.setTextVisible(True)
+        self.progress.hide()
+        outer.addWidget(self.progress)
         self.notice = Notice(self)
         self.notice.setObjectName("reportNotice")
         outer.addWidget(self.notice)
         outer.addStretch(1)
         QShortcut(QKeySequence("Ctrl+Return"), self, activated=self.build)
+
+    def _kind_changed(self, *_args) -> None:
+        self.threshold.setEnabled(self.kind.value() != "internal")
+
+    def _show_progress(self, done: int, days: int) -> None:
+        """Day ``done`` of ``days`` aggregated; then the PDF (a busy bar)."""
+        try:
+            if done >= days:
+                self.progress.setRange(0, 0)
+                self.progress.setFormat(_("Drawing the PDF…"))
+            else:
+                self.progress.setRange(0, days)
+                self.progress.setValue(done)
+                self.progress.setFormat(_("Counting: day {done} of {days}").format(done=done, days=days))
+            self.progress.show()
+        except RuntimeError:
+            pass  # the screen is gone
 
     def period(self) -> tuple[date, date]:
         return _to_date(self.date_from.date()), _to_date(self.date_to.date())
@@ -97,6 +135,7 @@ class ReportsScreen(QWidget, Retranslatable):
         from .print_dialogs import preview_dpi, render_pages, show_preview
 
         start, end = self.period()
+        kind = self.kind.value() or "shared"
         threshold = self.threshold.value()
         language = self.language.value() or "fr"
         try:
@@ -107,20 +146,36 @@ class ReportsScreen(QWidget, Retranslatable):
         db, actor, demo, dpi = self.db, self.actor, self.demo, preview_dpi(self)
         self.build_button.setEnabled(False)
         self.notice.show_message(_("Building the report…"), "info")
+        days = (end - start).days + 1
+        self._show_progress(0, days)
+
+        def progress(done: int, total: int) -> None:     # on the worker thread
+            run_on_main(lambda: self._show_progress(done, total))
 
         def work():
-            pdf = report_pdf(db, actor, start=start, end=end, threshold=threshold, language=language, demo=demo)
+            pdf = report_pdf(db, actor, start=start, end=end, threshold=threshold, language=language, demo=demo,
+                             kind=kind, progress=progress)
             return pdf, render_pages(pdf, dpi)
 
         def done(result) -> None:
             pdf, images = result
             self.notice.hide()
-            title = _("Report {start} – {end}").format(start=start.isoformat(), end=end.isoformat())
+            title = _("Report {start} – {end}").format(start=format_date(start), end=format_date(end))
             marks = (_("DÉMO"),) if (demo or getattr(actor, "demo", False)) else ()
+            if kind == "internal":
+                marks += (_("CONFIDENTIAL"),)
+                info = _("Internal report: exact counts. Do not share it outside the service.")
+            elif threshold > 1:
+                info = _("Counts below {n} are shown as \"<{n}\"; \"x\" marks a count hidden so that it cannot be "
+                         "worked out from the totals.").format(n=threshold)
+            else:
+                info = ""
             self.preview = show_preview(
                 self, pdf, title, images=images, marks=marks,
-                file_name="rapport-{start}-{end}.pdf".format(start=start.isoformat(), end=end.isoformat()),
-                info=_("Counts below {n} are shown as \"<{n}\"; \"x\" marks a count hidden so that it cannot be worked out from the totals.").format(n=threshold) if threshold > 1 else "")
+                file_name="rapport-{kind}-{start}-{end}.pdf".format(
+                    kind="interne" if kind == "internal" else "diffusion", start=start.isoformat(),
+                    end=end.isoformat()),
+                info=info)
 
         def failed(exc: BaseException) -> None:
             if isinstance(exc, UserFacingError):
@@ -131,4 +186,8 @@ class ReportsScreen(QWidget, Retranslatable):
 
                 show_error(self, exc)
 
-        Op(work, parent=self).success(done).failure(failed).finally_(lambda: self.build_button.setEnabled(True)).run()
+        def finished() -> None:
+            self.build_button.setEnabled(True)
+            self.progress.hide()
+
+        self.op = Op(work, parent=self).success(done).failure(failed).finally_(finished).run()
