@@ -308,8 +308,8 @@ class ScreeningForm(QWidget, Retranslatable):
                     form.addRow(field.container)
                     field.rows = [field.label, field.container]
                 else:
-                    field.label.setMinimumWidth(230)
-                    field.label.setMaximumWidth(330)
+                    field.label.setMinimumWidth(170)    # leaves the answers room for their longest text
+                    field.label.setMaximumWidth(300)
                     form.addRow(field.label, field.container)
                 self._fields[ff.id] = field
             self._body.addWidget(group)
@@ -410,8 +410,8 @@ class ScreeningForm(QWidget, Retranslatable):
         side_column.addWidget(self.referral_box)
         side_column.addStretch(1)
         side_column.addWidget(self.submit_button)
-        side_widget.setMinimumWidth(340)
-        side_widget.setMaximumWidth(370)     # the questions keep room for two columns of symptoms
+        side_widget.setMinimumWidth(300)
+        side_widget.setMaximumWidth(350)     # the questions keep room for two columns of symptoms
         outer.addWidget(side_widget, 2)
 
         self.bind(self.outcome_title.setText, N_("Outcome of the screening"))
@@ -476,6 +476,10 @@ class ScreeningForm(QWidget, Retranslatable):
             combo.setMinimumContentsLength(14)
             combo.setMaximumWidth(420)
             combo.currentIndexChanged.connect(lambda _i, qid=q.id: self._changed(qid))
+            # the whole answer stays readable where the field is narrower than its text
+            if q.help is None:
+                combo.currentTextChanged.connect(
+                    lambda text, combo=combo: combo.setToolTip(text if text != EMPTY else ""))
 
             def put(v, combo=combo):
                 i = combo.findData(v)
@@ -571,7 +575,9 @@ class ScreeningForm(QWidget, Retranslatable):
                 elif field.ff.widget == "date":
                     field.editor.setPlaceholderText(_("DD/MM/YYYY"))
                 elif field.ff.widget == "areas":
-                    field.editor.setPlaceholderText(_("codes separated by commas, e.g. NGA, MLI (or: none)"))
+                    field.editor.setPlaceholderText(_("e.g. NGA, MLI, or: none"))
+                    field.editor.setToolTip(_("Country or area codes separated by commas (e.g. NGA, MLI); "
+                                              "type \"none\" when the traveller visited none."))
         finally:
             self._updating = False
         self._refresh()

@@ -127,6 +127,9 @@ class ScreeningScreen(QWidget, Retranslatable):
         bar = QHBoxLayout()
         self.day, self.search = day_and_search(self, left, day_name="screeningDay", search_name="screeningSearch")
         self.search.returnPressed.connect(self._focus_list)
+        # a short hint that fits the narrow list; the full one as a tooltip
+        self.bind(self.search.setPlaceholderText, N_("Name or document no."))
+        self.bind(self.search.setToolTip, N_("Search by name or document number…"))
         bar.addWidget(self.day)
         bar.addWidget(self.search, 1)
         lv.addLayout(bar)
@@ -136,8 +139,9 @@ class ScreeningScreen(QWidget, Retranslatable):
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setWordWrap(False)
+        self.table.setWordWrap(True)        # long names wrap onto a second line, not clipped
         self.table.verticalHeader().hide()
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -229,7 +233,7 @@ class ScreeningScreen(QWidget, Retranslatable):
         splitter.addWidget(right)
         splitter.setStretchFactor(0, 1)
         splitter.setStretchFactor(1, 3)
-        splitter.setSizes([380, 960])
+        splitter.setSizes([420, 940])
 
         for keys, slot in (("Ctrl+F", self.search.setFocus), ("Ctrl+K", self.scan.setFocus),
                            ("Ctrl+P", self.print_attestation)):
@@ -266,6 +270,49 @@ class ScreeningScreen(QWidget, Retranslatable):
                     self.table.blockSignals(False)
                     self.current = reg
                     break
+        self._apply_pending_draft()
+
+    # ------------------------------------------------------------------ drafts (idle sign-out)
+    def save_draft(self) -> dict | None:
+        """The screening being typed (traveller, answers, referral), kept in memory when the
+        session locks for inactivity; ``None`` when nothing was typed or it was recorded."""
+        form, reg = self.form, self.current
+        if form is None or reg is None or self._recorded_for == reg.crossing_id:
+            return None
+        answers = {qid: v for qid, v in form.raw_answers().items() if v not in (None, "", [], ())}
+        destination, notes = form.destination.currentText().strip(), form.notes.toPlainText().strip()
+        if not answers and not destination and not notes:
+            return None
+        return {"crossing_id": reg.crossing_id, "day": selected_day(self.day), "answers": answers,
+                "destination": destination, "notes": notes}
+
+    def restore_draft(self, draft: dict | None) -> None:
+        """Bring a kept screening back: its day, its traveller, what was typed."""
+        if not draft:
+            return
+        self._pending_draft = draft
+        day = draft.get("day")
+        if day is not None and day != selected_day(self.day):
+            from PySide6.QtCore import QDate
+
+            self.day.setDate(QDate(day))          # reloads the list, then applies the draft
+        else:
+            self.refresh()
+
+    def _apply_pending_draft(self) -> None:
+        draft = getattr(self, "_pending_draft", None)
+        if not draft or not self.select_crossing(draft["crossing_id"]):
+            return
+        self._pending_draft = None
+        if self.form is None:
+            return
+        for qid, value in draft["answers"].items():
+            if qid in self.form._fields:
+                self.form.set_answer(qid, value)
+        if draft.get("destination"):
+            self.form.destination.setEditText(draft["destination"])
+        if draft.get("notes"):
+            self.form.notes.setPlainText(draft["notes"])
 
     def _fill(self) -> None:
         self.table.setRowCount(len(self.rows))
@@ -431,14 +478,50 @@ class ScreeningScreen(QWidget, Retranslatable):
 
     def _show_certificate(self, result) -> None:
         key, headline = certificate_verdict(result)
+        summary = list(result.summary_lines())
+        demo = bool(getattr(result, "demo", False))
+        problems: list[str] = []
+        if result.kind == "slip":
+            from border_app.certificates.summary import verdict
+
+            # the slip's own verdict (it is not a health certificate), said once
+            headline = verdict(result)
+            summary = [line for line in summary if line != headline]
+            problems = self._slip_mismatch(result)
+        if demo:
+            key = "unknown"
+        if problems and key == "genuine":
+            key = "invalid"
         bg, fg = CERT_COLOURS[key]
-        lines = [f"<b style='color:{fg}'>{html.escape(headline)}</b>"]
-        lines += [html.escape(line) for line in result.summary_lines()]
+        lines = []
+        if demo:  # in large letters: anyone can sign with the demo key
+            lines.append(f"<span style='font-size:x-large;font-weight:bold;color:#b71c1c'>DÉMO</span>")
+        lines.append(f"<b style='color:{fg}'>{html.escape(headline)}</b>")
+        if problems:
+            lines.append("<b style='color:#b71c1c'>⚠ " + html.escape(
+                _("This slip is NOT for the selected traveller:")) + "</b>")
+            lines += ["<span style='color:#b71c1c'>" + html.escape(p) + "</span>" for p in problems]
+        lines += [html.escape(line) for line in summary]
         self.cert_result.setText("<br>".join(lines))
         self.cert_result.setStyleSheet(f"QLabel#certificateResult{{background:{bg};border:2px solid {fg};"
                                        f"border-radius:4px;padding:4px;color:#212121;}}")
-        self.cert_result.setProperty("verdict", key)
+        self.cert_result.setProperty("verdict", "demo" if demo else key)
+        self.cert_result.setProperty("mismatch", bool(problems))
         self.cert_result.show()
+
+    def _slip_mismatch(self, result) -> list[str]:
+        """How a scanned slip differs from the selected traveller (names, birth date,
+        document), translated; empty when it matches or nothing is selected."""
+        reg = self.current
+        if reg is None or result.malformed:
+            return []
+        from border_app.slip_payload import slip_matches
+
+        person, document = reg.person, reg.document
+        name = " ".join(x for x in (person.surname, person.given_names) if x)
+        return slip_matches(result, name=name or None, birth_date=person.birth_date,
+                            issuing_state=getattr(document, "issuing_state", None) if document else None,
+                            document_number=getattr(document, "number", None) if document else None)
 
     def _fill_yellow_fever(self, result) -> str | None:
         if self.form is None or not result.genuine_and_valid:

@@ -157,10 +157,11 @@ def test_a_blank_screening_is_incomplete_and_cannot_be_saved_or_printed(qtbot, a
     qtbot.wait(300)
     assert ScreeningService(screen.db, screen.actor).latest(reg.crossing_id) is None
     assert not screen.print_button.isEnabled()
-    # every question answered: the outcome is given, green, and it can be recorded
+    # every question answered: the outcome is given (no yellow fever card: secondary, to
+    # vaccinate, as the protocols enabled by default say), and it can be recorded
     _answer_the_rest(form, set())
     qtbot.waitUntil(lambda: form.decision().complete, timeout=3000)
-    assert form.outcome_label.property("outcome") == "cleared"
+    assert form.outcome_label.property("outcome") == "secondary"
     qtbot.mouseClick(form.submit_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: ScreeningService(screen.db, screen.actor).latest(reg.crossing_id) is not None,
                     timeout=10_000)
@@ -301,3 +302,29 @@ def test_settings_section_saves_what_the_engine_reads(qtbot, tmp_path):
     for cb in section.protocol_checks.values():
         cb.setChecked(False)
     assert Settings(tmp_path / "settings.json").active_protocols
+
+
+def test_a_screening_in_progress_survives_an_idle_sign_out(qtbot, app_controller):
+    """What the screener typed is kept (in memory) and comes back after signing in again
+    (issue #18, defect 6: the screening screen's part)."""
+    from db.services import AuthService
+
+    app_controller.start()
+    main = login(qtbot, app_controller, "sante")
+    screen = _open_screen(qtbot, main)
+    reg = _register(screen.db)
+    _wait_row(qtbot, screen, reg.crossing_id)
+    assert screen.select_crossing(reg.crossing_id)
+    qtbot.waitUntil(lambda: screen.form is not None, timeout=5000)
+    assert screen.save_draft() is None                  # nothing typed: nothing to keep
+    screen.form.set_answer("temperature", 38.7)
+    screen.form.set_answer("symptoms", ["cough"])
+    draft = screen.save_draft()
+    assert draft["crossing_id"] == reg.crossing_id and draft["answers"]["temperature"] == 38.7
+
+    app_controller.show_main(AuthService(screen.db).login("sante", "demo1234"))
+    again = app_controller.shown[-1].screens["screening"]
+    again.restore_draft(draft)
+    qtbot.waitUntil(lambda: again.form is not None and again.current is not None
+                    and again.current.crossing_id == reg.crossing_id, timeout=10_000)
+    assert again.form.answers()["temperature"] == 38.7 and again.form.answers()["symptoms"] == ("cough",)
