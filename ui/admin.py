@@ -50,6 +50,10 @@ class NewUserDialog(QDialog, Retranslatable):
         form.addRow(buttons)
         self.bind(self.setWindowTitle, N_("New account"))
 
+    def on_retranslate(self) -> None:
+        for i in range(self.role.count()):  # the roles' names follow the language too
+            self.role.setItemText(i, Role(self.role.itemData(i)).label)
+
     def _check(self) -> None:
         if self.password.text() != self.confirm.text():
             self.notice.show_message(_("The two passwords differ."), "error")

@@ -182,3 +182,20 @@ def test_audit_trail_is_readable_and_filtered(qtbot, app_controller):
         assert audit.action_filter.itemText(0) == "All actions"
     finally:
         switch_language("fr")
+
+
+def test_new_account_dialog_roles_follow_the_language(qtbot):
+    from border_app.roles import Role
+    from ui.admin import NewUserDialog
+    from ui.i18n import switch_language
+
+    dialog = NewUserDialog()
+    qtbot.addWidget(dialog)
+    try:
+        switch_language("fr")
+        assert dialog.role.itemText(0) == "Agent de frontière"
+        switch_language("en")
+        assert [dialog.role.itemText(i) for i in range(dialog.role.count())] == [r.label for r in Role]
+        assert dialog.role.itemText(0) == "Border official"
+    finally:
+        switch_language("fr")
