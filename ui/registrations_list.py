@@ -1,24 +1,26 @@
-"""The day's registrations: search by name or document number, edit, void, print or reprint
-the attestation."""
+"""The day's registrations, edit, void, print or reprint the attestation; the search box
+finds earlier travellers on every day by name or document number (newest first, at most
+``SEARCH_LIMIT``, with a note when there are more); clearing it goes back to the day."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMenu,
-    QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QPushButton, QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
 )
 
 from border_app import countries
 from border_app.clock import post_time
-from border_app.i18n import N_, _
+from border_app.dates import format_datetime
+from border_app.i18n import N_, _, ngettext
 from border_app.model import Registration
 from border_app.roles import Permission, allowed
 
 from .fields import day_and_search, selected_day
 from .i18n import Retranslatable
 from .ops import Op
-from .widgets import Notice
+from .widgets import ElidedLabel, Notice
 
 def _outcome_label(code: str | None) -> str:
     """The screening outcome in the user's language (outcome only: never details)."""
@@ -32,6 +34,9 @@ def _outcome_label(code: str | None) -> str:
         return code
 
 
+#: crossings shown for a search of every day (the newest); more: "refine the search"
+SEARCH_LIMIT = 200
+
 COLUMNS = (N_("Time"), N_("Name"), N_("Document"), N_("Nationality"), N_("Direction"), N_("Transport"), N_("Status"))
 
 
@@ -44,6 +49,8 @@ class RegistrationsList(QWidget, Retranslatable):
         self.settings, self.profile, self.demo = settings, profile, demo
         self.setObjectName("registrationsList")
         self.rows: list[Registration] = []
+        self.searched = False   # the rows are a search of every day, not the chosen day
+        self.more = False       # the search found more than SEARCH_LIMIT crossings
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
         self.day, self.search = day_and_search(self, self, day_name="dayEdit", search_name="searchBox")
@@ -51,6 +58,9 @@ class RegistrationsList(QWidget, Retranslatable):
         self.bind(day_label.setText, N_("Day"))
         bar.addWidget(day_label)
         bar.addWidget(self.day)
+        self.bind(self.search.setPlaceholderText, N_("Search every day by name or document number…"))
+        self.bind(self.search.setToolTip, N_("Finds earlier travellers on every day, newest first. "
+                                             "Clear the search to go back to the chosen day."))
         bar.addWidget(self.search, 1)
         layout.addLayout(bar)
 
@@ -67,13 +77,19 @@ class RegistrationsList(QWidget, Retranslatable):
         self.table.doubleClicked.connect(lambda _i: self.edit_selected())
         layout.addWidget(self.table, 1)
 
-        self.count_label = QLabel(self)
+        self.count_label = ElidedLabel(self)
         self.count_label.setObjectName("countLabel")
+        self.count_label.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self.more_label = QLabel(self)  # "more results: refine the search", when a search is capped
+        self.more_label.setObjectName("moreResultsLabel")
+        self.more_label.setWordWrap(True)
+        self.more_label.setStyleSheet("color:#e65100;")
+        self.more_label.hide()
+        layout.addWidget(self.more_label)
         self.notice = Notice(self)
         layout.addWidget(self.notice)
         buttons = QHBoxLayout()
-        buttons.addWidget(self.count_label)
-        buttons.addStretch(1)
+        buttons.addWidget(self.count_label, 1)  # elided with a tooltip rather than pushing the buttons out
         self.edit_button = QPushButton(self)
         self.edit_button.setObjectName("editButton")
         self.bind(self.edit_button.setText, N_("Edit"))
@@ -107,15 +123,24 @@ class RegistrationsList(QWidget, Retranslatable):
         self._fill()
 
     def refresh(self) -> None:
+        """The chosen day's crossings, or — while the search box holds text — the crossings
+        of every day that match it (the day picker is then set aside)."""
         from db.services import RegistrationService
 
         day = selected_day(self.day)
-        query = self.search.text().strip() or None
-        Op(lambda: RegistrationService(self.db, self.actor).list_day(day, query=query), parent=self) \
-            .success(self._loaded).run()
+        query = self.search.text().strip()
+        self.day.setEnabled(not query)
+        if query:
+            Op(lambda: RegistrationService(self.db, self.actor).search(query, limit=SEARCH_LIMIT + 1), parent=self) \
+                .success(lambda rows: self._loaded(rows, searched=True)).run()
+        else:
+            Op(lambda: RegistrationService(self.db, self.actor).list_day(day), parent=self) \
+                .success(self._loaded).run()
 
-    def _loaded(self, rows: list[Registration]) -> None:
-        self.rows = rows
+    def _loaded(self, rows: list[Registration], *, searched: bool = False) -> None:
+        self.searched = searched
+        self.more = searched and len(rows) > SEARCH_LIMIT
+        self.rows = rows[:SEARCH_LIMIT] if searched else rows
         self._fill()
 
     def _fill(self) -> None:
@@ -125,7 +150,7 @@ class RegistrationsList(QWidget, Retranslatable):
             doc = f"{d.number} ({d.issuing_state or '?'})" if d else _("declared identity")
             status = _("voided") if reg.voided else _outcome_label(reg.screening_outcome)
             values = (
-                post_time(c.crossed_at).strftime("%H:%M"),
+                format_datetime(c.crossed_at) if self.searched else post_time(c.crossed_at).strftime("%H:%M"),
                 " ".join(x for x in (p.surname, p.given_names) if x),
                 doc,
                 countries.name(p.nationality) if p.nationality else "",
@@ -146,7 +171,17 @@ class RegistrationsList(QWidget, Retranslatable):
                 doc_item = self.table.item(r, 2)
                 doc_item.setText(doc_item.text() + " ⚠")
                 doc_item.setToolTip(confirmed_mark_text(reg.confirmed_invalid, reg.confirmed_expired))
-        self.count_label.setText(_("{n} registration(s)").format(n=len(self.rows)))
+        n = len(self.rows)
+        if not self.searched:
+            self.count_label.setText(ngettext("{n} registration", "{n} registrations", n).format(n=n))
+        elif self.more:
+            self.count_label.setText(ngettext("The newest {n} crossing found, every day",
+                                              "The newest {n} crossings found, every day", n).format(n=n))
+        else:
+            self.count_label.setText(ngettext("{n} crossing found, every day",
+                                              "{n} crossings found, every day", n).format(n=n))
+        self.more_label.setText(_("More results: refine the search (add a given name or more of the number)."))
+        self.more_label.setVisible(self.more)
 
     def selected(self) -> Registration | None:
         row = self.table.currentRow()

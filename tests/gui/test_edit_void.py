@@ -26,19 +26,19 @@ def test_edit_then_void_are_saved_and_audited(qtbot, app_controller, monkeypatch
     app_controller.start()
     main = login(qtbot, app_controller, "agent")
     reg, listing = main.registration, main.registrations
-    _register_declared(qtbot, reg, "Hamani")
+    _register_declared(qtbot, reg, "Zabeirou")
 
-    qtbot.keyClicks(listing.search, "hamani")
+    qtbot.keyClicks(listing.search, "zabeirou")
     qtbot.waitUntil(lambda: len(listing.rows) == 1, timeout=10_000)
     assert not listing.void_button.isVisible() or not listing.void_button.isVisibleTo(main)
     listing.table.selectRow(0)
     listing.edit_selected()
     assert main.tabs.currentWidget() is reg and reg.mode_notice.isVisible()
-    assert reg.surname.text() == "HAMANI"
+    assert reg.surname.text() == "ZABEIROU"
     reg.destination.clear()
     qtbot.keyClicks(reg.destination, "Agadez")
     qtbot.keyClick(reg, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
-    qtbot.waitUntil(lambda: "HAMANI" in reg.form_notice.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "ZABEIROU" in reg.form_notice.text(), timeout=10_000)
     crossing_id = listing.rows[0].crossing_id
     stored = RegistrationService(app_controller.db, main.actor).get(crossing_id)
     assert stored.crossing.destination == "Agadez"
@@ -46,7 +46,7 @@ def test_edit_then_void_are_saved_and_audited(qtbot, app_controller, monkeypatch
 
     supervisor = login(qtbot, app_controller, "superviseur")
     listing = supervisor.registrations
-    qtbot.keyClicks(listing.search, "hamani")
+    qtbot.keyClicks(listing.search, "zabeirou")
     qtbot.waitUntil(lambda: len(listing.rows) == 1, timeout=10_000)
     listing.table.selectRow(0)
     monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("", True)))
