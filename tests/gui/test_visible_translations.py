@@ -40,11 +40,6 @@ FRENCH_WORDS = {"le", "la", "les", "des", "du", "une", "un", "est", "pour", "ave
 KNOWN_ELSEWHERE = {
     ("agent: slip preview", "Attestation d'enregistrement"):
         "ui/print_dialogs.py: the preview's title is fixed when it opens (no retranslation)",
-    ("admin: new account", "Agent de frontière"): "ui/admin.py NewUserDialog: role items not retranslated",
-    ("admin: new account", "Agent de santé"): "ui/admin.py NewUserDialog: role items not retranslated",
-    ("admin: new account", "Superviseur"): "ui/admin.py NewUserDialog: role items not retranslated",
-    ("admin: new account", "Administrateur du poste"): "ui/admin.py NewUserDialog: role items not retranslated",
-    ("admin: new account", "Coordinateur"): "ui/admin.py NewUserDialog: role items not retranslated",
 }
 WORD = re.compile(r"[A-Za-zÀ-ÿ']+")
 TAGS = re.compile(r"<[^>]+>")
