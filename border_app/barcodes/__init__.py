@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from border_app import images
 from border_app.errors import InvalidInput
 from border_app.i18n import _
 
@@ -58,59 +59,18 @@ def available_backends() -> list[str]:
 
 
 def load_image(source):
-    """A grayscale uint8 array from a path, encoded bytes, or an array (BGR/BGRA/gray)."""
+    """A grayscale uint8 array from a path, encoded bytes, or an array (BGR/BGRA/gray);
+    files are read and decoded by :mod:`border_app.images` (byte and pixel limits)."""
     import numpy as np
 
     if isinstance(source, np.ndarray):
         return _to_gray(source)
     if isinstance(source, (str, Path)):
         path = Path(source)
-        try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise InvalidInput(_("The image {path} is too large ({size} MB).").format(path=path, size=size // 2**20))
-            data = path.read_bytes()
-        except OSError as exc:
-            raise InvalidInput(
-                _("Cannot read the image {path}: {reason}").format(path=path, reason=exc.strerror or str(exc))
-            ) from None
-        name = str(path)
-    elif isinstance(source, (bytes, bytearray, memoryview)):
-        data = bytes(source)
-        name = _("(image data)")
-    else:
-        raise TypeError("decode_image expects a path, bytes or a numpy array")
-    return _decode_bytes(data, name)
-
-
-def _decode_bytes(data: bytes, name: str):
-    import cv2
-    import numpy as np
-
-    image = None
-    try:
-        image = cv2.imdecode(np.frombuffer(data, np.uint8), cv2.IMREAD_GRAYSCALE)
-    except cv2.error:
-        image = None
-    if image is None:
-        try:
-            import io
-
-            from PIL import Image
-
-            with Image.open(io.BytesIO(data)) as pil:
-                if pil.width * pil.height > MAX_PIXELS:
-                    raise InvalidInput(_("The image {path} has too many pixels.").format(path=name))
-                image = np.asarray(pil.convert("L"))
-        except InvalidInput:
-            raise
-        except Exception:
-            image = None
-    if image is None:
-        raise InvalidInput(_("The file {path} is not a readable image.").format(path=name))
-    if image.size > MAX_PIXELS:
-        raise InvalidInput(_("The image {path} has too many pixels.").format(path=name))
-    return image
+        return images.decode_gray(images.read_limited(path, MAX_FILE_BYTES), path.name, max_pixels=MAX_PIXELS)
+    if isinstance(source, (bytes, bytearray, memoryview)):
+        return images.decode_gray(bytes(source), _("(image data)"), max_pixels=MAX_PIXELS)
+    raise TypeError("decode_image expects a path, bytes or a numpy array")
 
 
 def _to_gray(array):
