@@ -68,6 +68,11 @@ class CountryBox(QComboBox):
         self._fill()
         self.lineEdit().editingFinished.connect(self.commit_text)
         self.activated.connect(lambda _i: self.checked.emit())
+        # the completer's popup eats the line's focus-out (no editingFinished when Tab leaves
+        # a field whose popup is open): watch where the focus goes instead
+        from PySide6.QtWidgets import QApplication
+
+        QApplication.instance().focusChanged.connect(self._focus_moved)
         unsubscribe = on_language_changed(lambda _l: self._fill())
         self.destroyed.connect(lambda *_: unsubscribe())
 
@@ -88,6 +93,11 @@ class CountryBox(QComboBox):
         else:
             self.setEditText(typed)  # a text that names no one country stays as typed
         self.blockSignals(False)
+
+    def _focus_moved(self, old, new) -> None:
+        mine = (self, self.lineEdit())
+        if old in mine and new not in mine and new is not self.completer().popup():
+            self.commit_text()
 
     def _match(self):
         from db.validation import match_country
@@ -112,6 +122,9 @@ class CountryBox(QComboBox):
 
     def commit_text(self) -> None:
         """Take what was typed: show the country's entry when it names one country."""
+        popup = self.completer().popup()
+        if popup is not None and popup.isVisible():
+            popup.hide()
         text = self.currentText().strip()
         if text and self.findText(text) <= 0:
             found = self._match()
