@@ -205,6 +205,9 @@ def _referral(value: Any, outcome: str) -> tuple[str | None, str | None]:
     return destination, notes
 
 
+_installed = None   # the installed protocols (a ProtocolSet, immutable), read when first needed
+
+
 def _check_decision(submission: dict, person: Person, outcome: str) -> None:
     """Evaluate the submitted answers again with the installed protocols of the submitted
     versions and this traveller: a screening with a required answer missing has no outcome
@@ -215,8 +218,9 @@ def _check_decision(submission: dict, person: Person, outcome: str) -> None:
     versions = _versions(submission)
     if not versions:
         raise InvalidInput(_("No screening protocol is active"))
+    global _installed
     try:
-        installed = load_protocols()
+        installed = _installed = _installed or load_protocols()    # read once per process
     except ProtocolError as exc:  # pragma: no cover - the shipped files are tested
         raise InvalidInput(_("The screening protocols cannot be read.")) from exc
     if any(pid not in installed or installed.get(pid).version != v for pid, v in versions.items()):

@@ -143,13 +143,16 @@ class SlipPreviewDialog(QDialog, Retranslatable):
 
     def __init__(self, pdf_bytes: bytes, title: str, parent: QWidget | None = None, *,
                  images: list[QImage] | None = None, file_name: str = "attestation.pdf", info: str = "",
-                 marks: tuple[str, ...] = ()):
+                 marks: tuple[str, ...] = (), title_msgid: str | None = None):
         super().__init__(parent)
         self.setObjectName("printPreview")
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.pdf = bytes(pdf_bytes)
         self.file_name = file_name
-        self.setWindowTitle(title)
+        if title_msgid is not None:      # follows a change of language while it is open
+            self.bind(self.setWindowTitle, title_msgid)
+        else:
+            self.setWindowTitle(title)
         self._busy = False
         self.printer: QPrinter | None = None
         self._sizes = page_sizes(self.pdf)
@@ -159,6 +162,8 @@ class SlipPreviewDialog(QDialog, Retranslatable):
         layout = QVBoxLayout(self)
         header = QHBoxLayout()
         self.title_label = QLabel(title, self)
+        if title_msgid is not None:
+            self.bind(self.title_label.setText, title_msgid)
         self.title_label.setObjectName("previewTitle")
         self.title_label.setStyleSheet("font-weight:bold;font-size:11pt;")
         self.title_label.setTextFormat(Qt.TextFormat.PlainText)
@@ -370,8 +375,11 @@ class SlipPreviewDialog(QDialog, Retranslatable):
 
 
 def show_preview(parent: QWidget | None, pdf: bytes, title: str, *, images: list[QImage] | None = None,
-                 file_name: str = "document.pdf", info: str = "", marks: tuple[str, ...] = ()) -> SlipPreviewDialog:
-    dialog = SlipPreviewDialog(pdf, title, parent, images=images, file_name=file_name, info=info, marks=marks)
+                 file_name: str = "document.pdf", info: str = "", marks: tuple[str, ...] = (),
+                 title_msgid: str | None = None) -> SlipPreviewDialog:
+    """``title_msgid`` (instead of a translated ``title``) keeps the title in the language shown."""
+    dialog = SlipPreviewDialog(pdf, title, parent, images=images, file_name=file_name, info=info, marks=marks,
+                               title_msgid=title_msgid)
     dialog.setWindowModality(Qt.WindowModality.WindowModal)
     dialog.show()
     dialog.raise_()
@@ -446,7 +454,7 @@ def print_slip(parent: QWidget, db, actor, crossing_id: str, kind: str, *, setti
         slip, images = result
         marks = tuple(m for m, on in ((_("DUPLICATA"), slip.duplicate), (_("DÉMO"), demo)) if on)
         info = _("{name} — serial {serial} — {size}").format(name=slip.name, serial=slip.serial, size=size)
-        dialog = show_preview(parent, slip.pdf, _(KIND_TITLES[kind]), images=images,
+        dialog = show_preview(parent, slip.pdf, _(KIND_TITLES[kind]), title_msgid=KIND_TITLES[kind], images=images,
                               file_name="attestation-{serial}.pdf".format(serial=slip.serial), info=info, marks=marks)
         dialog.slip = slip
         if on_shown is not None:
