@@ -25,6 +25,7 @@ from border_app import clock
 from border_app import model as dm
 from border_app.errors import InvalidInput
 from border_app.i18n import _
+from border_app.report_period import check_report_period
 from border_app.roles import Permission, Role, require
 
 from . import Database
@@ -32,17 +33,13 @@ from .models import Crossing, IdentityDocument, Person, Screening
 from .services import _registration
 
 P = Permission
-MAX_DAYS = 400
 
 
 def _check(date_from: date, date_to: date) -> None:
     for value, name in ((date_from, _("Start date")), (date_to, _("End date"))):
         if not isinstance(value, date):
             raise InvalidInput(_("{field}: a date is expected.").format(field=name))
-    if date_to < date_from:
-        raise InvalidInput(_("The end date is before the start date."))
-    if (date_to - date_from).days >= MAX_DAYS:
-        raise InvalidInput(_("A report covers at most {days} days.").format(days=MAX_DAYS))
+    check_report_period(date_from, date_to)
 
 
 def _latest_outcome():

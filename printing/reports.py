@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 from typing import Any
 
+from border_app import report_period
 from border_app.clock import POST_UTC_OFFSET_MINUTES, utcnow
 from border_app.errors import InvalidInput
 from border_app.i18n import _
@@ -37,7 +38,6 @@ REFERRAL_OUTCOMES = frozenset({"referral", "isolation"})
 NOT_SCREENED = "not_screened"
 TOP_NATIONALITIES = 12
 OTHER = "other"
-MAX_DAYS = 3660
 
 
 @dataclass
@@ -131,11 +131,7 @@ def count_key(day: date, direction: Any, nationality: str | None, sex: str | Non
 def check_report_period(date_from: date | datetime | str, date_to: date | datetime | str,
                         small_count_threshold: int) -> tuple[date, date, int]:
     start, end = _as_date(date_from, "--from"), _as_date(date_to, "--to")
-    if end < start:
-        raise InvalidInput(_("The end date ({end}) is before the start date ({start}).").format(
-            end=end.isoformat(), start=start.isoformat()))
-    if (end - start).days >= MAX_DAYS:
-        raise InvalidInput(_("A report covers at most {days} days.").format(days=MAX_DAYS))
+    report_period.check_report_period(start, end)
     threshold = int(small_count_threshold)
     if not 0 <= threshold <= 1000:
         raise InvalidInput(_("The small-count threshold must be between 0 and 1000."))

@@ -18,6 +18,7 @@ from border_app.clock import post_today
 from border_app.dates import format_date
 from border_app.errors import UserFacingError
 from border_app.i18n import N_, _
+from border_app.report_period import check_report_period
 from border_app.roles import Permission, allowed
 
 from .fields import ChoiceBox
@@ -130,7 +131,7 @@ class ReportsScreen(QWidget, Retranslatable):
         """ReportService → compute_report → render_report in a worker, then the preview."""
         if not self.build_button.isEnabled():
             return
-        from border_app.cli.cmd_report import check_period, report_pdf
+        from border_app.cli.cmd_report import report_pdf
 
         from .print_dialogs import preview_dpi, render_pages, show_preview
 
@@ -139,7 +140,7 @@ class ReportsScreen(QWidget, Retranslatable):
         threshold = self.threshold.value()
         language = self.language.value() or "fr"
         try:
-            check_period(start, end, threshold)
+            check_report_period(start, end)     # the threshold's range is the spin box's
         except UserFacingError as exc:
             self.notice.show_message(exc.message, "error")
             return

@@ -15,8 +15,8 @@ from datetime import date
 
 from ..errors import InvalidInput
 from ..i18n import _
+from ..report_period import check_report_period
 
-MAX_DAYS = 366
 KINDS = ("shared", "internal")
 
 
@@ -45,11 +45,7 @@ def parse_day(value: str, option: str) -> date:
 
 def check_period(start: date, end: date, threshold: int) -> None:
     """Refuse a reversed or too long period, or a threshold out of range (translated)."""
-    if end < start:
-        raise InvalidInput(_("The end date ({end}) is before the start date ({start}).").format(
-            end=end.isoformat(), start=start.isoformat()))
-    if (end - start).days >= MAX_DAYS:
-        raise InvalidInput(_("A report covers at most {days} days.").format(days=MAX_DAYS))
+    check_report_period(start, end)
     if not 0 <= threshold <= 50:
         raise InvalidInput(_("The small-count threshold must be between 0 and 50."))
 
