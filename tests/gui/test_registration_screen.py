@@ -87,6 +87,15 @@ def test_reader_input_with_the_focus_on_a_button_or_a_combo_is_routed(qtbot, app
     qtbot.waitUntil(lambda: reg.surname.text() == "SANI", timeout=5000)
     assert reg.reason.value() is None
 
+    # a person's lone key on a combo box still chooses an entry ("S" for "Sortie")
+    from border_app.model import Direction
+
+    reg.new_registration()
+    reg.direction.setFocus()
+    qtbot.keyClick(reg.direction, "S")
+    qtbot.waitUntil(lambda: reg.direction.value() == Direction.EXIT, timeout=2000)
+    assert reg.scan.toPlainText() == ""
+
 
 def test_the_scan_field_has_the_focus_again_when_the_tab_comes_back(qtbot, app_controller):
     main, reg = signed_in(qtbot, app_controller)
