@@ -411,9 +411,12 @@ class AuditScreen(QWidget, Retranslatable):
 
     def _fill(self) -> None:
         self.table.setRowCount(len(self.entries))
+        accounts = dict(self.user_choices)        # an account is named by its user name, not its id
         for r, e in enumerate(self.entries):
             record = entity_label(e.entity)
-            if e.entity_id:
+            if e.entity == "user" and e.entity_id in accounts:
+                record += " " + accounts[e.entity_id]
+            elif e.entity_id:
                 record += " " + e.entity_id[:8]
             user = e.username or ("—" if e.user_id is None else e.user_id[:8])
             values = ((format_datetime(e.at, seconds=True), None), (user, None),
@@ -421,4 +424,4 @@ class AuditScreen(QWidget, Retranslatable):
                       (str(e.seq), None))
             for c, (value, tip) in enumerate(values):
                 self.table.setItem(r, c, _item(value, tip))
-        self.table.resizeColumnsToContents()
+        self.table.horizontalHeader().setStretchLastSection(False)   # column 3 stretches (its mode)

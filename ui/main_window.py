@@ -121,7 +121,8 @@ class MainWindow(QMainWindow, Retranslatable):
         self.language = LanguageBox(central, on_change=self._language_chosen)
         self.password_button = QPushButton(central)
         self.password_button.setObjectName("passwordButton")
-        self.bind(self.password_button.setText, N_("Change my password…"))
+        self.bind(self.password_button.setText, N_("Password…"))       # short: the header must fit 1280 px
+        self.bind(self.password_button.setToolTip, N_("Change my password"))
         self.password_button.clicked.connect(self.change_password)
         self.logout_button = QPushButton(central)
         self.logout_button.setObjectName("logoutButton")
