@@ -20,7 +20,8 @@ import re
 import statistics
 from dataclasses import dataclass, field
 
-MRZ_SHAPES = {(2, 44), (2, 36), (3, 30)}
+from .mrz.layouts import SHAPES, WIDTHS
+
 _MRZ_LINE = re.compile(r"^[A-Z0-9<]+$")
 KNOWN_PREFIXES = ("HC1:", "SHC:/", "HHBM1:", "HHBM2:")
 
@@ -40,7 +41,7 @@ def _split_lines(text: str) -> list[str]:
 
 def is_mrz_shape(lines: list[str]) -> bool:
     cleaned = [line.strip().upper() for line in lines]
-    if (len(cleaned), len(cleaned[0]) if cleaned else 0) not in MRZ_SHAPES:
+    if (len(cleaned), len(cleaned[0]) if cleaned else 0) not in SHAPES:
         return False
     width = len(cleaned[0])
     return all(len(line) == width and _MRZ_LINE.match(line) for line in cleaned)
@@ -102,7 +103,7 @@ class BurstCollector:
             lines = _split_lines("".join(self._chars))
             widths = {len(line) for line in lines}
             fast = classify("".join(self._chars), intervals_from_times(self._times), fast_ms=self.fast_ms).kind != "typing"
-            if fast and len(widths) == 1 and widths <= {30, 36, 44} and len(lines) < (3 if widths == {30} else 2):
+            if fast and len(widths) == 1 and len(lines) < WIDTHS.get(min(widths), 0):
                 return None  # an MRZ reader between lines: wait for the rest
             return self.flush()
         return None

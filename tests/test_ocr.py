@@ -17,7 +17,8 @@ import synthdocs  # noqa: E402
 
 from border_app.errors import InvalidInput  # noqa: E402
 from border_app.ocr import read_file, read_frame, read_line  # noqa: E402
-from border_app.ocr.decode import check_digit, decode  # noqa: E402
+from border_app.mrz import check_digit  # noqa: E402
+from border_app.ocr.decode import decode  # noqa: E402
 from border_app.ocr.glyphs import CHARSET, INDEX, render_line  # noqa: E402
 from border_app.ocr.segment import segment_line  # noqa: E402
 
@@ -902,8 +903,6 @@ def test_a_shadowed_card_is_not_read_valid_through_an_unseen_repair(seed):
 
 def test_state_codes_constrained_to_icao_list():
     from border_app.ocr.decode import decode
-
-    from border_app.ocr.decode import check_digit
 
     num, birth, expiry = "M12345678", "750101", "180310"
     l2 = num + check_digit(num) + "KOR" + birth + check_digit(birth) + "M" + expiry + check_digit(expiry) + "<" * 14 + "<"

@@ -13,6 +13,7 @@ from functools import lru_cache
 
 from ..countries import mrz_field as _mrz_field
 from .checkdigit import digit_of
+from .layouts import LAYOUTS, Layout
 
 __all__ = [
     "build",
@@ -170,6 +171,20 @@ def _long_number(number: str, optional: str, room: int) -> tuple[str, str, str]:
     return number[:9], "<", remainder + digit_of(number) + "<" + optional
 
 
+_TD1, _TD2, _TD3 = LAYOUTS["TD1"], LAYOUTS["TD2"], LAYOUTS["TD3"]
+
+
+def _name_room(lay: Layout) -> int:
+    """Characters of the names field of ``lay``."""
+    _line, start, end = lay.name_span
+    return end - start
+
+
+def _joined(lines: list[str], spans) -> str:
+    """The text a composite check digit covers: ``spans`` of ``lines`` (the layout's)."""
+    return "".join(lines[ln][a:b] for ln, a, b in spans)
+
+
 def build_td3(*, surname: str, given_names: str = "", document_number: str, issuing_state: str,
               nationality: str | None = None, birth_date=None, sex: str | None = None,
               expiry_date, document_code: str = "P", optional_data: str = "") -> list[str]:
@@ -177,7 +192,7 @@ def build_td3(*, surname: str, given_names: str = "", document_number: str, issu
     number = _number(document_number)
     if len(number) > 9:
         raise ValueError(f"a TD3 document number has at most 9 characters: {number!r}")
-    line1 = _code(document_code, "P") + mrz_field(issuing_state) + format_name(surname, given_names, 39)[0]
+    line1 = _code(document_code, "P") + mrz_field(issuing_state) + format_name(surname, given_names, _name_room(_TD3))[0]
     personal = _clean(optional_data, 14, "the personal number")
     personal_cd = "<" if personal == "<" * 14 else digit_of(personal)
     head = number.ljust(9, "<")
@@ -186,9 +201,8 @@ def build_td3(*, surname: str, given_names: str = "", document_number: str, issu
     expiry = mrz_date(expiry_date)
     part_b = birth + digit_of(birth)
     part_c = expiry + digit_of(expiry) + personal + personal_cd
-    composite = digit_of(part_a + part_b + part_c)
-    line2 = part_a + mrz_field(nationality or issuing_state) + part_b + _sex(sex) + part_c + composite
-    return [line1, line2]
+    head2 = part_a + mrz_field(nationality or issuing_state) + part_b + _sex(sex) + part_c
+    return [line1, head2 + digit_of(_joined([line1, head2], _TD3.composite))]
 
 
 def _visa(width: int, *, surname, given_names, document_number, issuing_state, nationality,
@@ -209,7 +223,7 @@ def build_mrva(*, surname: str, given_names: str = "", document_number: str, iss
                nationality: str | None = None, birth_date=None, sex: str | None = None,
                expiry_date, document_code: str = "V", optional_data: str = "") -> list[str]:
     """Visa, format A (2×44, no composite check digit)."""
-    return _visa(44, surname=surname, given_names=given_names, document_number=document_number,
+    return _visa(LAYOUTS["MRVA"].width, surname=surname, given_names=given_names, document_number=document_number,
                  issuing_state=issuing_state, nationality=nationality, birth_date=birth_date, sex=sex,
                  expiry_date=expiry_date, document_code=document_code, optional_data=optional_data)
 
@@ -218,7 +232,7 @@ def build_mrvb(*, surname: str, given_names: str = "", document_number: str, iss
                nationality: str | None = None, birth_date=None, sex: str | None = None,
                expiry_date, document_code: str = "V", optional_data: str = "") -> list[str]:
     """Visa, format B (2×36, no composite check digit)."""
-    return _visa(36, surname=surname, given_names=given_names, document_number=document_number,
+    return _visa(LAYOUTS["MRVB"].width, surname=surname, given_names=given_names, document_number=document_number,
                  issuing_state=issuing_state, nationality=nationality, birth_date=birth_date, sex=sex,
                  expiry_date=expiry_date, document_code=document_code, optional_data=optional_data)
 
@@ -235,15 +249,14 @@ def build_td2(*, surname: str, given_names: str = "", document_number: str, issu
     optional = transliterate(optional_data or "")
     head, cd, optional = _long_number(number, optional, 7)
     optional = _clean(optional, 7, "the optional data")
-    line1 = code + mrz_field(issuing_state) + format_name(surname, given_names, 31)[0]
+    line1 = code + mrz_field(issuing_state) + format_name(surname, given_names, _name_room(_TD2))[0]
     birth = mrz_date(birth_date, partial=True)
     expiry = mrz_date(expiry_date)
     part_a = head + cd
     part_b = birth + digit_of(birth)
     part_c = expiry + digit_of(expiry) + optional
-    line2 = (part_a + mrz_field(nationality or issuing_state) + part_b + _sex(sex) + part_c
-             + digit_of(part_a + part_b + part_c))
-    return [line1, line2]
+    head2 = part_a + mrz_field(nationality or issuing_state) + part_b + _sex(sex) + part_c
+    return [line1, head2 + digit_of(_joined([line1, head2], _TD2.composite))]
 
 
 def build_td1(*, surname: str, given_names: str = "", document_number: str, issuing_state: str,
@@ -263,9 +276,8 @@ def build_td1(*, surname: str, given_names: str = "", document_number: str, issu
     expiry = mrz_date(expiry_date)
     opt2 = _clean(optional_data_2, 11, "the optional data of line 2")
     head2 = birth + digit_of(birth) + _sex(sex) + expiry + digit_of(expiry) + mrz_field(nationality or issuing_state) + opt2
-    composite = digit_of(line1[5:30] + head2[0:7] + head2[8:15] + head2[18:29])
-    line2 = head2 + composite
-    line3 = format_name(surname, given_names, 30)[0]
+    line2 = head2 + digit_of(_joined([line1, head2], _TD1.composite))
+    line3 = format_name(surname, given_names, _name_room(_TD1))[0]
     return [line1, line2, line3]
 
 

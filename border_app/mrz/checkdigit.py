@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from operator import mul
 
-__all__ = ["CHARSET", "check_digit", "digit_of", "weighted_sum"]
+__all__ = ["CHARSET", "char_value", "check_digit", "digit_of"]
 
 CHARSET = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<")
 
@@ -24,9 +24,12 @@ _TABLE = bytes(_VALUES)
 _WEIGHTS = (7, 3, 1) * 40  # long enough for any MRZ span (max 90 characters)
 
 
-def weighted_sum(s: str) -> int:
-    """Sum of value × weight over ``s`` (the characters must already be valid)."""
-    return sum(map(mul, s.encode("ascii").translate(_TABLE), _WEIGHTS))
+def char_value(c: str) -> int:
+    """The value of one MRZ character in a check-digit sum (``<`` 0, ``0``-``9``, ``A``=10 …
+    ``Z``=35)."""
+    if c not in CHARSET:
+        raise ValueError(f"not an MRZ character: {c!r}")
+    return _TABLE[ord(c)]
 
 
 def digit_of(s: str) -> str:

@@ -14,15 +14,15 @@ from __future__ import annotations
 from ..countries import CODES
 from ..errors import InvalidInput
 from ..i18n import _
+from .layouts import LAYOUTS, WIDTHS
 
-__all__ = ["MAX_INPUT", "MrzInputError", "LAYOUTS", "normalise"]
+__all__ = ["MAX_INPUT", "MrzInputError", "normalise"]
 
 MAX_INPUT = 4096
 
-#: (line count, line length) of each layout; the order breaks ties when locating a zone
-LAYOUTS = ((2, 44), (3, 30), (2, 36))
-_LINE_LENGTHS = {30: 3, 36: 2, 44: 2}
-_TOTALS = {88: 44, 90: 30, 72: 36}
+_LINE_LENGTHS = WIDTHS  # line count of each line length
+#: line length of each total length of the glued lines; the order breaks ties when locating a zone
+_TOTALS = {WIDTHS[width] * width: width for width in (44, 30, 36)}
 
 _VALID = frozenset("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<")
 _VALID_NL = _VALID | {"\n"}
@@ -74,7 +74,8 @@ def _plausible_start(s: str, i: int) -> bool:
     return len(state) == 3 and all(c.isalnum() for c in state)
 
 
-_FIRST_CHARS = {44: "PV", 30: "ACI", 36: "ACIV"}
+# first letters of the document codes of each line length
+_FIRST_CHARS = {width: "".join(lay.codes for lay in LAYOUTS.values() if lay.width == width) for width in WIDTHS}
 _MAX_JUNK = 12
 
 
@@ -89,7 +90,7 @@ def _locate(glued: str) -> list[str] | None:
     for i in range(min(n, _MAX_JUNK + 1)):
         if not _plausible_start(glued, i):
             continue
-        for total, width in ((88, 44), (90, 30), (72, 36)):
+        for total, width in _TOTALS.items():
             rest = n - i - total
             if 0 <= rest and i + rest <= _MAX_JUNK and glued[i] in _FIRST_CHARS[width]:
                 if best is None or i + rest < best[0]:
@@ -105,7 +106,7 @@ def _locate(glued: str) -> list[str] | None:
 def _trim_lines(lines: list[str]) -> list[str] | None:
     """Lines given separately, with junk only before the first and after the last."""
     count = len(lines)
-    for width in (44, 36, 30):
+    for width in sorted(_LINE_LENGTHS, reverse=True):
         if _LINE_LENGTHS[width] != count:
             continue
         first, middle, last = lines[0], lines[1:-1], lines[-1]
@@ -126,10 +127,10 @@ def _pad_fillers(lines: list[str]) -> list[str]:
     it. Fillers count 0 in every check digit, so padding cannot make anything valid that
     was not. The last line is never padded: a screen that parses when typing pauses must
     not take a half-typed name or visa line for a complete one."""
-    if len(lines) == 3 and len(lines[1]) == 30 and len(lines[2]) == 30 and 5 <= len(lines[0]) < 30:
-        return [lines[0].ljust(30, "<"), lines[1], lines[2]]
-    if len(lines) == 2 and len(lines[1]) in (36, 44) and 5 <= len(lines[0]) < len(lines[1]):
-        return [lines[0].ljust(len(lines[1]), "<"), lines[1]]
+    width = len(lines[-1]) if lines else 0
+    if (_LINE_LENGTHS.get(width) == len(lines) and all(len(x) == width for x in lines[1:])
+            and 5 <= len(lines[0]) < width):
+        return [lines[0].ljust(width, "<"), *lines[1:]]
     return lines
 
 

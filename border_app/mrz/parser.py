@@ -13,6 +13,7 @@ no check digit can see that swap; optional data covered only by the composite is
 reported, never corrected; without a composite (visas) a misread check digit of the
 document number can, about once in ten, be "explained" by a look-alike in the number.
 
+The layouts (field positions, check-digit groups) are :mod:`border_app.mrz.layouts`.
 Designed for speed on the valid path: fixed slices per layout, a precomputed check-digit
 table, no regular expressions, corrections tried only after a failure, and errors
 translated only when read.
@@ -29,12 +30,11 @@ from ..countries import CODES
 from .checkdigit import _TABLE as _VALUE_TABLE
 from .checkdigit import _WEIGHTS as _W
 from .checkdigit import digit_of
+from .layouts import LAYOUT_NAMES, Layout, layout_for
 from .normalise import normalise
 from .result import Correction, MrzResult, Problem
 
 __all__ = ["parse", "LAYOUT_NAMES"]
-
-LAYOUT_NAMES = ("TD1", "TD2", "TD3", "MRVA", "MRVB")
 
 # OCR confusions: letter read for a digit (numeric fields) and the reverse (country codes)
 _LETTER_TO_DIGIT = {"O": "0", "Q": "0", "D": "0", "I": "1", "L": "1", "S": "5", "B": "8", "Z": "2", "G": "6"}
@@ -49,52 +49,6 @@ _FIELD_ORDER = {name: i for i, name in enumerate((
     "nationality", "personal_number", "optional_data", "composite", "name"))}
 
 _MONTH_DAYS = (0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-
-
-class _Layout:
-    __slots__ = ("name", "lines", "width", "name_span", "number", "number_cd", "nationality",
-                 "birth", "birth_cd", "sex", "expiry", "expiry_cd", "optional", "optional_cd",
-                 "optional2", "composite", "composite_cd", "long_number", "codes")
-
-    def __init__(self, **kw):
-        for slot in self.__slots__:
-            setattr(self, slot, kw.get(slot))
-
-
-# spans are (line index, start, end), positions (line index, offset); all 0-based
-_TD3 = _Layout(name="TD3", lines=2, width=44, codes="P", name_span=(0, 5, 44),
-               number=(1, 0, 9), number_cd=(1, 9), nationality=(1, 10, 13),
-               birth=(1, 13, 19), birth_cd=(1, 19), sex=(1, 20), expiry=(1, 21, 27), expiry_cd=(1, 27),
-               optional=(1, 28, 42), optional_cd=(1, 42),
-               composite=((1, 0, 10), (1, 13, 20), (1, 21, 43)), composite_cd=(1, 43), long_number=False)
-_MRVA = _Layout(name="MRVA", lines=2, width=44, codes="V", name_span=(0, 5, 44),
-                number=(1, 0, 9), number_cd=(1, 9), nationality=(1, 10, 13),
-                birth=(1, 13, 19), birth_cd=(1, 19), sex=(1, 20), expiry=(1, 21, 27), expiry_cd=(1, 27),
-                optional=(1, 28, 44), long_number=False)
-_TD2 = _Layout(name="TD2", lines=2, width=36, codes="ACI", name_span=(0, 5, 36),
-               number=(1, 0, 9), number_cd=(1, 9), nationality=(1, 10, 13),
-               birth=(1, 13, 19), birth_cd=(1, 19), sex=(1, 20), expiry=(1, 21, 27), expiry_cd=(1, 27),
-               optional=(1, 28, 35),
-               composite=((1, 0, 10), (1, 13, 20), (1, 21, 35)), composite_cd=(1, 35), long_number=True)
-_MRVB = _Layout(name="MRVB", lines=2, width=36, codes="V", name_span=(0, 5, 36),
-                number=(1, 0, 9), number_cd=(1, 9), nationality=(1, 10, 13),
-                birth=(1, 13, 19), birth_cd=(1, 19), sex=(1, 20), expiry=(1, 21, 27), expiry_cd=(1, 27),
-                optional=(1, 28, 36), long_number=False)
-_TD1 = _Layout(name="TD1", lines=3, width=30, codes="ACI", name_span=(2, 0, 30),
-               number=(0, 5, 14), number_cd=(0, 14), nationality=(1, 15, 18),
-               birth=(1, 0, 6), birth_cd=(1, 6), sex=(1, 7), expiry=(1, 8, 14), expiry_cd=(1, 14),
-               optional=(0, 15, 30), optional2=(1, 18, 29),
-               composite=((0, 5, 30), (1, 0, 7), (1, 8, 15), (1, 18, 29)), composite_cd=(1, 29),
-               long_number=True)
-
-
-def _layout(lines: list[str]) -> _Layout:
-    width = len(lines[0])
-    if width == 30:
-        return _TD1
-    if width == 36:
-        return _MRVB if lines[0][0] == "V" else _TD2
-    return _MRVA if lines[0][0] == "V" else _TD3
 
 
 class _Work:
@@ -283,7 +237,7 @@ def _fast_dates(birth: str, expiry: str, today_iso: str, base_year: int):
     return birth_iso, f"{eyear}-{expiry[2:4]}-{expiry[4:]}"
 
 
-def _fast(lines: list[str], lay: _Layout, today_iso: str, base_year: int) -> MrzResult | None:
+def _fast(lines: list[str], lay: Layout, today_iso: str, base_year: int) -> MrzResult | None:
     """The common case, a wholly valid MRZ, with fixed slices; ``None`` on any doubt."""
     l1 = lines[0]
     code = l1[:2]
@@ -383,7 +337,7 @@ def parse(text_or_lines, *, today: date | None = None, correct: bool = True) -> 
     if today is None:
         today = post_today()
     today_iso = today.isoformat()
-    lay = _layout(lines)
+    lay = layout_for(lines)
     result = _fast(lines, lay, today_iso, today.year - 80)
     if result is not None:
         return result

@@ -18,6 +18,9 @@ import math
 
 import numpy as np
 
+from ..countries import CODES
+from ..mrz.checkdigit import char_value, digit_of
+from ..mrz.layouts import LAYOUTS
 from .glyphs import CHARSET, INDEX
 
 _DIG = np.array([c.isdigit() for c in CHARSET])
@@ -31,63 +34,23 @@ _MASKS = {
     "D": _DIG | (np.array(list(CHARSET)) == "<"),  # dates: digits, '<' for unknown parts
 }
 
-# per format: (line templates, name fields (line, start, end), check groups)
-# check group: (list of (line, start, end) spans, (line, pos) of the check digit)
-FORMATS: dict[str, dict] = {
-    "TD3": {
-        "lines": ["AA" + "A" * 3 + "A" * 39, "X" * 9 + "C" + "A" * 3 + "D" * 6 + "C" + "S" + "D" * 6 + "C" + "X" * 14 + "C" + "C"],
-        "names": [(0, 5, 44)],
-        "states": [(0, 2), (1, 10)],
-        "numbers": [(1, 0, 9)],
-        "checks": [([(1, 0, 9)], (1, 9)), ([(1, 13, 19)], (1, 19)), ([(1, 21, 27)], (1, 27)), ([(1, 28, 42)], (1, 42)),
-                   ([(1, 0, 10), (1, 13, 20), (1, 21, 43)], (1, 43))],
-    },
-    "MRVA": {
-        "lines": ["AA" + "A" * 3 + "A" * 39, "X" * 9 + "C" + "A" * 3 + "D" * 6 + "C" + "S" + "D" * 6 + "C" + "X" * 16],
-        "names": [(0, 5, 44)],
-        "states": [(0, 2), (1, 10)],
-        "numbers": [(1, 0, 9)],
-        "checks": [([(1, 0, 9)], (1, 9)), ([(1, 13, 19)], (1, 19)), ([(1, 21, 27)], (1, 27))],
-    },
-    "TD2": {
-        "lines": ["AX" + "A" * 3 + "A" * 31, "X" * 9 + "C" + "A" * 3 + "D" * 6 + "C" + "S" + "D" * 6 + "C" + "X" * 7 + "C"],
-        "names": [(0, 5, 36)],
-        "states": [(0, 2), (1, 10)],
-        "numbers": [(1, 0, 9)],
-        "checks": [([(1, 0, 9)], (1, 9)), ([(1, 13, 19)], (1, 19)), ([(1, 21, 27)], (1, 27)),
-                   ([(1, 0, 10), (1, 13, 20), (1, 21, 35)], (1, 35))],
-    },
-    "MRVB": {
-        "lines": ["AX" + "A" * 3 + "A" * 31, "X" * 9 + "C" + "A" * 3 + "D" * 6 + "C" + "S" + "D" * 6 + "C" + "X" * 8],
-        "names": [(0, 5, 36)],
-        "states": [(0, 2), (1, 10)],
-        "numbers": [(1, 0, 9)],
-        "checks": [([(1, 0, 9)], (1, 9)), ([(1, 13, 19)], (1, 19)), ([(1, 21, 27)], (1, 27))],
-    },
-    "TD1": {
-        "lines": ["AX" + "A" * 3 + "X" * 9 + "C" + "X" * 15, "D" * 6 + "C" + "S" + "D" * 6 + "C" + "A" * 3 + "X" * 11 + "C", "A" * 30],
-        "names": [(2, 0, 30)],
-        "states": [(0, 2), (1, 15)],
-        "numbers": [(0, 5, 14)],
-        "checks": [([(0, 5, 14)], (0, 14)), ([(1, 0, 6)], (1, 6)), ([(1, 8, 14)], (1, 14)),
-                   ([(0, 5, 30), (1, 0, 7), (1, 8, 15), (1, 18, 29)], (1, 29))],
-    },
-}
-_WEIGHTS = (7, 3, 1)
+def _spec(lay) -> dict:
+    """The decoder's view of a layout: each line's character kinds, the name fields, the
+    issuing state and nationality positions, the document-number fields and the check-digit
+    groups (spans, check digit) in the order they are repaired."""
+    return {
+        "lines": lay.kinds(),
+        "names": [lay.name_span],
+        "states": [lay.issuing[:2], lay.nationality[:2]],
+        "numbers": [lay.number],
+        "checks": lay.check_groups(),
+    }
+
+
+# per format, from the one table of layouts (border_app.mrz.layouts)
+FORMATS: dict[str, dict] = {name: _spec(lay) for name, lay in LAYOUTS.items()}
 # first character of the first line: passports P (TD3), visas V, ID cards A, C or I
-FIRST_LETTER = {"TD3": "P", "MRVA": "V", "MRVB": "V", "TD2": "ACIP", "TD1": "ACI"}
-
-
-def _value(c: str) -> int:
-    if c.isdigit():
-        return int(c)
-    if c == "<":
-        return 0
-    return ord(c) - 55
-
-
-def check_digit(s: str) -> str:
-    return str(sum(_value(c) * _WEIGHTS[i % 3] for i, c in enumerate(s)) % 10)
+FIRST_LETTER = {name: lay.read_codes for name, lay in LAYOUTS.items()}
 
 
 def guess_format(n_lines: int, first_char: str, length: int) -> str:
@@ -242,8 +205,6 @@ def _fix_numbers(lines: list[list[str]], q: list[np.ndarray], fields) -> None:
 
 
 def _code_table() -> np.ndarray:
-    from border_app.countries import CODES
-
     fields = sorted({c.ljust(3, "<") for c in CODES if len(c) <= 3})
     return np.array([[INDEX[ch] for ch in f] for f in fields], np.int64)
 
@@ -278,7 +239,7 @@ def group_holds(s: str, d: str, number: bool = False) -> bool:
     """Check digit ``d`` holds for ``s``; an empty field may have ``<``; so may a full
     9-character document number (TD1 and TD2 long numbers go on in the optional data,
     ICAO 9303-5/6)."""
-    if check_digit(s) == d:
+    if digit_of(s) == d:
         return True
     return d == "<" and (set(s) <= {"<"} or (number and len(s) == 9 and "<" not in s))
 
@@ -397,7 +358,7 @@ def decode(probs: list[np.ndarray], fmt: str) -> tuple[list[str], float]:
 DOUBT = 0.8  # a character read at a lower probability than this, where no check digit holds it
 # each character's value modulo 10 in the check-digit sum: the weights 7, 3, 1 are prime to 10,
 # so a check digit tells two characters apart exactly when their values differ modulo 10
-_MOD10 = np.array([(int(c) if c.isdigit() else 0 if c == "<" else ord(c) - 55) % 10 for c in CHARSET])
+_MOD10 = np.array([char_value(c) % 10 for c in CHARSET])
 
 
 def doubtful(probs: list[np.ndarray], lines: list[str], fmt: str, threshold: float = DOUBT) -> list[tuple[int, int]]:

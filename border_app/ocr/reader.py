@@ -11,6 +11,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from ..mrz.layouts import WIDTHS
 from ..mrz.result import Problem
 from .classifier import Classifier, default_classifier, one_blas_thread, search_classifier, small_classifiers
 from .glyphs import CHARSET, INDEX
@@ -28,7 +29,10 @@ SMALL_BAND_PX = 480  # MRZ bands narrower than this (source pixels) are also rea
 # being 13 of 88; with random names instead of the generator's lists, 38 wrong and 1 right)
 DOUBT_SHARE = 0.15
 TURN_MIN_DEG = 12.0  # text turned less than this is read as it is (the band finder reaches ~15)
-LENGTHS = {"TD1": 30, "TD2": 36, "TD3": 44, "MRVA": 44, "MRVB": 36}
+# line lengths of the MRZs of each line count (3x30; 2x36 and 2x44), from the layouts
+_WIDTHS_OF = {n: tuple(sorted(w for w, count in WIDTHS.items() if count == n)) for n in set(WIDTHS.values())}
+_FIRST_CHARS = "PVIAC<"  # first letters told apart when choosing the format
+_FIRST_INDEX = [INDEX[c] for c in _FIRST_CHARS]
 
 
 @dataclass
@@ -147,15 +151,12 @@ class MrzReader:
             return None
         counts = [len(f.cells) for f in free]
         # not an MRZ: lines of very different lengths or far from 30/36/44 characters
-        target = (30,) if n == 3 else (36, 44)
-        if min(abs(float(max(counts)) - t) for t in target) > 5:
+        target = _WIDTHS_OF.get(n, ())
+        if not target or min(abs(float(max(counts)) - t) for t in target) > 5:
             return None
-        if n == 3:
-            fmt_len = 30
-        else:
-            # glyphs glued by blur undercount a line: trust the longer line when plausible
-            est = float(max(counts)) if max(counts) <= 47 else float(np.median(counts))
-            fmt_len = 44 if abs(est - 44) < abs(est - 36) else 36
+        # glyphs glued by blur undercount a line: trust the longer line when plausible
+        est = float(max(counts)) if max(counts) <= 47 else float(np.median(counts))
+        fmt_len = min(target, key=lambda t: abs(est - t))  # (a tie goes to the shorter)
         probs = []
         for im, f in zip(images, free):
             if len(f.cells) == fmt_len:
@@ -209,7 +210,7 @@ class MrzReader:
         # the length must fit the line's proportions (pitch about 1.06 capital heights,
         # fewer when blur swells the capitals): the closer length first
         ratio = float(np.median([(g.x1 - g.x0) / g.cap for g in geos]))
-        lengths = [30] if n == 3 else sorted((36, 44), key=lambda m: abs(ratio - m))
+        lengths = sorted(_WIDTHS_OF.get(n, ()), key=lambda m: abs(ratio - m))
         for fmt_len in lengths:
             if not 0.6 * fmt_len < ratio < 1.5 * fmt_len:
                 continue
@@ -410,7 +411,7 @@ def flat_field(gray: np.ndarray) -> np.ndarray:
 def _mrz_read(probs: list[np.ndarray], cells: list[np.ndarray], fmt_len: int) -> MrzRead:
     """The lines' probabilities decoded as the format their count, line length and first
     character give."""
-    first = "PVIAC<"[int(np.argmax(probs[0][0][[25, 31, 18, 10, 12, 36]]))]
+    first = _FIRST_CHARS[int(np.argmax(probs[0][0][_FIRST_INDEX]))]
     fmts = [guess_format(len(probs), first, fmt_len)]
     if len(probs) == 2:
         # a passport or a visa (TD3 / MRV-A, TD2 / MRV-B): the first letter alone decides
