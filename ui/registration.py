@@ -556,7 +556,9 @@ class RegistrationScreen(QWidget, Retranslatable):
         def work():
             from border_app.trust import TrustList
 
-            trust = load_post_trust(profile) if profile is not None else TrustList()
+            from .screening_screen import _local_post_name
+
+            trust = load_post_trust(profile, post_name=_local_post_name(self.db)) if profile is not None else TrustList()
             return interpret(text, trust=trust, at=None)
 
         def show(result) -> None:

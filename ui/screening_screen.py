@@ -52,6 +52,14 @@ CERT_COLOURS = {"genuine": ("#e8f5e9", "#1b5e20"), "invalid": ("#ffebee", "#b71c
                 "unknown": ("#fff8e1", "#8d5300")}
 
 
+def _local_post_name(db) -> str | None:
+    """This post's name, for slips signed with its own keys (else they are named by an id)."""
+    from db.services import PostService
+
+    post = PostService(db).get_post()
+    return post.name if post is not None else None
+
+
 def outcome_label(code: str | None) -> str:
     if not code:
         return _(NOT_SCREENED)
@@ -460,8 +468,10 @@ class ScreeningScreen(QWidget, Retranslatable):
         profile = self.profile
         self.verify_button.setEnabled(False)
 
+        db = self.db
+
         def body():
-            trust = load_post_trust(profile) if profile is not None else TrustList()
+            trust = load_post_trust(profile, post_name=_local_post_name(db)) if profile is not None else TrustList()
             return interpret(text, trust=trust, at=utcnow())
 
         Op(body, parent=self, resource="scan").success(self._verified).failure(self._failed) \
@@ -540,15 +550,19 @@ class ScreeningScreen(QWidget, Retranslatable):
             date=format_date(when) if when else "?")
 
     # ------------------------------------------------------------------ record
-    def _submit(self, payload: dict) -> None:
+    def _submit(self, record) -> None:
+        """Store the form's :class:`~border_app.screening.ScreeningRecord`, with the summary
+        of the scanned certificate if any."""
         reg = self.current
         if reg is None:
             return
-        from db.screening_services import ScreeningService, certificate_summary
+        from db.screening_services import ScreeningService
 
-        payload = dict(payload)
-        if self.certificate is not None:
-            payload["certificate"] = certificate_summary(self.certificate)
+        try:
+            record = record.with_certificate(self.certificate)
+        except UserFacingError as exc:
+            self.notice.show_message(exc.message, "error")
+            return
         crossing_id = reg.crossing_id
         form = self.form
         if form is not None:
@@ -561,7 +575,7 @@ class ScreeningScreen(QWidget, Retranslatable):
                 except RuntimeError:
                     pass
 
-        Op(lambda: ScreeningService(self.db, self.actor).record(crossing_id, payload), parent=self) \
+        Op(lambda: ScreeningService(self.db, self.actor).record(crossing_id, record), parent=self) \
             .success(self._recorded).failure(self._failed).finally_(done).run()
 
     def _recorded(self, summary) -> None:
