@@ -123,7 +123,7 @@ def add_demo_screenings(db: Database, n: int) -> dict[str, int]:
     from border_app.demo import (DEMO_REFERRAL, DEMO_SCREENING_PLAN, DEMO_SCREENING_PROTOCOLS,
                                  demo_screening_answers)
     from border_app.model import Actor
-    from border_app.screening import ScreeningSettings, Traveller, answers_for_record, evaluate, load_protocols
+    from border_app.screening import ScreeningSettings, Traveller, evaluate, load_protocols, screening_record
 
     from .models import Screening
     from .screening_services import ScreeningService
@@ -164,12 +164,9 @@ def add_demo_screenings(db: Database, n: int) -> dict[str, int]:
         decision = evaluate(active, Traveller(birth_date, sex), at, answers, ScreeningSettings())
         if decision.outcome.value != outcome or not decision.complete:
             continue  # not this traveller (a different age or sex changes the outcome)
-        service.record(crossing_id, {
-            "answers": answers_for_record(active, answers), "decision": decision, "outcome": outcome,
-            "protocol_versions": dict(decision.protocol_versions), "at": at,
-            "temperature": answers["temperature"], "temperature_method": answers["temperature_method"],
-            "referral": dict(DEMO_REFERRAL) if decision.needs_referral else None,
-        })
+        service.record(crossing_id, screening_record(
+            active, Traveller(birth_date, sex), at, answers, ScreeningSettings(),
+            dict(DEMO_REFERRAL) if decision.needs_referral else None))
         done[outcome] = done.get(outcome, 0) + 1
         plan.pop(0)
     return done

@@ -1,4 +1,4 @@
-"""Screening submissions as the screener's form gives them, for tests: every required
+"""Screening records as the screener's form gives them, for tests: every required
 question answered (a screening with an answer missing has no outcome and is refused)."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from border_app.screening import (
-    QuestionType, ScreeningSettings, Traveller, answers_for_record, evaluate, load_protocols,
+    QuestionType, ScreeningRecord, ScreeningSettings, Traveller, evaluate, load_protocols, screening_record,
 )
 
 NEUTRAL = {
@@ -36,16 +36,15 @@ def complete_answers(protocols, answers: dict[str, Any]) -> dict[str, Any]:
 
 
 def submission(protocol_ids=("general", "meningitis"), answers=None, *, traveller=("1990-04", "F"),
-               referral=None, at: datetime | None = None, settings: ScreeningSettings | None = None) -> dict:
-    """What ``ScreeningForm.submitted`` emits for these answers, completed, with the real engine."""
+               referral=None, at: datetime | None = None, settings: ScreeningSettings | None = None,
+               certificate=None) -> ScreeningRecord:
+    """The record ``ScreeningForm.submitted`` emits for these answers, completed, with the real
+    engine (``referral`` is kept only when the outcome calls for one, as the form does)."""
     protocols = load_protocols().select(list(protocol_ids))
     answers = complete_answers(protocols, answers or {})
     at = at or datetime.now(timezone.utc)
-    d = evaluate(protocols, Traveller(*traveller), at, answers, settings or ScreeningSettings(), strict=False)
+    settings = settings or ScreeningSettings()
+    d = evaluate(protocols, Traveller(*traveller), at, answers, settings, strict=False)
     assert d.complete, d.missing
-    return {
-        "answers": answers_for_record(protocols, answers), "decision": d, "decision_record": d.as_dict(),
-        "outcome": d.outcome.value, "protocol_versions": dict(d.protocol_versions),
-        "referral": referral if d.needs_referral else None,
-        "temperature": answers.get("temperature"), "temperature_method": answers.get("temperature_method"), "at": at,
-    }
+    return screening_record(protocols, Traveller(*traveller), at, answers, settings,
+                            referral if d.needs_referral else None, certificate)

@@ -14,7 +14,9 @@ from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtTest import QTest  # noqa: E402
 from PySide6.QtWidgets import QApplication, QCheckBox, QComboBox, QLabel, QLineEdit  # noqa: E402
 
-from border_app.screening import Outcome, ScreeningSettings, Traveller, build_form, load_protocols  # noqa: E402
+from border_app.screening import (  # noqa: E402
+    Outcome, Referral, ScreeningRecord, ScreeningSettings, Traveller, build_form, load_protocols,
+)
 
 pytestmark = pytest.mark.gui
 
@@ -124,15 +126,16 @@ def test_keyboard_screening_to_referral_and_submit(qtbot, form):
     assert form.decision().complete and "ORIENTATION VERS UNE FORMATION SANITAIRE" == _shown_outcome(form)
     with qtbot.waitSignal(form.submitted, timeout=2000) as blocker:
         QTest.mouseClick(form.submit_button, Qt.MouseButton.LeftButton)
-    payload = blocker.args[0]
-    assert payload["outcome"] == "referral"
-    assert payload["referral"] == {"destination": "CSI Gaya", "notes": "Raideur de la nuque, fièvre 39,1"}
-    assert payload["temperature"] == 39.1 and payload["temperature_method"] == "oral"
-    assert payload["answers"]["symptoms"] == ["stiff_neck"]
-    assert payload["protocol_versions"]["meningitis"] == 1
-    rules = {(f["protocol"], f["rule"]) for f in payload["decision_record"]["fired"]}
+    record = blocker.args[0]
+    assert isinstance(record, ScreeningRecord)         # one typed record, built by the domain
+    assert record.outcome == "referral"
+    assert record.referral == Referral("CSI Gaya", "Raideur de la nuque, fièvre 39,1")
+    assert record.temperature == 39.1 and record.temperature_method == "oral"
+    assert record.answers["symptoms"] == ["stiff_neck"]
+    assert record.protocol_versions["meningitis"] == 1
+    rules = {(f.protocol_id, f.rule_id) for f in record.decision.fired}
     assert ("meningitis", "suspect") in rules and ("general", "fever") in rules
-    assert payload["decision"].outcome is Outcome.REFERRAL
+    assert record.decision.outcome is Outcome.REFERRAL and record.at == AT
 
     if os.environ.get("SCREENING_SCREENSHOT"):
         QApplication.processEvents()          # the pending re-layout of the outcome

@@ -8,11 +8,10 @@ with its reasons and actions; questions appear and disappear with the answers
 asks for a referral, a referral section (destination facility, notes) appears and must
 be filled before the screening can be recorded.
 
-Signals: ``decisionChanged(Decision)`` after every evaluation; ``submitted(dict)`` with
-``answers`` (JSON-friendly), ``decision`` (the Decision), ``decision_record``
-(``Decision.as_dict()``), ``referral`` (``{"destination", "notes"}`` or ``None``),
-``temperature``, ``temperature_method``, ``at``, ``protocol_versions``. No database here:
-the caller stores the record.
+Signals: ``decisionChanged(Decision)`` after every evaluation; ``submitted(ScreeningRecord)``
+with the record built by :func:`border_app.screening.screening_record` (answers, decision,
+temperature and method, referral, evaluation time). No database here: the caller stores the
+record.
 """
 
 from __future__ import annotations
@@ -30,7 +29,7 @@ from PySide6.QtWidgets import (
 from border_app.errors import InvalidInput
 from border_app.i18n import N_, _, current_language, ngettext
 from border_app.screening import (
-    INCOMPLETE, Decision, FormField, FormSpec, Outcome, action_label, answers_for_record, applicable_questions, evaluate,
+    INCOMPLETE, Decision, FormField, FormSpec, Outcome, action_label, applicable_questions, evaluate, screening_record,
     validate_answer,
 )
 from border_app.screening.model import INCOMPLETE_ADVICE, INCOMPLETE_LABEL
@@ -261,7 +260,7 @@ class _Field:
 
 class ScreeningForm(QWidget, Retranslatable):
     decisionChanged = Signal(object)
-    submitted = Signal(dict)
+    submitted = Signal(object)
 
     def __init__(self, spec: FormSpec, parent: QWidget | None = None, *, facilities: Sequence[str] = ()):
         super().__init__(parent)
@@ -707,18 +706,14 @@ class ScreeningForm(QWidget, Retranslatable):
                 self._fields[qid].error.show()
                 _focus_visibly(self._fields[qid].focus[0])
             return False
-        payload = {
-            "answers": answers_for_record(self.spec.protocols, self._answers),
-            "decision": d,
-            "decision_record": d.as_dict(),
-            "outcome": d.outcome.value,
-            "protocol_versions": dict(d.protocol_versions),
-            "referral": referral,
-            "temperature": self._answers.get("temperature"),
-            "temperature_method": self._answers.get("temperature_method"),
-            "at": self.spec.at,
-        }
-        self.submitted.emit(payload)
+        spec = self.spec
+        try:
+            record = screening_record(spec.protocols, spec.traveller, spec.at, self._answers, spec.settings, referral)
+        except InvalidInput as exc:    # not expected: the checks above are the builder's
+            self.missing_label.setText(exc.message)
+            self.missing_label.show()
+            return False
+        self.submitted.emit(record)
         return True
 
 

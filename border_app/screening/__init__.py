@@ -8,6 +8,8 @@ Public API (pure Python, no Qt, no database)::
     decision = evaluate(active, Traveller("1990-04-02", "F"), at, answers, screening_settings)
     decision.outcome, decision.fired, decision.actions, decision.protocol_versions
     spec = build_form(active, traveller, at, screening_settings)   # for ui/screening_form.py
+    record = screening_record(active, traveller, at, answers, screening_settings, referral)
+    record.outcome, record.answers, record.temperature, record.referral   # what is stored
 
 The schema of protocol files is documented in ``resources/protocols/README.md``.
 """
@@ -24,12 +26,14 @@ from .model import (
     BUILTIN_ACTIONS, INCOMPLETE, Choice, Decision, Definition, FiredRule, Outcome, Protocol, Question, QuestionType, Rule,
     ScreeningSettings, Section, Source, Text, Traveller, action_label,
 )
+from .record import Referral, ScreeningRecord, certificate_summary, screening_record
 
 __all__ = [
     "BUILTIN_ACTIONS", "INCOMPLETE", "Choice", "Decision", "Definition", "FiredRule", "FormField", "FormSection", "FormSpec",
-    "MergedQuestion", "Outcome", "Protocol", "ProtocolError", "ProtocolSet", "Question", "QuestionType", "Rule",
-    "SCHEMA_VERSION", "ScreeningSettings", "Section", "Source", "Text", "Traveller", "action_label", "age_range",
-    "answers_for_record", "applicable_questions", "build_form", "default_active_protocols", "evaluate",
+    "MergedQuestion", "Outcome", "Protocol", "ProtocolError", "ProtocolSet", "Question", "QuestionType", "Referral",
+    "Rule", "SCHEMA_VERSION", "ScreeningRecord", "ScreeningSettings", "Section", "Source", "Text", "Traveller", "action_label", "age_range",
+    "answers_for_record", "applicable_questions", "build_form", "certificate_summary", "default_active_protocols",
+    "evaluate",
     "load_protocols", "merged_questions",
-    "parse_protocol", "shipped_files", "validate_answer",
+    "parse_protocol", "screening_record", "shipped_files", "validate_answer",
 ]

@@ -18,15 +18,14 @@ P = Permission
 PROTOCOLS = ["general", "meningitis"]
 
 
-def submission(temperature=39.1, symptoms=("stiff_neck",), with_referral=True, **extra) -> dict:
-    """What ScreeningForm.submitted emits (every required question answered), with the real engine."""
+def submission(temperature=39.1, symptoms=("stiff_neck",), with_referral=True, **extra):
+    """The ScreeningRecord ScreeningForm.submitted emits (every required question answered),
+    built with the real engine."""
     import screening_helpers
 
-    payload = screening_helpers.submission(
+    return screening_helpers.submission(
         PROTOCOLS, {"temperature": temperature, "temperature_method": "oral", "symptoms": list(symptoms)},
-        referral={"destination": "CSI Gaya", "notes": "Raideur de la nuque"} if with_referral else None)
-    payload.update(extra)
-    return payload
+        referral={"destination": "CSI Gaya", "notes": "Raideur de la nuque"} if with_referral else None, **extra)
 
 
 def _register(world, **kw):
@@ -113,45 +112,108 @@ def test_change_seq_grows(world):
     assert crossing_seq < seqs[a.id] < seqs[b.id]
 
 
-@pytest.mark.parametrize("bad, word", [
-    ({"outcome": "healthy", "decision": None, "decision_record": {"outcome": "healthy"}}, "outcome"),
-    ({"temperature": 46.0}, "45"),
-    ({"temperature": 29.0}, "30"),
-    ({"temperature": float("nan")}, "number"),
-    ({"temperature": "39"}, "number"),
-    ({"answers": ["x"]}, "answers"),
-    ({"answers": {"note": "x" * 70_000}}, "answers"),
-    ({"referral": {"destination": "", "notes": ""}}, "destination"),
-    ({"certificate": "raw text"}, "certificate"),
+def _answers(**changes) -> dict:
+    return {"temperature": 39.1, "temperature_method": "oral", "symptoms": ["stiff_neck"], **changes}
+
+
+@pytest.mark.parametrize("answers, referral, certificate, word", [
+    (_answers(temperature=46.0), None, None, "45"),          # the bounds are the protocol's min/max
+    (_answers(temperature=29.0), None, None, "30"),
+    (_answers(temperature=float("nan")), None, None, "number"),
+    (_answers(temperature="abc"), None, None, "number"),
+    (["x"], None, None, "answers"),
+    (_answers(note="x" * 70_000), None, None, "unknown question"),
+    (_answers(), {"destination": "", "notes": ""}, None, "destination"),
+    (_answers(), None, None, "destination"),                 # a referral outcome without its referral
+    (_answers(temperature=36.8, symptoms=[]), {"destination": "CSI Gaya"}, None, "no referral"),
+    (_answers(), {"destination": "CSI Gaya"}, "raw text", "certificate"),
 ])
-def test_bad_submissions_are_refused_and_nothing_written(world, bad, word):
+def test_bad_screenings_are_refused_when_the_record_is_built(answers, referral, certificate, word):
+    import screening_helpers
+    from border_app.i18n import set_language
+    from border_app.screening import ScreeningSettings, Traveller, load_protocols, screening_record
+
+    set_language("en")
+    try:
+        protocols = load_protocols().select(PROTOCOLS)
+        if isinstance(answers, dict):
+            answers = screening_helpers.complete_answers(protocols, answers)
+        with pytest.raises(InvalidInput) as info:
+            screening_record(protocols, Traveller("1990-04", "F"), datetime.now(timezone.utc), answers,
+                             ScreeningSettings(), referral, certificate)
+        assert word.lower() in info.value.message.lower()
+    finally:
+        set_language("fr")
+
+
+def _forged(kind: str):
+    """A record built right, then changed behind the builder's back."""
+    import dataclasses
+
+    from border_app.screening import Outcome, Referral
+
+    good = submission()
+    decision = good.decision
+    return {
+        "temperature in the answers": dataclasses.replace(good, answers={**good.answers, "temperature": 46.0},
+                                                          temperature=46.0),
+        "temperature alone": dataclasses.replace(good, temperature=36.6),
+        "nan temperature": dataclasses.replace(good, temperature=float("nan")),
+        "method": dataclasses.replace(good, temperature_method="axillary"),
+        "answers not a mapping": dataclasses.replace(good, answers=["x"]),
+        "outcome": dataclasses.replace(good, decision=dataclasses.replace(decision, outcome=Outcome.CLEARED)),
+        "actions": dataclasses.replace(good, decision=dataclasses.replace(decision, actions=("health_info",))),
+        "no referral": dataclasses.replace(good, referral=None),
+        "empty referral": dataclasses.replace(good, referral=Referral("", None)),
+        "certificate": dataclasses.replace(good, certificate="raw text"),
+        "settings": dataclasses.replace(good, settings={"fever_threshold_c": 40.0}),
+        "a dict": {"answers": dict(good.answers), "outcome": "referral", "decision": decision},
+    }[kind]
+
+
+@pytest.mark.parametrize("kind, word", [
+    ("temperature in the answers", "45"),
+    ("temperature alone", "does not match"),
+    ("nan temperature", "does not match"),
+    ("method", "does not match"),
+    ("answers not a mapping", "answers"),
+    ("outcome", "does not match"),
+    ("actions", "does not match"),
+    ("no referral", "destination"),
+    ("empty referral", "destination"),
+    ("certificate", "certificate"),
+    ("settings", "screening"),
+    ("a dict", "screening"),
+])
+def test_forged_records_are_refused_by_the_service_and_nothing_written(world, kind, word):
     from border_app.i18n import set_language
 
     set_language("en")
     try:
         reg = _register(world)
+        forged = _forged(kind)
         before = table_snapshot(world.db)
         with pytest.raises(InvalidInput) as info:
-            _svc(world, Role.HEALTH_SCREENER).record(reg.crossing_id, submission(**bad))
+            _svc(world, Role.HEALTH_SCREENER).record(reg.crossing_id, forged)
         assert word.lower() in info.value.message.lower()
         assert table_snapshot(world.db) == before
     finally:
         set_language("fr")
 
 
-def _blank_submission(answers=None) -> dict:
-    """What the form held before this fix when "Record" was pressed on a fresh form: no
-    answers, and the engine's outcome "cleared" (the decision said seven answers were missing)."""
-    from border_app.screening import ScreeningSettings, Traveller, answers_for_record, evaluate, load_protocols
+def _blank_record(answers=None):
+    """What the form held before the safety fix when "Record" was pressed on a fresh form: no
+    answers, and the engine's outcome "cleared" (the decision said seven answers were missing),
+    put together without the builder (which refuses it)."""
+    from border_app.screening import ScreeningRecord, ScreeningSettings, Traveller, evaluate, load_protocols
 
     protocols = load_protocols().select(PROTOCOLS)
     at = datetime.now(timezone.utc)
     d = evaluate(protocols, Traveller("1990-04", "F"), at, answers or {}, ScreeningSettings(), strict=False)
-    record = d.as_dict()
-    record["outcome"] = "cleared"
-    return {"answers": answers_for_record(protocols, answers or {}), "decision": d, "decision_record": record,
-            "outcome": "cleared", "protocol_versions": dict(d.protocol_versions), "referral": None,
-            "temperature": None, "temperature_method": None, "at": at}
+    assert not d.complete and d.outcome.value == "cleared"
+    return ScreeningRecord(answers=dict(answers or {}), decision=d, at=at, settings=ScreeningSettings(),
+                           temperature=(answers or {}).get("temperature"),
+                           temperature_method=(answers or {}).get("temperature_method"))
 
 
 @pytest.mark.parametrize("answers", [None, {"temperature": 36.9, "temperature_method": "oral"}])
@@ -161,7 +223,7 @@ def test_an_incomplete_screening_is_refused_by_the_service(world, answers):
     reg = _register(world)
     before = table_snapshot(world.db)
     with pytest.raises(InvalidInput) as info:
-        _svc(world, Role.HEALTH_SCREENER).record(reg.crossing_id, _blank_submission(answers))
+        _svc(world, Role.HEALTH_SCREENER).record(reg.crossing_id, _blank_record(answers))
     assert "incomplet" in info.value.message.lower()
     assert table_snapshot(world.db) == before
 
@@ -169,11 +231,20 @@ def test_an_incomplete_screening_is_refused_by_the_service(world, answers):
 def test_the_stored_outcome_is_the_one_the_answers_give(world):
     """A caller cannot store "cleared" for answers that call for a referral."""
     reg = _register(world)
-    forged = submission()
-    assert forged["outcome"] == "referral"
-    forged["outcome"] = forged["decision_record"]["outcome"] = "cleared"
+    forged = _forged("outcome")
+    assert submission().outcome == "referral" and forged.outcome == "cleared"
     with pytest.raises(InvalidInput):
         _svc(world, Role.HEALTH_SCREENER).record(reg.crossing_id, forged)
+
+
+def test_an_incomplete_screening_cannot_be_built():
+    from border_app.screening import ScreeningSettings, Traveller, load_protocols, screening_record
+
+    protocols = load_protocols().select(PROTOCOLS)
+    with pytest.raises(InvalidInput) as info:
+        screening_record(protocols, Traveller("1990-04", "F"), datetime.now(timezone.utc),
+                         {"temperature": 36.9, "temperature_method": "oral"}, ScreeningSettings())
+    assert "incomplet" in info.value.message.lower()
 
 
 def test_unknown_or_voided_crossing(world):
