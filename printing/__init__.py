@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-__all__ = ["SlipData", "render_slip", "make_slip", "payload_for", "compute_report", "render_report", "ReportData"]
+__all__ = ["SlipData", "render_slip", "compute_report", "render_report", "ReportData"]
 
 
 def __getattr__(name: str):
-    if name in ("SlipData", "render_slip", "make_slip", "payload_for"):
+    if name in ("SlipData", "render_slip"):
         from . import slips
 
         return getattr(slips, name)

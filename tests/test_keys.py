@@ -577,3 +577,20 @@ def test_constructor_with_a_path_loads_the_file(tmp_path):
     assert Keystore(path).public_keys() == keys.public_keys()
     with pytest.raises(KeyStoreError):
         Keystore(tmp_path / "absent.json")
+
+
+def test_the_key_module_is_a_package_of_small_modules_one_per_level():
+    """``border_app.keys`` is a package (primitives, KDF, public keys, unlocked keys, the
+    keystore file), each module small, with the names other code uses re-exported."""
+    from pathlib import Path
+
+    package = Path(K.__file__)
+    assert package.name == "__init__.py"
+    for module in ("primitives", "kdf", "public", "unlocked", "keystore"):
+        assert (package.parent / f"{module}.py").is_file(), module
+    for path in package.parent.glob("*.py"):
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 600, path.name
+    for name in ("KdfParams", "Keystore", "PublicKeys", "UnlockedKeys", "MAX_FILE_BYTES", "POST_SIGNING",
+                 "export_public_qr", "init_keystore", "rotate_keystore", "key_id", "seal", "sealed_recipient",
+                 "verify"):
+        assert hasattr(K, name), name

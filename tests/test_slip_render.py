@@ -11,11 +11,13 @@ from datetime import datetime, timezone
 
 import pytest
 
+from border_app import slip_data
 from border_app import slip_payload as sp
 from border_app.errors import InvalidInput
 from border_app.keys import KdfParams, Keystore
-from printing import slips
-from printing.slips import SlipData, make_slip, render_slip
+from border_app.slip_data import SlipData, sign_slip_data
+from printing import slip_blocks, slip_draw, slips
+from printing.slips import render_slip
 
 pypdf = pytest.importorskip("pypdf")
 MM = 72 / 25.4
@@ -53,6 +55,14 @@ def data(**changes) -> SlipData:
     )
     values.update(changes)
     return SlipData(**values)
+
+
+def make_slip(data: SlipData, *, kind: str, size: str, keys, post_id: str, demo: bool, duplicate: bool = False,
+              languages: tuple[str, ...] = ("fr", "en")) -> tuple[bytes, str]:
+    """What the callers do: sign the slip's data, then render it with the signed code."""
+    qr_text = sign_slip_data(data, kind=kind, post_id=post_id, keys=keys, demo=demo)
+    return render_slip(data, kind=kind, size=size, languages=languages, demo=demo, duplicate=duplicate,
+                       qr_text=qr_text), qr_text
 
 
 def text_of(pdf: bytes) -> str:
@@ -175,7 +185,7 @@ def test_long_names_wrap_or_shrink_and_are_never_cut(keys, size):
 def test_absurdly_long_texts_still_fit_one_page_and_keep_every_character(keys):
     name = " ".join(["ABDOURAHAMANE"] * 14)[:199]
     pdf = render_slip(data(surname=name, given_names="", post_name="Poste " * 30), kind="screening", size="a6",
-                      demo=False, qr_text=sp.sign_slip(slips.payload_for(data(surname=name, given_names=""),
+                      demo=False, qr_text=sp.sign_slip(slip_data.payload_for(data(surname=name, given_names=""),
                                                                          kind="screening", post_id="P"), keys))
     assert len(pages(pdf)) == 1
     assert float(pages(pdf)[0].mediabox.height) == pytest.approx(148 * MM, abs=0.5)
@@ -192,7 +202,7 @@ def _image_count(pdf: bytes) -> int:
 
 @pytest.mark.parametrize("size", ["80mm", "a6", "a4"])
 def test_photo_present_missing_or_broken(keys, size):
-    qr = sp.sign_slip(slips.payload_for(data(), kind="registration", post_id="P"), keys)
+    qr = sp.sign_slip(slip_data.payload_for(data(), kind="registration", post_id="P"), keys)
     with_photo = render_slip(data(photo=photo_bytes()), kind="registration", size=size, demo=False, qr_text=qr)
     png_photo = render_slip(data(photo=photo_bytes("PNG", (2000, 2600))), kind="registration", size=size,
                             demo=False, qr_text=qr)
@@ -281,7 +291,7 @@ def test_pdf_is_bounded_for_a_hostile_photo(keys):
     buf = io.BytesIO()
     Image.new("L", (12000, 12000)).save(buf, "PNG")  # 144 Mpx, a few hundred kB compressed
     pdf = render_slip(data(photo=buf.getvalue()), kind="registration", size="a6", demo=False,
-                      qr_text=sp.sign_slip(slips.payload_for(data(), kind="registration", post_id="P"), keys))
+                      qr_text=sp.sign_slip(slip_data.payload_for(data(), kind="registration", post_id="P"), keys))
     assert _image_count(pdf) == 0 and "Photo illisible" in text_of(pdf)
 
 
@@ -289,9 +299,9 @@ def test_segno_fallback_draws_a_readable_code(keys, tmp_path, monkeypatch):
     import sys
 
     real = pytest.importorskip("zxingcpp")
-    qr_text = sp.sign_slip(slips.payload_for(data(), kind="screening", post_id="P"), keys)
+    qr_text = sp.sign_slip(slip_data.payload_for(data(), kind="screening", post_id="P"), keys)
     monkeypatch.setitem(sys.modules, "zxingcpp", None)  # import fails: segno draws the code
-    matrix = slips._qr_matrix(qr_text)
+    matrix = slip_draw.qr_matrix(qr_text)
     pdf = render_slip(data(), kind="screening", size="a6", demo=False, qr_text=qr_text)
     monkeypatch.setitem(sys.modules, "zxingcpp", real)
     assert len(matrix) == len(matrix[0]) >= 21
@@ -325,7 +335,7 @@ def test_serial_fits_its_column(size):
     from printing.fonts import BOLD
 
     fonts.register_fonts()
-    st = slips._STYLES[size]
+    st = slip_blocks.STYLES[size]
     if size == "80mm":
         width = 80 * MM - 2 * st.margin - st.photo_w_mm * MM - 3 * MM
     else:
@@ -350,3 +360,24 @@ def test_absurd_serial_breaks_only_after_a_hyphen():
     for line in lines:      # numbers are whole: each line is made of whole parts
         assert all(part for part in line.rstrip("-").split("-"))
     assert {p for line in lines for p in line.rstrip("-").split("-")} == set(serial.split("-"))
+
+
+def test_printing_only_renders_the_code_it_is_given(keys):
+    """Signing is the caller's (``border_app.slip_data.sign_slip_data``): printing has no
+    entry point that signs, and none of its slip modules imports the keys or the signer."""
+    import ast
+    from pathlib import Path
+
+    assert not hasattr(slips, "make_slip")
+    for path in Path(slips.__file__).parent.glob("slip*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+        imported |= {a.name for node in ast.walk(tree) if isinstance(node, ast.Import) for a in node.names}
+        assert not {m for m in imported if m and (m.startswith("border_app.keys") or m == "border_app.slip_payload")}, path
+        assert len(path.read_text(encoding="utf-8").splitlines()) <= 600, path
+    signed = sign_slip_data(data(), kind="registration", post_id="P", keys=keys, demo=False)
+    assert signed == sp.sign_slip(slip_data.payload_for(data(), kind="registration", post_id="P"), keys)
+    decoded = sp.decode_slip_text(signed)[0]
+    assert decoded.kind == "registration" and decoded.serial == SERIAL and not decoded.demo
+    demo_signed = sign_slip_data(data(), kind="screening", post_id="P", keys=keys, demo=True)
+    assert sp.decode_slip_text(demo_signed)[0].demo

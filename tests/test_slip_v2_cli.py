@@ -16,14 +16,16 @@ pytest.importorskip("pypdfium2")
 
 
 def _real_slip_pdf(tmp_path, keys) -> bytes:
-    from printing.slips import SlipData, make_slip
+    from border_app.slip_data import SlipData, sign_slip_data
+    from printing.slips import render_slip
 
     data = SlipData(post_name="Poste frontière de Makalondi", post_pcode="NE006013",
                     issued_at=datetime(2026, 3, 12, 9, 30, tzinfo=timezone.utc), serial="NE006013-2026-000007",
                     surname="ISSOUFOU", given_names="Aïcha", birth_date="1990-04-02", sex="F", nationality="NER",
                     document_type="passport", document_number="AB1234567", document_issuing_state="NER",
                     screening_outcome="cleared")
-    pdf, _qr = make_slip(data, kind="screening", size="80mm", keys=keys, post_id="post-1", demo=False)
+    qr = sign_slip_data(data, kind="screening", post_id="post-1", keys=keys, demo=False)
+    pdf = render_slip(data, kind="screening", size="80mm", demo=False, qr_text=qr)
     return pdf
 
 

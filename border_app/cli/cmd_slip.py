@@ -108,7 +108,7 @@ def demo_keys(profile, demo: bool) -> tuple[Any, str]:
 
 
 def demo_slip_data(kind: str, issued_at: datetime):
-    from printing.slips import SlipData
+    from ..slip_data import SlipData
 
     try:
         from db.demo import DEMO_PCODE, DEMO_POST_NAME
@@ -130,13 +130,15 @@ def printer_test_slip(profile, demo: bool, *, kind: str, size: str,
               languages: tuple[str, ...]) -> tuple[bytes, str, str]:
     """The signed TEST slip (printer alignment check): (PDF, QR text, how the key was
     obtained: "keystore" | "ephemeral"). Used by ``slip --demo`` and the settings screen."""
-    from printing.slips import make_slip
+    from printing.slips import render_slip
+
+    from ..slip_data import sign_slip_data
 
     keys, how = demo_keys(profile, demo)
     issued = clock.utcnow().replace(microsecond=0)
     data = demo_slip_data(kind, issued)
-    pdf, qr = make_slip(data, kind=kind, size=size, keys=keys, post_id=getattr(keys, "post_id", "demo"),
-                        demo=True, languages=languages)
+    qr = sign_slip_data(data, kind=kind, post_id=getattr(keys, "post_id", "demo"), keys=keys, demo=True)
+    pdf = render_slip(data, kind=kind, size=size, languages=languages, demo=True, qr_text=qr)
     return pdf, qr, how
 
 
@@ -193,9 +195,10 @@ def issue_slip(db, actor, crossing_id: str, *, kind: str, size: str, languages: 
     ``PermissionDenied`` / ``NotFound`` from the services."""
     from db.services import PostService, RegistrationService
     from db.slip_services import SlipService
-    from printing.slips import SlipData, make_slip
+    from printing.slips import render_slip
 
     from ..roles import Permission, require
+    from ..slip_data import SlipData, sign_slip_data
 
     if kind not in KINDS:
         raise InvalidInput(_("Unknown slip kind {kind}.").format(kind=kind))
@@ -218,8 +221,10 @@ def issue_slip(db, actor, crossing_id: str, *, kind: str, size: str, languages: 
         registration, post_name=post.name if post else actor.post_id, post_pcode=post.pcode if post else None,
         serial=issue.serial, issued_at=issued.replace(microsecond=0),
         photo=photo_bytes(photos_dir, registration.person.photo_ref), screening_outcome=outcome)
-    pdf, qr = make_slip(data, kind=kind, size=size, keys=actor.keys, post_id=actor.post_id,
-                       demo=bool(demo or actor.demo), duplicate=bool(issue.duplicate), languages=languages)
+    slip_demo = bool(demo or actor.demo)
+    qr = sign_slip_data(data, kind=kind, post_id=actor.post_id, keys=actor.keys, demo=slip_demo)
+    pdf = render_slip(data, kind=kind, size=size, languages=languages, demo=slip_demo,
+                      duplicate=bool(issue.duplicate), qr_text=qr)
     name = " ".join(x for x in (registration.person.surname, registration.person.given_names) if x)
     return IssuedSlip(pdf=pdf, qr_text=qr, serial=issue.serial, kind=kind, duplicate=bool(issue.duplicate),
                       crossing_id=registration.crossing_id, name=name, issue=issue)
