@@ -264,7 +264,7 @@ def main() -> None:
 
     import synthdocs
     from border_app.ocr import read_file
-    from border_app.ocr.decode import line_fits
+    from border_app.ocr.line_types import line_fits
     from border_app.ocr.reader import default_reader, read_frame
 
     anchor = BENCH_PY.exists() and not args.no_anchor

@@ -343,24 +343,24 @@ def _line_centres(band: np.ndarray, strips: int = 8) -> np.ndarray:
 
 
 def test_a_bowed_or_curled_band_is_made_level_and_a_flat_one_left_alone():
-    from border_app.ocr import locate
+    from border_app.ocr import locate, straighten
 
     flat = _bowed_band(0.0)
-    assert locate._unbowed(flat, locate.split_lines(flat)) is None
+    assert straighten.unbowed(flat, locate.split_lines(flat)) is None
     slight = _bowed_band(5.0)  # a seventh of a line's height: left to the straight paths
-    assert locate._unbowed(slight, locate.split_lines(slight)) is None
+    assert straighten.unbowed(slight, locate.split_lines(slight)) is None
     straight = _line_centres(flat)
     for sag in (-30.0, 30.0):
         bowed = _bowed_band(sag)
         assert np.ptp(_line_centres(bowed) - straight) > 10
-        level = locate._unbowed(bowed, locate.split_lines(bowed))
+        level = straighten.unbowed(bowed, locate.split_lines(bowed))
         assert level is not None
         assert np.ptp(_line_centres(level) - straight) < 3
         assert len(locate.split_lines(level)) == 2
     for lift in (-20.0, 20.0):  # one end curling: followed strip by strip
         curled = _bowed_band(lift, curl=True)
         assert np.ptp(_line_centres(curled) - straight) > 8
-        level = locate._unbowed(curled, locate.split_lines(curled))
+        level = straighten.unbowed(curled, locate.split_lines(curled))
         assert level is not None
         assert np.ptp(_line_centres(level) - straight) < 3
 
@@ -828,7 +828,7 @@ def _probs(text: str) -> np.ndarray:
 
 
 def test_bare_line_structure_and_context():
-    from border_app.ocr.decode import decode_line
+    from border_app.ocr.line_types import decode_line
     from border_app.ocr.reader import context_read
 
     line = TD3[1]  # L898902C36UTO7408122F1204159ZE184226B<<<<<10
@@ -844,7 +844,7 @@ def test_bare_line_structure_and_context():
 
 
 def test_bare_line_document_number_repaired_by_its_check_digit():
-    from border_app.ocr.decode import decode_line
+    from border_app.ocr.line_types import decode_line
 
     line = TD3[1]  # L898902C36UTO7408122F1204159ZE184226B<<<<<10
     p = _probs(line)
@@ -941,7 +941,7 @@ def test_huge_tiff_refused_from_its_header(tmp_path):
 def test_bare_names_line_has_no_digits():
     """A names line (TD1 third line here) holds letters and fillers only: a 0 read in a name
     becomes O when that is cheap enough, and a line that is not a names line is left alone."""
-    from border_app.ocr.decode import decode_line
+    from border_app.ocr.line_types import decode_line
 
     line = "KOWALSKI<<JAN<<<<<<<<<<<<<<<<<"
     p = _probs(line)
@@ -967,7 +967,7 @@ def test_document_code_letter_fixed_by_format():
 def test_bare_id_lines_keep_their_digits():
     """A TD1 first line whose document number has a digit read as O comes out right, and an
     ID line of letters and digits is not read as a names line (its 0 stays a digit)."""
-    from border_app.ocr.decode import decode_line
+    from border_app.ocr.line_types import decode_line
     from border_app.ocr.reader import context_read
 
     line = "I<UTOD231458907<<<<<<<<<<<<<<<"  # TD1 line 1 (ICAO example), check digit 7
@@ -986,7 +986,7 @@ def test_bare_id_lines_keep_their_digits():
 
 
 def test_alphanumeric_field_takes_its_neighbours_kind_unless_a_check_breaks():
-    from border_app.ocr.decode import LINE_TYPES, _x_context
+    from border_app.ocr.line_types import LINE_TYPES, _x_context
 
     spec = LINE_TYPES["TD1-2"]
     line = "7309258F0810245MLT0310240<<<<5"
@@ -999,7 +999,7 @@ def test_alphanumeric_field_takes_its_neighbours_kind_unless_a_check_breaks():
 
 
 def test_line_fits_names_a_valid_line_type_or_none():
-    from border_app.ocr.decode import line_fits
+    from border_app.ocr.line_types import line_fits
 
     assert line_fits(TD3[0]) == "TD3-1"
     assert line_fits(TD3[1]) == "TD3-2"
@@ -1022,7 +1022,8 @@ def test_alphanumeric_fields_weigh_characters_by_their_frequency_there():
     """In optional data (no check digit on an MRV-A line) a glyph read O at 0.9 against 0 at
     0.1 is a 0: in the training crops' alphanumeric fields 0 stands 1,279 times, O 7 times;
     a clear O (0.999) stays an O. Nothing changes in fields of one kind."""
-    from border_app.ocr.decode import X_FIELD_COUNTS, decode_line, match_line
+    from border_app.ocr.decode import X_FIELD_COUNTS
+    from border_app.ocr.line_types import decode_line, match_line
     from border_app.ocr.reader import context_read
 
     assert len(X_FIELD_COUNTS) == 36 and X_FIELD_COUNTS[0] > 100 * X_FIELD_COUNTS[INDEX["O"]]
@@ -1043,7 +1044,8 @@ def test_document_number_fillers_run_to_its_end():
     fillers only pad its end, is read as the character; a clearly printed ``<`` (German
     specimens print ``C<0000000``) stays. The check digit holds both ways, so only the
     number's structure can settle it."""
-    from border_app.ocr.decode import NUMBER_GAP_COST, decode_line
+    from border_app.ocr.decode import NUMBER_GAP_COST
+    from border_app.ocr.line_types import decode_line
 
     assert 4.0 < NUMBER_GAP_COST < 5.0
     td2 = "4K70503<<1NGA5302112F160807869277<<7"  # check digits hold for K and for '<'
@@ -1070,7 +1072,8 @@ def test_td1_document_number_has_its_own_check_digit():
     """The first line of an ID card (TD1) carries the document number's check digit: a bare
     first line is recognised by it and a misread digit repaired; a long number (9 characters,
     ``<`` at the check position, the rest in the optional data, Doc 9303-5) is left as read."""
-    from border_app.ocr.decode import decode_line, group_holds
+    from border_app.ocr.decode import group_holds
+    from border_app.ocr.line_types import decode_line
 
     line = "I<UTOD231458907<<<<<<<<<<<<<<<"  # ICAO 9303-5 example
     p = _one_hot_line(line)

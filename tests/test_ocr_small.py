@@ -18,7 +18,7 @@ import synthdocs  # noqa: E402
 
 from border_app.ocr import read_frame  # noqa: E402
 from border_app.ocr.glyphs import render_line  # noqa: E402
-from border_app.ocr.locate import _line_tilt, _ink_mask, _sheared_crop  # noqa: E402
+from border_app.ocr.straighten import ink_mask as _ink_mask, line_tilt as _line_tilt, sheared_crop as _sheared_crop  # noqa: E402
 from border_app.ocr.segment import fit_grid, line_geometry  # noqa: E402
 
 TD3_2 = "L898902C36UTO7408122F1204159ZE184226B<<<<<10"
@@ -175,7 +175,7 @@ def test_band_whose_lines_slope_inside_it_is_straightened(monkeypatch):
     frame[4 : 4 + h, 294 : 294 + w] = img
     reads = read_frame(frame)
     assert reads and reads[0].lines == doc.lines
-    monkeypatch.setattr(locate, "_deskewed", lambda band, **kw: None)
+    monkeypatch.setattr(locate, "deskewed", lambda band, **kw: None)
     reads = read_frame(frame)
     assert not reads or reads[0].lines != doc.lines
 

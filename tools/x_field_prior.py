@@ -18,7 +18,7 @@ sys.path[:0] = [str(ROOT), str(ROOT / "tools")]
 
 from train_mrz_model import load_split  # noqa: E402
 
-from border_app.ocr.decode import LINE_TYPES, line_fits  # noqa: E402
+from border_app.ocr.line_types import LINE_TYPES, line_fits  # noqa: E402
 from border_app.ocr.glyphs import CHARSET  # noqa: E402
 
 

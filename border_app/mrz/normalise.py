@@ -11,6 +11,8 @@ hostile input costs bounded time.
 
 from __future__ import annotations
 
+from itertools import permutations
+
 from ..countries import CODES
 from ..errors import InvalidInput
 from ..i18n import _
@@ -151,8 +153,6 @@ def _shape_score(lines: list[str]) -> int:
 def _reorder(lines: list[str]) -> list[str]:
     """Lines from an OCR engine may come in any order: put them in the order that makes
     a well-formed MRZ (the check digits then confirm or refute it)."""
-    from itertools import permutations
-
     best, best_score = lines, _shape_score(lines)
     if best_score >= (7 if len(lines) == 3 else 5):
         return lines

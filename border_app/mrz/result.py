@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..i18n import N_, _
+from ..i18n import N_, _, gettext
+from ..model import DocumentData, DocumentType, PersonData
 
 __all__ = ["Correction", "MrzResult", "FIELD_LABELS", "Problem"]
 
@@ -62,8 +63,6 @@ class Problem:
     expected: str = ""
 
     def message(self, lang: str | None = None) -> str:
-        from ..i18n import gettext
-
         label = gettext(FIELD_LABELS.get(self.field, self.field), lang) if self.field else ""
         return gettext(_MESSAGES[self.kind], lang).format(
             line=self.line, field=label, value=self.value, found=self.found, expected=self.expected
@@ -140,8 +139,6 @@ class MrzResult:
 
     @property
     def document_type(self):
-        from ..model import DocumentType
-
         first = self.document_code[:1]
         if first == "P":
             return DocumentType.PASSPORT
@@ -186,8 +183,6 @@ class MrzResult:
 
     def to_draft(self):
         """``(PersonData, DocumentData)`` to pre-fill the registration form."""
-        from ..model import DocumentData, PersonData
-
         person = PersonData(
             surname=self.surname,
             given_names=self.given_names,

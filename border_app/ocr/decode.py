@@ -8,11 +8,13 @@ by the type, fillers are made to run to the end of name fields (which settles ``
 leading or inner ``<`` is made one padded at its end when that is cheap, then every
 check-digit group that fails is repaired by searching the characters' top candidates for
 the cheapest change that makes it pass.
+
+The names field's reading is :mod:`.names`; bare line crops (one line, its type unknown)
+are :mod:`.line_types`.
 """
 
 from __future__ import annotations
 
-import functools
 import itertools
 import math
 
@@ -22,10 +24,11 @@ from ..countries import CODES
 from ..mrz.checkdigit import char_value, digit_of
 from ..mrz.layouts import LAYOUTS
 from .glyphs import CHARSET, INDEX
+from .names import fill_names
 
 _DIG = np.array([c.isdigit() for c in CHARSET])
 _LET = np.array([c.isalpha() or c == "<" for c in CHARSET])
-_MASKS = {
+MASKS = {
     "A": _LET,
     "N": _DIG,
     "C": _DIG | (np.array(list(CHARSET)) == "<"),
@@ -79,88 +82,17 @@ def _x_weights(power: float) -> np.ndarray:
 
 
 _XW = _x_weights(X_PRIOR_POWER)
-_LOG_XW = np.log(_XW)
+LOG_XW = np.log(_XW)
 
 
-def _masked(p: np.ndarray, template: str) -> np.ndarray:
+def masked(p: np.ndarray, template: str) -> np.ndarray:
     q = p.copy()
     for i, t in enumerate(template[: len(q)]):
-        q[i] = np.where(_MASKS[t], q[i], q[i] * 1e-4)
+        q[i] = np.where(MASKS[t], q[i], q[i] * 1e-4)
         if t == "X" and X_PRIOR_POWER:
             q[i] = q[i] * _XW
         q[i] /= q[i].sum()
     return q
-
-
-LONE_LETTER_COST = math.log(50)  # a one-letter name just before the filler tail: 11 of 507 real names lines
-# a names field that opens with ``<`` (no primary identifier, ``P<IND<<SHAURYA``): 3 of the 464
-# names fields in the real training crops; far more often a first letter read as ``<`` (blur)
-LEAD_FILL_COST = math.log(464 / 3)
-
-
-def _fill_names(text: list[str], q: np.ndarray, start: int, end: int) -> None:
-    """A name field is names (letters, parts joined by ``<``, surname and given names by
-    ``<<``) then fillers to its end: a run of three ``<`` can only be the filler tail. When
-    the plain reading breaks that (a ``J`` read as ``<`` in ``TRAORE<<JEAN``, or a filler read
-    as ``K`` after the tail began), the field becomes the most likely reading that keeps it,
-    a one-letter name just before the tail costing log(50) more (``<<K<<<`` is far more often
-    a filler read as ``K`` than an initial). A field that opens with ``<`` before names
-    (``<ONE<<ANNA``: the ``K`` of ``KONE`` blurred into a filler) is read the same way, the
-    missing primary identifier costing log(464/3) more."""
-    field = "".join(text[start:end])
-    lead = field[:1] == "<" and field.strip("<") != ""
-    k = field.find("<<<")
-    if k < 0 and not lead:
-        return
-    tail_ok = k < 0 or field[k:].strip("<") == ""
-    lone = k >= 2 and field[k - 2] == "<" and field[k - 1] != "<"
-    if tail_ok and not lead and not (lone and q[start + k - 1][INDEX["<"]] > 0.02):
-        return  # already names then fillers
-    text[start:end] = _names_viterbi(np.log(np.maximum(q[start:end], 1e-12)))
-
-
-_FILL = INDEX["<"]
-# states of a name field: 0 letter, 1 one-letter name (after a separator), 2 '<' after a
-# name, 3 '<<' after a name, 4 '<' after a one-letter name, 5 '<<' after one, 6 the tail
-_NAME_MOVES = (  # (from, to, is_filler, extra cost)
-    (0, 0, False, 0.0), (1, 0, False, 0.0), (0, 2, True, 0.0), (1, 4, True, 0.0),
-    (2, 1, False, 0.0), (3, 1, False, 0.0), (4, 1, False, 0.0), (5, 1, False, 0.0),
-    (2, 3, True, 0.0), (4, 5, True, 0.0),
-    (3, 6, True, 0.0), (5, 6, True, LONE_LETTER_COST), (6, 6, True, 0.0),
-)
-
-
-def _names_viterbi(logq: np.ndarray) -> list[str]:
-    """The most likely name field under the names-then-fillers structure (see
-    :func:`_fill_names`); ``logq`` [n, 37] are the masked log-probabilities."""
-    n = len(logq)
-    letters = logq.copy()
-    letters[:, _FILL] = -np.inf
-    best_letter = letters.argmax(axis=1)
-    letter_lp = letters.max(axis=1)
-    fill_lp = logq[:, _FILL]
-    neg = -np.inf
-    # a letter opens the surname; a '<' first opens the tail (an empty field) or, at a cost,
-    # stands for a missing primary identifier before the given names
-    score = [float(letter_lp[0]), neg, float(fill_lp[0]) - LEAD_FILL_COST, neg, neg, neg, float(fill_lp[0])]
-    back: list[list[int]] = [[-1] * 7]
-    for i in range(1, n):
-        new = [neg] * 7
-        ptr = [-1] * 7
-        for a, b, filler, extra in _NAME_MOVES:
-            if score[a] == neg:
-                continue
-            v = score[a] + (float(fill_lp[i]) if filler else float(letter_lp[i])) - extra
-            if v > new[b]:
-                new[b], ptr[b] = v, a
-        score = new
-        back.append(ptr)
-    state = int(np.argmax(score))
-    out = [""] * n
-    for i in range(n - 1, -1, -1):
-        out[i] = "<" if state in (2, 3, 4, 5, 6) else CHARSET[int(best_letter[i])]
-        state = back[i][state]
-    return out
 
 
 # Document numbers are padded with fillers at their end: a number that starts with ``<`` or
@@ -180,7 +112,7 @@ def _numbers_cost(lines: list[list[str]], fields) -> float:
     return sum(NUMBER_GAP_COST for ln, a, b in fields if ln < len(lines) and _gapped("".join(lines[ln][a:b])))
 
 
-def _fix_numbers(lines: list[list[str]], q: list[np.ndarray], fields) -> None:
+def fix_numbers(lines: list[list[str]], q: list[np.ndarray], fields) -> None:
     """A gapped document number becomes the most likely ungapped one (characters, then
     fillers to the field's end) when that costs less than :data:`NUMBER_GAP_COST`."""
     lt = INDEX["<"]
@@ -204,7 +136,7 @@ def _fix_numbers(lines: list[list[str]], q: list[np.ndarray], fields) -> None:
             lines[ln][a:b] = list(best[1])
 
 
-def _code_table() -> np.ndarray:
+def code_table() -> np.ndarray:
     fields = sorted({c.ljust(3, "<") for c in CODES if len(c) <= 3})
     return np.array([[INDEX[ch] for ch in f] for f in fields], np.int64)
 
@@ -212,12 +144,12 @@ def _code_table() -> np.ndarray:
 _CODE_IDX: np.ndarray | None = None
 
 
-def _fix_states(lines: list[list[str]], q: list[np.ndarray], fields, max_cost: float = 6.0) -> None:
+def fix_states(lines: list[list[str]], q: list[np.ndarray], fields, max_cost: float = 6.0) -> None:
     """Issuing state and nationality have no check digit: a reading that is not an ICAO
     code (``K0R``, ``UTD``) becomes the most likely code when that costs little."""
     global _CODE_IDX
     if _CODE_IDX is None:
-        _CODE_IDX = _code_table()
+        _CODE_IDX = code_table()
     for ln, a in fields:
         if ln >= len(lines) or a + 3 > len(lines[ln]):
             continue
@@ -273,7 +205,7 @@ def checks_passed(lines: list[str], fmt: str) -> tuple[int, int]:
 REPAIR_MIN_P = 0.003
 
 
-def _fix_check(lines: list[list[str]], probs: list[np.ndarray], spans, cd, topk: int = 3,
+def fix_check(lines: list[list[str]], probs: list[np.ndarray], spans, cd, topk: int = 3,
                numbers=()) -> bool:
     """Make one check-digit group pass with the cheapest change among top candidates (a
     change that leaves a gap in a document number also pays :data:`NUMBER_GAP_COST`), each
@@ -336,7 +268,7 @@ def decode(probs: list[np.ndarray], fmt: str) -> tuple[list[str], float]:
     Returns (lines, confidence) where confidence is the mean log-probability of the
     chosen characters under the unmasked classifier output."""
     spec = FORMATS[fmt]
-    q = [_masked(p, t) for p, t in zip(probs, spec["lines"])]
+    q = [masked(p, t) for p, t in zip(probs, spec["lines"])]
     if len(q[0]):
         # the document code's first letter is fixed by the format (ICAO 9303 parts 4-7)
         allowed = np.isin(np.array(list(CHARSET)), list(FIRST_LETTER[fmt]))
@@ -344,11 +276,11 @@ def decode(probs: list[np.ndarray], fmt: str) -> tuple[list[str], float]:
         q[0][0] /= q[0][0].sum()
     lines = [[CHARSET[j] for j in qi.argmax(axis=1)] for qi in q]
     for ln, a, b in spec["names"]:
-        _fill_names(lines[ln], q[ln], a, min(b, len(lines[ln])))
-    _fix_states(lines, q, spec.get("states", []))
-    _fix_numbers(lines, q, spec["numbers"])
+        fill_names(lines[ln], q[ln], a, min(b, len(lines[ln])))
+    fix_states(lines, q, spec.get("states", []))
+    fix_numbers(lines, q, spec["numbers"])
     for spans, cd in spec["checks"]:
-        _fix_check(lines, q, spans, cd, numbers=spec["numbers"])
+        fix_check(lines, q, spans, cd, numbers=spec["numbers"])
     conf = []
     for p, line in zip(probs, lines):
         conf.extend(math.log(max(float(p[i][INDEX[c]]), 1e-9)) for i, c in enumerate(line))
@@ -373,7 +305,7 @@ def doubtful(probs: list[np.ndarray], lines: list[str], fmt: str, threshold: flo
     optional data without a check digit, a field whose check fails, and a field with two
     doubtful characters are marked."""
     spec = FORMATS[fmt]
-    q = [_masked(p, t) for p, t in zip(probs, spec["lines"])]
+    q = [masked(p, t) for p, t in zip(probs, spec["lines"])]
     weak: dict[tuple[int, int], float] = {}
     for ln, (qi, line) in enumerate(zip(q, lines)):
         for i, c in enumerate(line[: len(qi)]):
@@ -392,171 +324,3 @@ def doubtful(probs: list[np.ndarray], lines: list[str], fmt: str, threshold: flo
                     continue
             held.add((ln, i))
     return [(ln + 1, i + 1) for ln, i in sorted(weak) if (ln, i) not in held]
-
-
-def _single(fmt: str, line: int) -> dict:
-    spec = FORMATS[fmt]
-    return {
-        "lines": [spec["lines"][line]],
-        "names": [(0, a, b) for ln, a, b in spec["names"] if ln == line],
-        "states": [(0, a) for ln, a in spec.get("states", []) if ln == line],
-        "numbers": [(0, a, b) for ln, a, b in spec["numbers"] if ln == line],
-        "checks": [([(0, a, b) for _l, a, b in spans], (0, cd[1])) for spans, cd in spec["checks"]
-                   if cd[0] == line and all(s[0] == line for s in spans)],
-    }
-
-
-# single MRZ lines recognisable on their own (for bare line crops)
-LINE_TYPES = {
-    name: _single(fmt, ln)
-    for name, fmt, ln in (
-        ("TD3-1", "TD3", 0), ("TD3-2", "TD3", 1), ("MRVA-2", "MRVA", 1), ("TD2-1", "TD2", 0),
-        ("TD2-2", "TD2", 1), ("MRVB-2", "MRVB", 1), ("TD1-1", "TD1", 0), ("TD1-2", "TD1", 1), ("TD1-3", "TD1", 2),
-    )
-}
-
-
-def decode_spec(probs: list[np.ndarray], spec: dict, repair: bool = True) -> list[str]:
-    q = [_masked(p, t) for p, t in zip(probs, spec["lines"])]
-    lines = [[CHARSET[j] for j in qi.argmax(axis=1)] for qi in q]
-    for ln, a, b in spec["names"]:
-        _fill_names(lines[ln], q[ln], a, min(b, len(lines[ln])))
-    _fix_states(lines, q, spec.get("states", []))
-    _fix_numbers(lines, q, spec["numbers"])
-    for spans, cd in spec["checks"]:
-        if not _fix_check(lines, q, spans, cd, topk=3 if repair else 0, numbers=spec["numbers"]):
-            return []
-    return ["".join(x) for x in lines]
-
-
-REPAIR_LINES = True
-SHAPE_COST = 2.0  # field kinds without check digits: at most this many nats
-NAMES_COST = 12.0  # a names line has no digit: read as letters when that costs <= 12 nats
-
-
-def _letter_line(spec: dict) -> bool:
-    """A names line (TD3/TD2 first line, TD1 third line): letters and fillers only."""
-    t = spec["lines"][0]
-    return not spec["checks"] and set(t[2:]) <= {"A"}
-
-
-def decode_line(p: np.ndarray, fallback: str, max_cost: float = 4.0, repair: bool = REPAIR_LINES,
-                names_cost: float = NAMES_COST, shape_cost: float | None = None) -> str:
-    m = match_line(p, max_cost, repair, names_cost, SHAPE_COST if shape_cost is None else shape_cost,
-                   context=fallback if len(fallback) == len(p) else None)
-    return m[1] if m else fallback
-
-
-def _x_context(text: str, spec: dict, context: str | None) -> str:
-    """In alphanumeric (``X``) fields, take the context reading's digit or letter where the
-    two differ only in kind (``O``/``0``, ``I``/``1``...), unless that breaks a check digit
-    that held."""
-    if context is None or len(context) != len(text):
-        return text
-    t = spec["lines"][0]
-    out = list(text)
-    for i, (a, b) in enumerate(zip(text, context)):
-        if i < len(t) and t[i] == "X" and a != b and "<" not in (a, b) and a.isdigit() != b.isdigit():
-            out[i] = b
-    new = "".join(out)
-    if new == text:
-        return text
-
-    nums = spec["numbers"]
-    if any(group_ok([text], spans, cd, nums) and not group_ok([new], spans, cd, nums) for spans, cd in spec["checks"]):
-        return text
-    return new
-
-
-def _cost(logp: np.ndarray, top: np.ndarray, text: str, spec: dict) -> float:
-    """Nats lost by reading ``text`` instead of each character's most likely one; in
-    alphanumeric fields both are weighed by the characters' frequency there."""
-    t = spec["lines"][0]
-    cost = 0.0
-    for i, c in enumerate(text):
-        if X_PRIOR_POWER and i < len(t) and t[i] == "X":
-            adj = logp[i] + _LOG_XW
-            cost += float(adj.max() - adj[INDEX[c]])
-        else:
-            cost += float(top[i] - logp[i, INDEX[c]])
-    return cost
-
-
-def match_line(p: np.ndarray, max_cost: float = 4.0, repair: bool = REPAIR_LINES,
-               names_cost: float = NAMES_COST, shape_cost: float = SHAPE_COST,
-               context: str | None = None) -> tuple[float, str] | None:
-    """One bare line: if it reads as a known MRZ line type (length, field kinds, its own
-    check digits) at a small cost in log-probability, use that reading; else ``fallback``.
-
-    Lines with check digits may be repaired among each character's top candidates (the
-    document number's ``0``/``O``/``D``); a names line, which has no check digit, is taken
-    as such only when it starts like one (``P``, ``I``, ``A``, ``C``, ``V``) and reading it as
-    letters and fillers costs at most ``names_cost`` and its plain reading has at most two
-    digits. ``context`` (the plain reading with each character's kind taken from its
-    neighbours) settles digit-versus-letter in alphanumeric fields, as long as the line's
-    check digits still hold."""
-    n = len(p)
-    plain_digits = sum(CHARSET[int(j)].isdigit() for j in p.argmax(axis=1))
-    logp = np.log(np.maximum(p, 1e-9))
-    top = logp.max(axis=1)
-    best = None
-    for spec in LINE_TYPES.values():
-        if len(spec["lines"][0]) != n:
-            continue
-        letters = _letter_line(spec)
-        if not spec["checks"] and not (letters and names_cost > 0):
-            continue  # nothing to confirm the line type
-        if letters and spec["lines"][0][0] == "A" and n != 30 and CHARSET[int(np.argmax(p[0]))] not in "PIACV":
-            continue
-        if letters and plain_digits > 2:
-            continue  # a line of digits and letters (an ID line, a visa's number), not names
-        out = decode_spec([p], spec, repair=repair and bool(spec["checks"]))
-        if not out:
-            continue
-        text = _x_context(out[0], spec, context)
-        cost = _cost(logp, top, text, spec)
-        limit = names_cost if letters else max_cost
-        if cost <= limit and (best is None or cost < best[0]):
-            best = (cost, text)
-    if best is None and shape_cost > 0:
-        # no line type whose check digits hold (specimens print made-up ones, or a digit is
-        # misread beyond repair): still give each field its kind of character (digits in
-        # dates and check digits, M/F/< for the sex) when the line reads as one type cheaply
-        for spec in LINE_TYPES.values():
-            if len(spec["lines"][0]) != n or not spec["checks"]:
-                continue
-            text = _x_context(decode_spec([p], {**spec, "checks": []}, repair=False)[0], spec, context)
-            cost = _cost(logp, top, text, spec)
-            if cost <= shape_cost and (best is None or cost < best[0]):
-                best = (cost, text)
-    return best
-
-
-@functools.lru_cache(maxsize=1)
-def _code_fields() -> frozenset[str]:
-    """The ICAO codes as 3-character MRZ fields (``D<<``, ``UTO``)."""
-    return frozenset("".join(CHARSET[j] for j in row) for row in _code_table())
-
-
-def line_fits(text: str) -> str | None:
-    """The name of a single-line type (``TD3-2``, ``TD1-3``...) that ``text`` is a valid
-    instance of: right length, every field of its kind (digits in dates, ``M``/``F``/``<``
-    or ``X`` for the sex, letters in names), issuing state and nationality ICAO codes, and
-    all of the line's own check digits. None when no line type fits (used by the benchmark to
-    flag ground truths that cannot be an MRZ line)."""
-    if any(c not in INDEX for c in text):
-        return None
-    codes = _code_fields()
-    for name, spec in LINE_TYPES.items():
-        t = spec["lines"][0]
-        if len(t) != len(text):
-            continue
-        if not all(_MASKS[k][INDEX[c]] for k, c in zip(t, text)):
-            continue
-        if _letter_line(spec) and text[0] not in "PIACV":
-            continue
-        if any(text[a : a + 3] not in codes for _l, a in spec["states"]):
-            continue
-        if all(group_ok([text], spans, cd, spec["numbers"]) for spans, cd in spec["checks"]):
-            return name
-    return None

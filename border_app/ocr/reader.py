@@ -11,11 +11,13 @@ from typing import Any
 import cv2
 import numpy as np
 
+from ..mrz import parse
 from ..mrz.layouts import WIDTHS
 from ..mrz.result import Problem
 from .classifier import Classifier, default_classifier, one_blas_thread, search_classifier, small_classifiers
 from .glyphs import CHARSET, INDEX
-from .decode import FIRST_LETTER, checks_passed, decode, decode_line, doubtful, guess_format
+from .decode import FIRST_LETTER, checks_passed, decode, doubtful, guess_format
+from .line_types import decode_line
 from .locate import find_bands, text_angle
 from .segment import grid_fitted_cells, line_geometry, segment_line
 
@@ -84,8 +86,6 @@ def context_read(p: np.ndarray, margin: float = 0.03) -> str:
 
 def _parse(lines: list[str]):
     try:
-        from border_app.mrz import parse
-
         return parse(lines)
     except Exception:  # noqa: BLE001 - an unreadable result is reported as not found
         return None
