@@ -33,6 +33,7 @@ from .model import (
     TravelReason,
 )
 from .mrz.build import build_mrva, build_mrvb, build_td1, build_td2, build_td3
+from .mrz.layouts import LAYOUTS
 
 __all__ = ["generate_travellers", "NO_DOCUMENT_SHARE", "NIGER_PLACES", "FOREIGN_PLACES"]
 
@@ -353,7 +354,7 @@ def generate_travellers(n: int, *, seed: int = 0, end: datetime | None = None, w
             if fmt in ("TD1", "TD2") and age < 10:
                 fmt = "TD3"
             surname_mrz, given_mrz = _mrz_form(surname), _mrz_form(given)
-            width = 30 if fmt == "TD1" else (31 if fmt in ("TD2", "MRVB") else 39)
+            width = LAYOUTS[fmt].name_room
             if len(surname_mrz) + 2 + len(given_mrz) > width:
                 given_mrz = given_mrz.split(" ")[0]
             # about 3 % of documents leave the day and month unknown ("born in 1968")

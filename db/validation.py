@@ -28,6 +28,7 @@ from border_app.model import (
     TravelReason,
     check_partial_date,
 )
+from border_app.mrz.layouts import LAYOUT_NAMES
 
 from .models import normalise_number, search_key
 
@@ -38,7 +39,7 @@ MAX_GROUP = 500
 MAX_NUMBER = 40
 MAX_MRZ = 140
 MAX_IMAGES = 20
-MRZ_FORMATS = ("TD1", "TD2", "TD3", "MRVA", "MRVB")
+MRZ_FORMATS = LAYOUT_NAMES
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 _STATE = re.compile(r"^[A-Z<]{1,3}$")
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")

@@ -126,3 +126,10 @@ def test_one_table_and_one_check_digit_everywhere():
 def test_char_value():
     assert [checkdigit.char_value(c) for c in "<09AZ"] == [0, 0, 9, 10, 35]
     assert checkdigit.check_digit("AB2134<<<") == "5"
+
+
+def test_name_room_and_format_names_for_the_demo_and_the_database():
+    assert {n: lay.name_room for n, lay in layouts.LAYOUTS.items()} == {
+        "TD1": 30, "TD2": 31, "TD3": 39, "MRVA": 39, "MRVB": 31}
+    validation = importlib.import_module("db.validation")
+    assert validation.MRZ_FORMATS is layouts.LAYOUT_NAMES

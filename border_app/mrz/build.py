@@ -13,7 +13,7 @@ from functools import lru_cache
 
 from ..countries import mrz_field as _mrz_field
 from .checkdigit import digit_of
-from .layouts import LAYOUTS, Layout
+from .layouts import LAYOUTS
 
 __all__ = [
     "build",
@@ -174,12 +174,6 @@ def _long_number(number: str, optional: str, room: int) -> tuple[str, str, str]:
 _TD1, _TD2, _TD3 = LAYOUTS["TD1"], LAYOUTS["TD2"], LAYOUTS["TD3"]
 
 
-def _name_room(lay: Layout) -> int:
-    """Characters of the names field of ``lay``."""
-    _line, start, end = lay.name_span
-    return end - start
-
-
 def _joined(lines: list[str], spans) -> str:
     """The text a composite check digit covers: ``spans`` of ``lines`` (the layout's)."""
     return "".join(lines[ln][a:b] for ln, a, b in spans)
@@ -192,7 +186,7 @@ def build_td3(*, surname: str, given_names: str = "", document_number: str, issu
     number = _number(document_number)
     if len(number) > 9:
         raise ValueError(f"a TD3 document number has at most 9 characters: {number!r}")
-    line1 = _code(document_code, "P") + mrz_field(issuing_state) + format_name(surname, given_names, _name_room(_TD3))[0]
+    line1 = _code(document_code, "P") + mrz_field(issuing_state) + format_name(surname, given_names, _TD3.name_room)[0]
     personal = _clean(optional_data, 14, "the personal number")
     personal_cd = "<" if personal == "<" * 14 else digit_of(personal)
     head = number.ljust(9, "<")
@@ -249,7 +243,7 @@ def build_td2(*, surname: str, given_names: str = "", document_number: str, issu
     optional = transliterate(optional_data or "")
     head, cd, optional = _long_number(number, optional, 7)
     optional = _clean(optional, 7, "the optional data")
-    line1 = code + mrz_field(issuing_state) + format_name(surname, given_names, _name_room(_TD2))[0]
+    line1 = code + mrz_field(issuing_state) + format_name(surname, given_names, _TD2.name_room)[0]
     birth = mrz_date(birth_date, partial=True)
     expiry = mrz_date(expiry_date)
     part_a = head + cd
@@ -277,7 +271,7 @@ def build_td1(*, surname: str, given_names: str = "", document_number: str, issu
     opt2 = _clean(optional_data_2, 11, "the optional data of line 2")
     head2 = birth + digit_of(birth) + _sex(sex) + expiry + digit_of(expiry) + mrz_field(nationality or issuing_state) + opt2
     line2 = head2 + digit_of(_joined([line1, head2], _TD1.composite))
-    line3 = format_name(surname, given_names, _name_room(_TD1))[0]
+    line3 = format_name(surname, given_names, _TD1.name_room)[0]
     return [line1, line2, line3]
 
 

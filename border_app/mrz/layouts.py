@@ -52,6 +52,12 @@ class Layout:
     def issuing(self) -> Span:
         return (0, 2, 5)
 
+    @property
+    def name_room(self) -> int:
+        """Characters of the names field."""
+        _line, start, end = self.name_span
+        return end - start
+
     def check_groups(self) -> list[tuple[list[Span], Position]]:
         """(spans, check digit) of every check digit, in the order the reader repairs them:
         document number, birth date, expiry date, personal number, composite."""
