@@ -557,6 +557,38 @@ class RegistrationService:
             s.flush()
             return _registration(crossing, person, doc)
 
+    def check(self, draft: dm.RegistrationDraft) -> None:
+        """Validate ``draft`` as :meth:`register` does, writing nothing."""
+        require(self.actor.role, P.REGISTER_TRAVELLER)
+        validation.draft_values(draft)
+        validation.confirmations(draft)
+
+    def register_all(self, drafts: list[dm.RegistrationDraft]) -> list[dm.Registration]:
+        """Register every draft in one transaction: all of them, or (on any error) none.
+        Each is validated as :meth:`register` validates the screen's drafts, before anything
+        is written; a draft's error names its index (``InvalidInput.index``)."""
+        require(self.actor.role, P.REGISTER_TRAVELLER)
+        checked = []
+        for index, draft in enumerate(drafts):
+            try:
+                checked.append((draft, validation.draft_values(draft), validation.confirmations(draft)))
+            except InvalidInput as exc:
+                exc.index = index  # type: ignore[attr-defined]
+                raise
+        out = []
+        with self.db.session(write=True) as s:
+            for draft, clean, (confirmed_invalid, confirmed_expired) in checked:
+                person, doc = self._resolve(s, draft, clean, None)
+                crossing = Crossing(id=new_id(), post_id=self.actor.post_id, change_seq=0, person_id=person.id,
+                                    document_id=doc.id if doc else None, recorded_by=self.actor.user_id,
+                                    recorded_at=utcnow(), voided=False, confirmed_invalid=confirmed_invalid,
+                                    confirmed_expired=confirmed_expired, **clean.crossing)
+                s.add(crossing)
+                s.flush()
+                self._audit(s, "register", "crossing", crossing.id)
+                out.append(_registration(crossing, person, doc))
+        return out
+
     def update(self, crossing_id: str, draft: dm.RegistrationDraft) -> dm.Registration:
         require(self.actor.role, P.EDIT_REGISTRATION)
         clean = validation.draft_values(draft)
