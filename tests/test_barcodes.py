@@ -120,7 +120,6 @@ def test_non_latin_text_is_exact():
 
 
 def test_zbar_fallback_when_zxing_finds_nothing(monkeypatch):
-    pytest.importorskip("pyzbar.pyzbar")
     from border_app.barcodes import _zxing
 
     monkeypatch.setattr(_zxing, "decode_thorough", lambda gray: [])

@@ -11,7 +11,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-cv2 = pytest.importorskip("cv2")
+import cv2
 
 import synthdocs  # noqa: E402
 
@@ -485,7 +485,7 @@ def test_bad_inputs_are_invalid_input(tmp_path):
 
 
 def test_pdf_without_image_and_with_image(tmp_path):
-    pypdf = pytest.importorskip("pypdf")
+    import pypdf
     w = pypdf.PdfWriter()
     w.add_blank_page(200, 200)
     blank = tmp_path / "blank.pdf"
@@ -493,7 +493,7 @@ def test_pdf_without_image_and_with_image(tmp_path):
         w.write(fh)
     with pytest.raises(InvalidInput):
         read_file(blank)
-    pil = pytest.importorskip("PIL.Image")
+    from PIL import Image as pil
     doc = synthdocs.make_doc(12, fmt="TD3", width=1200, clean=True)
     scan = tmp_path / "scan.pdf"
     pil.fromarray(cv2.cvtColor(doc.image, cv2.COLOR_BGR2RGB)).save(scan, "PDF", resolution=150)

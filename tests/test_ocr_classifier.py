@@ -84,7 +84,7 @@ def test_reader_runs_on_one_blas_thread_and_gives_the_threads_back(monkeypatch):
     """The classifiers' matrix products run on one BLAS thread while the reader works (more
     threads only add latency on a 2-core laptop whose other core draws the GUI); the rest of
     the process keeps its own setting."""
-    threadpoolctl = pytest.importorskip("threadpoolctl")
+    import threadpoolctl
     from border_app.ocr import reader as reader_mod
     from border_app.ocr.classifier import one_blas_thread
 

@@ -12,7 +12,7 @@ from border_app import model as dm
 from border_app.errors import InvalidInput
 from printing.reports import AGE_GROUPS, age_group, compute_report, render_report
 
-pypdf = pytest.importorskip("pypdf")
+import pypdf
 POST = dm.Post(id="p1", name="Poste frontière de Makalondi", pcode="NE006013")
 
 

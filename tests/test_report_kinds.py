@@ -12,7 +12,7 @@ import pytest
 
 from border_app.cli import main
 
-pypdf = pytest.importorskip("pypdf")
+import pypdf
 ADMIN_PASSWORD = "chef-secret"
 SUPERVISOR_PASSWORD = "superviseur-secret"
 DAY = date(2026, 3, 2)

@@ -14,7 +14,7 @@ from border_app.cli import main
 from border_app.keys import KdfParams, Keystore
 from border_app.roles import Role
 
-pypdf = pytest.importorskip("pypdf")
+import pypdf
 PASSWORD = "correct horse"
 
 
@@ -29,7 +29,7 @@ def qr_of(path, tmp_path) -> str:
 
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed")
-    zxingcpp = pytest.importorskip("zxingcpp")
+    import zxingcpp
     from PIL import Image
 
     subprocess.run(["pdftoppm", "-r", "200", "-png", "-singlefile", str(path), str(tmp_path / "qr")], check=True,

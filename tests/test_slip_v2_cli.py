@@ -12,8 +12,6 @@ from border_app.cli import main
 from border_app.keys import KdfParams, Keystore
 from border_app.paths import profile
 
-pytest.importorskip("pypdfium2")
-
 
 def _real_slip_pdf(tmp_path, keys) -> bytes:
     from border_app.slip_data import SlipData, sign_slip_data

@@ -75,7 +75,6 @@ def test_collector_waits_for_all_mrz_lines_and_splits_bursts():
 
 
 def test_serial_loopback():
-    pytest.importorskip("serial")
     from border_app.serial_source import SerialScanner
 
     with SerialScanner("loop://") as scanner:
@@ -84,7 +83,6 @@ def test_serial_loopback():
 
 
 def test_serial_missing_port_is_a_clear_error():
-    pytest.importorskip("serial")
     from border_app.errors import DeviceUnavailable
     from border_app.serial_source import SerialScanner
 

@@ -83,7 +83,6 @@ def test_personal_data_commands_refuse_without_credentials(set_up, monkeypatch, 
 
 
 def test_demo_command_fills_the_demo_profile_only(home, monkeypatch, fast_keys, capsys):
-    pytest.importorskip("border_app.demo", reason="the demo traveller generator is not installed")
     from border_app.paths import profile
 
     assert main(["demo", "--travellers", "50"]) == 0

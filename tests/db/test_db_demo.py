@@ -32,7 +32,6 @@ def _drafts(n, prefix="D"):
 
 
 def test_seed_demo_creates_post_accounts_keys_and_travellers(demo_db, kdf):
-    pytest.importorskip("border_app.demo", reason="the demo traveller generator is not installed")
     from border_app.keys import Keystore
     from db.demo import DEMO_ACCOUNTS, DEMO_PCODE, seed_demo
     from db.services import AuthService, PostService, RegistrationService

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import pytest
 
-pytest.importorskip("PySide6")
-
 
 @pytest.fixture
 def controller_factory(qtbot, home):

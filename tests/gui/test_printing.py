@@ -17,8 +17,7 @@ from border_app.mrz import build_td3
 from .conftest import login, wait_for_window
 
 pytestmark = pytest.mark.gui
-pypdf = pytest.importorskip("pypdf")
-pytest.importorskip("pypdfium2")
+import pypdf
 
 
 def pdf_text(data: bytes) -> str:

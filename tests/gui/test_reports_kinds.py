@@ -14,8 +14,7 @@ from border_app.clock import post_today
 
 from .conftest import login
 
-pypdf = pytest.importorskip("pypdf")
-pytest.importorskip("pypdfium2")
+import pypdf
 
 
 def pdf_pages(data: bytes) -> list[str]:

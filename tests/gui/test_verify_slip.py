@@ -9,8 +9,6 @@ from datetime import timedelta
 
 import pytest
 
-pytest.importorskip("PySide6")
-
 from border_app import clock  # noqa: E402
 from tests.gui.conftest import login  # noqa: E402
 
