@@ -25,6 +25,9 @@ start_cluster() {
   done
   as_postgres "psql -p $port -Atqc \"select 1 from pg_roles where rolname='$ROLE'\"" | grep -q 1 ||
     as_postgres "psql -p $port -qc \"create role $ROLE login createdb password '$PASS'\""
+  # the coordination tests create their own databases and the roles hhbm_import,
+  # hhbm_coordination and hhbm_health (border-app coordination init-db): CREATEDB and CREATEROLE
+  as_postgres "psql -p $port -qc \"alter role $ROLE createdb createrole\"" >/dev/null
   as_postgres "psql -p $port -Atqc \"select 1 from pg_database where datname='$ROLE'\"" | grep -q 1 ||
     as_postgres "createdb -p $port -O $ROLE $ROLE"
 }
