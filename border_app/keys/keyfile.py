@@ -157,7 +157,8 @@ def public_from_doc(doc: dict) -> PublicKeys:
         encryption_public_key=b64d(keys[POST_ENCRYPTION]["public_key"]),
         created_at=keys[POST_SIGNING]["created_at"],
         retired=[{"purpose": r["purpose"], "key_id": r["key_id"], "public_key": b64d(r["public_key"]),
-                  "created_at": r["created_at"], "retired_at": r["retired_at"]} for r in doc["retired"]],
+                  "created_at": r["created_at"], "retired_at": r["retired_at"]} for r in doc["retired"]
+                 if r["purpose"] in (POST_SIGNING, POST_ENCRYPTION)],   # the coordination's: see keys.coordination
         coordination_signing_public_key=b64d(keys[COORD_SIGNING]["public_key"]) if coord else None,
         coordination_encryption_public_key=b64d(keys[COORD_ENCRYPTION]["public_key"]) if coord else None,
         demo=bool(doc.get("demo", False)),
@@ -190,10 +191,10 @@ def validate(doc: Any) -> dict:
     if not isinstance(retired, list):
         raise ValueError("retired")
     for entry in retired:
-        if not isinstance(entry, dict) or entry.get("purpose") not in (POST_SIGNING, POST_ENCRYPTION):
+        if not isinstance(entry, dict) or entry.get("purpose") not in PURPOSES:
             raise ValueError("retired entry")
         check_text(entry.get("retired_at"), 40)
-        _validate_key_entry(entry, entry["purpose"], private=entry["purpose"] == POST_ENCRYPTION)
+        _validate_key_entry(entry, entry["purpose"], private=entry["purpose"] in (POST_ENCRYPTION, COORD_ENCRYPTION))
     integrity = doc.get("integrity")
     if not isinstance(integrity, dict) or integrity.get("algorithm") != MAC_ALGORITHM:
         raise ValueError("integrity")

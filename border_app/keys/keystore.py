@@ -193,8 +193,38 @@ class Keystore:
         private = {purpose: decrypt_private(doc, purpose, entry, cipher) for purpose, entry in doc["keys"].items()}
         retired_enc = {entry["key_id"]: decrypt_private(doc, POST_ENCRYPTION, entry, cipher)
                        for entry in doc["retired"] if entry["purpose"] == POST_ENCRYPTION}
+        retired_coord = {entry["key_id"]: decrypt_private(doc, COORD_ENCRYPTION, entry, cipher)
+                         for entry in doc["retired"] if entry["purpose"] == COORD_ENCRYPTION}
         return UnlockedKeys(post_id=doc["post_id"], master_key=master, private=private,
-                            retired_encryption=retired_enc, public=public_from_doc(doc))
+                            retired_encryption=retired_enc, public=public_from_doc(doc),
+                            retired_coordination=retired_coord)
+
+    # ---------------------------------------------------------------- coordination keys
+    def add_coordination_keys(self, keys: UnlockedKeys) -> UnlockedKeys:
+        """Add the coordination's Ed25519 and X25519 keys to this keystore (made by
+        ``setup`` like any post's): ``border-app coordination keys init``. Refuses if it
+        already has them (rotate instead). Returns the new key ring (same master key)."""
+        master = keys._master_key()
+        doc = self._fresh()
+        if not mac_matches(doc, master) or doc["keys"][POST_SIGNING]["key_id"] != keys.signing_key_id:
+            raise _not_these_keys()
+        if COORD_SIGNING in doc["keys"]:
+            raise KeyStoreError(_("This computer already has the coordination's keys; rotate them to replace them."))
+        created = now()
+        private = dict(keys._private)
+        for purpose in (COORD_SIGNING, COORD_ENCRYPTION):
+            private[purpose] = generate(purpose)
+            doc["keys"][purpose] = encrypt_private(doc, purpose, private[purpose], master, created)
+        doc["integrity"] = {"algorithm": MAC_ALGORITHM, "mac": b64e(mac(doc, master))}
+        validate(doc)
+        self._write(doc)
+        return UnlockedKeys(post_id=doc["post_id"], master_key=master, private=private,
+                            retired_encryption=dict(keys._retired_encryption), public=public_from_doc(doc),
+                            retired_coordination=dict(keys._retired_coordination))
+
+    def coordination_retired(self) -> list[dict]:
+        """The coordination's retired keys (public halves), oldest first."""
+        return [dict(r) for r in self._doc["retired"] if r["purpose"] in (COORD_SIGNING, COORD_ENCRYPTION)]
 
     # ---------------------------------------------------------------- rotation
     def rotate(self, keys: UnlockedKeys, *, coordination: bool = False) -> UnlockedKeys:
@@ -213,15 +243,18 @@ class Keystore:
         rotated_at = now()
         private = dict(keys._private)
         retired_enc = dict(keys._retired_encryption)
-        for purpose in (POST_SIGNING, POST_ENCRYPTION):
+        retired_coord = dict(keys._retired_coordination)
+        for purpose in (POST_SIGNING, POST_ENCRYPTION) + ((COORD_SIGNING, COORD_ENCRYPTION) if coordination else ()):
             old = dict(doc["keys"][purpose])
             old["purpose"] = purpose
             old["retired_at"] = rotated_at
-            if purpose == POST_SIGNING:   # an old signing key is never needed again
+            if purpose in (POST_SIGNING, COORD_SIGNING):   # an old signing key is never needed again
                 old.pop("nonce")
                 old.pop("encrypted_private_key")
-            else:
+            elif purpose == POST_ENCRYPTION:
                 retired_enc[old["key_id"]] = private[purpose]
+            else:   # the coordination's: bundles sealed to it while in transit still open
+                retired_coord[old["key_id"]] = private[purpose]
             doc["retired"].append(old)
         for purpose in [POST_SIGNING, POST_ENCRYPTION] + ([COORD_SIGNING, COORD_ENCRYPTION] if coordination else []):
             private[purpose] = generate(purpose)
@@ -230,7 +263,8 @@ class Keystore:
         validate(doc)
         self._write(doc)
         return UnlockedKeys(post_id=doc["post_id"], master_key=master, private=private,
-                            retired_encryption=retired_enc, public=public_from_doc(doc))
+                            retired_encryption=retired_enc, public=public_from_doc(doc),
+                            retired_coordination=retired_coord)
 
     # ---------------------------------------------------------------- writing
     def _fresh(self) -> dict:

@@ -18,11 +18,13 @@ class UnlockedKeys:
     ``demo`` is true for the demo post's keys (slips signed with them say so)."""
 
     def __init__(self, *, post_id: str, master_key: bytes, private: dict[str, Any],
-                 retired_encryption: dict[str, Any], public: PublicKeys):
+                 retired_encryption: dict[str, Any], public: PublicKeys,
+                 retired_coordination: dict[str, Any] | None = None):
         self.post_id = post_id
         self._master = bytearray(master_key)
         self._private = dict(private)
         self._retired_encryption = dict(retired_encryption)
+        self._retired_coordination = dict(retired_coordination or {})
         self._public = public
         self.signing_key_id = public.signing_key_id
         self.signing_public_key = public.signing_public_key
@@ -92,6 +94,15 @@ class UnlockedKeys:
             raise sealed_error()
         return open_sealed_with(key, blob, aad)
 
+    def coordination_private_keys(self) -> dict[str, Any]:
+        """The coordination's X25519 private keys by key id, current and retired (bundles
+        sealed to a retired key while in transit still open): for
+        :func:`border_app.bundles.open_bundle`."""
+        current = self._key(COORD_ENCRYPTION)
+        keys = dict(self._retired_coordination)
+        keys[key_id(self.coordination_encryption_public_key or b"")] = current
+        return keys
+
     def lock(self) -> None:
         """Forget the private keys and wipe the master key (best effort in Python)."""
         for i in range(len(self._master)):
@@ -99,3 +110,4 @@ class UnlockedKeys:
         self._master = bytearray()
         self._private.clear()
         self._retired_encryption.clear()
+        self._retired_coordination.clear()
