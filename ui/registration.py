@@ -36,6 +36,10 @@ from border_app.model import (
     DocumentType, PersonData, Registration, RegistrationDraft,
     birth_year_from_age, check_partial_date, parse_age,
 )
+from border_app.mrz import MrzResult
+from border_app.mrz import normalise as normalise_mrz
+from border_app.mrz import parse as parse_mrz
+from border_app.mrz.layouts import SHAPES
 
 from .fields import ChoiceBox, CountryBox, ScanField, monospace_font
 from .i18n import Retranslatable
@@ -49,19 +53,14 @@ CHECK_NAMES = (
     ("optional_data", N_("Optional data")),
     ("composite", N_("Composite")),
 )
-MRZ_LENGTHS = {(3, 30), (2, 36), (2, 44)}
-DOC_TYPE_BY_CODE = {"P": DocumentType.PASSPORT, "I": DocumentType.ID_CARD, "A": DocumentType.ID_CARD,
-                    "C": DocumentType.ID_CARD, "V": DocumentType.VISA}
 
 
 def mrz_looks_complete(text: str) -> bool:
-    from border_app.mrz import normalise
-
     try:
-        lines = normalise(text)
+        lines = normalise_mrz(text)
     except Exception:  # noqa: BLE001 - anything unusable is simply "not yet"
         return False
-    return bool(lines) and (len(lines), len(lines[0])) in MRZ_LENGTHS and len({len(x) for x in lines}) == 1
+    return bool(lines) and (len(lines), len(lines[0])) in SHAPES and len({len(x) for x in lines}) == 1
 
 
 def confirmed_mark_text(invalid: bool, expired: bool) -> str:
@@ -168,7 +167,7 @@ class FormDraft:
 
     texts: dict = field(default_factory=dict)      # objectName -> text of the line edits and the scan field
     choices: dict = field(default_factory=dict)    # objectName -> value of combos, check boxes, spin box
-    mrz: dict | None = None                        # the MRZ result the form was filled from
+    mrz: MrzResult | DocumentData | None = None    # the MRZ the form was filled from (see _mrz)
     editing: Registration | None = None            # the stored registration being edited
     confirmed: tuple[bool, bool] = (False, False)  # (invalid, expired) already confirmed
     focus: str | None = None                       # objectName of the field that had the focus
@@ -183,7 +182,9 @@ class RegistrationScreen(QWidget, Retranslatable):
         self.setObjectName("registrationScreen")
         self._editing: Registration | None = None
         self.last_saved: Registration | None = None  # what Ctrl+P prints
-        self._mrz: dict | None = None
+        # the MRZ the document fields come from: the reading just scanned, or the stored
+        # document being edited (its MRZ facts are kept when it is saved again)
+        self._mrz: MrzResult | DocumentData | None = None
         self._confirmed = (False, False)  # (invalid, expired) confirmed by the official for this form
         self._confirm_box: QMessageBox | None = None
         self._last_focus: QWidget | None = None
@@ -492,54 +493,52 @@ class RegistrationScreen(QWidget, Retranslatable):
 
     # -- MRZ -----------------------------------------------------------------------
     def apply_mrz_text(self, text: str) -> None:
-        from border_app.mrz import parse
-
         self.scan.reset()
         self.code_notice.hide()
         try:
-            result = parse(text)
+            result = parse_mrz(text)
         except UserFacingError as exc:
             self.mrz_notice.show_message(exc.message, "error")
             self.scan.setFocus()
             return
-        self.apply_mrz(result.to_json())
+        self.apply_mrz(result)
 
-    def apply_mrz(self, info: dict) -> None:
-        self._mrz = info
+    def apply_mrz(self, result: MrzResult) -> None:
+        self._mrz = result
         self._confirmed = (False, False)  # a new document: ask again
         self.form_notice.hide()
         self.no_document.setChecked(False)
-        code = (info.get("document_code") or "P")[:1]
-        self.doc_type.set_value(DOC_TYPE_BY_CODE.get(code, DocumentType.OTHER))
-        self.doc_number.setText(info.get("document_number") or "")
-        self.issuing_state.set_value(info.get("issuing_state"))
-        self.expiry.setText(format_date(info.get("expiry_date")))
-        self.surname.setText(info.get("surname") or "")
-        self.given_names.setText(info.get("given_names") or "")
-        self.sex.set_value(info.get("sex") if info.get("sex") in ("M", "F", "X") else None)
-        self.birth_date.setText(format_date(info.get("birth_date")))
+        self.doc_type.set_value(result.document_type)
+        self.doc_number.setText(result.document_number or "")
+        self.issuing_state.set_value(result.issuing_state)
+        self.expiry.setText(format_date(result.expiry_date))
+        self.surname.setText(result.surname or "")
+        self.given_names.setText(result.given_names or "")
+        self.sex.set_value(result.sex if result.sex in ("M", "F", "X") else None)
+        self.birth_date.setText(format_date(result.birth_date))
         self.birth_approx.setChecked(False)
-        self.nationality.set_value(info.get("nationality"))
-        self._show_mrz(info)
-        self._check_seen(info.get("document_number"), info.get("issuing_state"))
+        self.nationality.set_value(result.nationality)
+        self._show_mrz(result)
+        self._check_seen(result.document_number, result.issuing_state)
         self.direction.setFocus()
 
-    def _show_mrz(self, info: dict) -> None:
+    def _show_mrz(self, result: MrzResult) -> None:
         """The MRZ's lines, check badges and messages (not the fields)."""
-        self._set_badges(info.get("checks", {}))
-        self.mrz_view.setText("\n".join(info.get("lines", [])))
-        messages = list(info.get("errors") or [])
-        if info.get("corrections"):
-            messages.append(_("{n} OCR confusion(s) corrected, proven by the check digits.").format(n=len(info["corrections"])))
-        if info.get("valid") and not info.get("errors"):
-            kind = "info" if info.get("corrections") else "ok"
+        self._set_badges(result.checks)
+        self.mrz_view.setText(result.raw)
+        errors = result.errors
+        messages = list(errors)
+        if result.corrections:
+            messages.append(_("{n} OCR confusion(s) corrected, proven by the check digits.").format(n=len(result.corrections)))
+        if result.valid and not errors:
+            kind = "info" if result.corrections else "ok"
             self.mrz_notice.show_message("\n".join(messages) if messages else _("MRZ read: all check digits pass."), kind)
         else:
             self.mrz_notice.show_message(
                 "\n".join([_("The MRZ is not valid: check the document and correct the fields by hand.")] + messages), "error")
-        if info.get("expired"):
+        if result.expired:
             self.expired_notice.show_message(
-                _("This document expired on {date}.").format(date=format_date(info.get("expiry_date"))), "warning")
+                _("This document expired on {date}.").format(date=format_date(result.expiry_date)), "warning")
         else:
             self.expired_notice.hide()
 
@@ -618,8 +617,7 @@ class RegistrationScreen(QWidget, Retranslatable):
             self.expiry.setText(format_date(d.expiry_date))
             self.mrz_view.setText(d.mrz_raw or "")
             if d.mrz_raw:
-                self._mrz = {"lines": d.mrz_raw.splitlines(), "document_code": d.document_code,
-                             "format": d.mrz_format, "valid": d.mrz_valid}
+                self._mrz = d
         self._confirmed = (reg.confirmed_invalid, reg.confirmed_expired)
         self._show_confirmed_marks(reg)
         self.surname.setText(p.surname)
@@ -696,12 +694,10 @@ class RegistrationScreen(QWidget, Retranslatable):
             number = self.doc_number.text().strip().upper().replace(" ", "")
             if not number:
                 raise InvalidInput(_("Document number: required (or tick \"No document\")."))
-            mrz = self._mrz or {}
+            code, fmt, raw, valid = self._mrz_facts()
             document = DocumentData(
                 doc_type=self.doc_type.value(), number=number, issuing_state=self.issuing_state.value(),
-                expiry_date=expiry, document_code=mrz.get("document_code"), mrz_format=mrz.get("format"),
-                mrz_raw="\n".join(mrz["lines"]) if mrz.get("lines") else None,
-                mrz_valid=mrz.get("valid"),
+                expiry_date=expiry, document_code=code, mrz_format=fmt, mrz_raw=raw, mrz_valid=valid,
                 id=self._editing.document.id if self._editing and self._editing.document else None,
             )
         crossed_at = self._editing.crossing.crossed_at if self._editing else utcnow()
@@ -713,6 +709,15 @@ class RegistrationScreen(QWidget, Retranslatable):
         )
         return RegistrationDraft(person=person, crossing=crossing, document=document,
                                  confirmed_invalid=self._confirmed[0], confirmed_expired=self._confirmed[1])
+
+    def _mrz_facts(self) -> tuple[str | None, str | None, str | None, bool | None]:
+        """(document code, format, lines, valid) of the MRZ the document was read from."""
+        m = self._mrz
+        if isinstance(m, MrzResult):
+            return m.document_code, m.format, m.raw, m.valid
+        if m is not None:
+            return m.document_code, m.mrz_format, m.mrz_raw or None, m.mrz_valid
+        return None, None, None, None
 
     def save(self) -> None:
         if not self.save_button.isEnabled() or self._confirm_box is not None:
@@ -832,7 +837,7 @@ class RegistrationScreen(QWidget, Retranslatable):
         focus = self._last_focus
         names = {getattr(self, n): n for n in self._LINES + self._CHOICES +
                  ("issuing_state", "nationality", "no_document", "birth_approx", "group_size")}
-        return FormDraft(texts=texts, choices=choices, mrz=dict(self._mrz) if self._mrz else None,
+        return FormDraft(texts=texts, choices=choices, mrz=self._mrz,
                          editing=self._editing, confirmed=self._confirmed,
                          focus=names.get(focus) if focus is not None else None)
 
@@ -851,12 +856,12 @@ class RegistrationScreen(QWidget, Retranslatable):
                 getattr(self, name).set_value(c[name])
         self.birth_approx.setChecked(bool(c.get("birth_approx")))
         self.group_size.setValue(int(c.get("group_size") or 1))
-        if draft.mrz:
-            self._mrz = dict(draft.mrz)
-            if draft.mrz.get("checks") is not None:
-                self._show_mrz(self._mrz)
+        if draft.mrz is not None:
+            self._mrz = draft.mrz
+            if isinstance(draft.mrz, MrzResult):
+                self._show_mrz(draft.mrz)
             else:
-                self.mrz_view.setText("\n".join(self._mrz.get("lines") or []))
+                self.mrz_view.setText(draft.mrz.mrz_raw or "")
         t = draft.texts
         for name in self._LINES:
             if name == "scan":
