@@ -137,7 +137,11 @@ class Person(Base):
     """A person as identified by a document or, without one, as declared."""
 
     __tablename__ = "persons"
-    __table_args__ = (Index("ix_persons_names", "surname", "given_names"),)
+    __table_args__ = (
+        Index("ix_persons_names", "surname", "given_names"),
+        # the period report's columns by id (migration 0005): its join reads this index only
+        Index("ix_persons_report", "id", "nationality", "sex", "birth_date"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     post_id: Mapped[str] = mapped_column(String(36), ForeignKey("posts.id"))
@@ -208,6 +212,10 @@ class IdentityDocument(Base):
 
 class Crossing(Base):
     __tablename__ = "crossings"
+    __table_args__ = (
+        # a period report reads a post's days from this index alone (migration 0005)
+        Index("ix_crossings_report", "post_id", "crossed_at", "voided", "direction", "person_id", "id"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     post_id: Mapped[str] = mapped_column(String(36), ForeignKey("posts.id"))
@@ -269,7 +277,11 @@ class Screening(Base):
     ``VIEW_SCREENING_DETAILS`` read them (``db.screening_services``); the audit log gets ids."""
 
     __tablename__ = "screenings"
-    __table_args__ = (Index("ix_screenings_crossing_at", "crossing_id", "screened_at"),)
+    __table_args__ = (
+        Index("ix_screenings_crossing_at", "crossing_id", "screened_at"),
+        # a crossing's latest not-voided outcome, read from this index alone (migration 0005)
+        Index("ix_screenings_latest", "crossing_id", "voided", "screened_at", "change_seq", "outcome"),
+    )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     post_id: Mapped[str] = mapped_column(String(36), ForeignKey("posts.id"))
