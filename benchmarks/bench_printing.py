@@ -44,7 +44,7 @@ def bench_slips() -> None:
     except ImportError:
         accel = "without"
     print(f"reportlab {accel} the rl_accel C extension; load average {os.getloadavg()[0]:.1f}")
-    from border_app.cli.cmd_slip import EphemeralKeys
+    from border_app.usecases.printer_test_slip import EphemeralKeys
     from printing import fonts
     from border_app.slip_data import SlipData, sign_slip_data
     from printing.slips import render_slip

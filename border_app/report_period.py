@@ -13,6 +13,9 @@ from datetime import date
 from .errors import InvalidInput
 from .i18n import _
 
+#: a report's kinds: "shared" (small counts suppressed, for others), "internal" (exact counts)
+REPORT_KINDS = ("shared", "internal")
+
 #: the longest period a report covers, in days (first and last day included)
 MAX_REPORT_DAYS = 366
 

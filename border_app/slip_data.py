@@ -15,6 +15,11 @@ from typing import Any
 from .clock import POST_UTC_OFFSET_MINUTES
 from .slip_payload import SlipPayload, new_payload, sign_slip
 
+#: the two attestations and the three papers a slip is printed on (the command line's
+#: choices, the use case's and the renderer's checks)
+SLIP_KINDS = ("registration", "screening")
+SLIP_SIZES = ("80mm", "a6", "a4")
+
 
 @dataclass
 class SlipData:

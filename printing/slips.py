@@ -26,7 +26,7 @@ from reportlab.pdfgen import canvas
 
 from border_app.errors import InvalidInput
 from border_app.i18n import LANGUAGES, _, gettext
-from border_app.slip_data import SlipData
+from border_app.slip_data import SLIP_KINDS, SLIP_SIZES, SlipData
 
 from . import fonts
 from .fonts import REGULAR
@@ -36,8 +36,7 @@ from .slip_layout import layout_card, layout_roll
 from .slip_photo import prepare_photo
 from .slip_text import TITLES
 
-SIZES = ("80mm", "a6", "a4")
-SLIP_KINDS = ("registration", "screening")
+SIZES = SLIP_SIZES
 
 __all__ = ["PAGE_SIZES", "SIZES", "SLIP_KINDS", "SlipData", "render_slip", "serial_lines"]
 

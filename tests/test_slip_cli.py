@@ -256,7 +256,7 @@ def test_screening_slip_shows_only_the_outcome_and_gets_its_own_serial(world, tm
 def test_an_account_without_a_key_slot_cannot_sign_and_nothing_is_issued(world, tmp_path):
     import dataclasses
 
-    from border_app.cli.cmd_slip import issue_slip
+    from border_app.usecases.issue_slip import issue_slip
     from border_app.errors import KeyStoreError
     from db.slip_services import SlipService
 

@@ -1,4 +1,9 @@
-"""Showing errors: user-facing ones as they are, bugs as a report without personal data."""
+"""Showing errors: user-facing ones as they are, bugs as a report without personal data.
+
+A screen's failure callback is one call: ``report_failure(self, exc, self.notice)`` shows a
+:class:`~border_app.errors.UserFacingError`'s message in the screen's notice (or hands it to
+``on_message``), and anything else in the crash dialog (:func:`show_error`).
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import logging
 import platform
 import sys
 import traceback
+from collections.abc import Callable
 
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
@@ -25,6 +31,26 @@ def show_error(parent: QWidget | None, exc: BaseException) -> None:
         box.open() if parent is not None else box.exec()
         return
     show_crash(parent, type(exc), exc, exc.__traceback__)
+
+
+def report_failure(parent: QWidget | None, exc: BaseException, notice=None, *,
+                   on_message: Callable[[str], None] | None = None,
+                   on_crash: Callable[[], None] | None = None) -> None:
+    """The screens' one error branch: a user-facing error's message goes to ``on_message``,
+    else to ``notice`` (a :class:`ui.widgets.Notice`, as an error), else to a message box;
+    any other exception goes to the crash dialog, after ``on_crash()`` (e.g. to hide the
+    notice or say what failed)."""
+    if isinstance(exc, UserFacingError):
+        if on_message is not None:
+            on_message(exc.message)
+        elif notice is not None:
+            notice.show_message(exc.message, "error")
+        else:
+            show_error(parent, exc)
+        return
+    if on_crash is not None:
+        on_crash()
+    show_error(parent, exc)
 
 
 def crash_report(exc_type, exc, tb) -> str:

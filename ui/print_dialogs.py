@@ -26,9 +26,15 @@ from PySide6.QtWidgets import (
     QApplication, QDialog, QFileDialog, QHBoxLayout, QLabel, QPushButton, QScrollArea, QVBoxLayout, QWidget,
 )
 
-from border_app.errors import InvalidInput, UserFacingError
-from border_app.i18n import N_, _
+import pypdfium2 as pdfium
 
+from border_app.errors import DeviceUnavailable, InvalidInput
+from border_app.i18n import N_, _
+from border_app.settings import Settings
+from border_app.usecases.issue_slip import issue_slip
+from border_app.usecases.pdf_file import write_pdf
+
+from .errors import report_failure, show_error
 from .i18n import Retranslatable
 from .ops import Op
 from .widgets import Notice
@@ -44,8 +50,6 @@ _pdfium_lock = threading.Lock()  # pdfium is not thread-safe: one rendering at a
 # ---------------------------------------------------------------------------- rendering
 
 def _open_pdf(pdf: bytes):
-    import pypdfium2 as pdfium
-
     try:
         return pdfium.PdfDocument(bytes(pdf))
     except Exception as exc:  # noqa: BLE001 - pdfium's own error types vary by version
@@ -89,8 +93,6 @@ def render_pages(pdf: bytes, dpi: float) -> list[QImage]:
 def paint_pdf(printer: QPrinter, pdf: bytes) -> None:
     """Paint every page of ``pdf`` on ``printer``, one page rendered at a time (bounded
     memory). Raises a translated ``UserFacingError`` when the printer cannot be used."""
-    from border_app.errors import DeviceUnavailable
-
     resolution = printer.resolution()
     dpi = min(float(resolution), float(PRINT_DPI_MAX))
     painter = QPainter()
@@ -282,13 +284,8 @@ class SlipPreviewDialog(QDialog, Retranslatable):
             QApplication.restoreOverrideCursor()
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, UserFacingError):
-            self.notice.show_message(exc.message, "error")
-            return
-        from .errors import show_error
-
-        self.notice.show_message(_("Printing failed. Check the printer, then try again, or save as PDF."), "error")
-        show_error(self, exc)
+        report_failure(self, exc, self.notice, on_crash=lambda: self.notice.show_message(
+            _("Printing failed. Check the printer, then try again, or save as PDF."), "error"))
 
     # -- printing ------------------------------------------------------------------
     def _make_printer(self) -> QPrinter:
@@ -356,14 +353,7 @@ class SlipPreviewDialog(QDialog, Retranslatable):
         pdf = self.pdf
 
         def work() -> Path:
-            from border_app.atomic import atomic_write
-
-            if target.is_dir():
-                raise InvalidInput(_("{path} is a folder: give a file name ending in .pdf").format(path=target))
-            if not target.parent.is_dir():
-                raise InvalidInput(_("The folder {path} does not exist.").format(path=target.parent))
-            atomic_write(target, pdf, mode=0o600)
-            return target
+            return write_pdf(target, pdf)
 
         def done(written: Path) -> None:
             self.notice.show_message(_("Saved to {path}.").format(path=written), "ok")
@@ -392,26 +382,10 @@ def show_preview(parent: QWidget | None, pdf: bytes, title: str, *, images: list
 def slip_options(settings=None, profile=None) -> tuple[str, tuple[str, ...]]:
     """(paper size, languages) from the post's settings."""
     if settings is None and profile is not None:
-        from border_app.settings import Settings
-
         settings = Settings(profile.settings if profile.settings.exists() else None)
     size = settings.slip_size if settings is not None else "80mm"
     language = settings.slip_language if settings is not None else "fr+en"
     return size, tuple(language.split("+"))
-
-
-def printed_original(db, actor, crossing_id: str, kind: str):
-    """The original (non-DUPLICATA) issue of this slip in the register, or None. For a
-    screening attestation, only an original of the latest screening counts."""
-    from db.slip_services import SlipService
-
-    originals = [i for i in SlipService(db, actor).history(crossing_id) if i.kind == kind and not i.duplicate]
-    if kind == "screening" and originals:
-        from db.screening_services import ScreeningService
-
-        latest = ScreeningService(db, actor).latest(crossing_id)
-        originals = [i for i in originals if latest is not None and i.screening_id == latest.id]
-    return originals[-1] if originals else None
 
 
 def print_slip(parent: QWidget, db, actor, crossing_id: str, kind: str, *, settings=None, profile=None,
@@ -421,13 +395,12 @@ def print_slip(parent: QWidget, db, actor, crossing_id: str, kind: str, *, setti
     """Issue the slip in the register (``SlipService.issue``, or ``.reprint`` for a
     DUPLICATA), sign and render it in a worker, then open the preview dialog.
 
-    ``reprint=None`` decides from the register: a first print if the slip was never
-    printed, else a DUPLICATA, which only roles with ``REPRINT_SLIP`` may print.
+    ``reprint=None`` decides from the register (the use case's policy,
+    :func:`border_app.usecases.issue_slip.decide_reprint`): a first print if the slip was
+    never printed, else a DUPLICATA, which only roles with ``REPRINT_SLIP`` may print.
 
     Errors (no key slot, no right to reprint, voided registration…) go to ``on_failure``,
     or to an error box."""
-    from border_app.cli.cmd_slip import issue_slip
-
     if profile is None:
         profile = getattr(db, "profile", None)
     size, languages = slip_options(settings, profile)
@@ -436,17 +409,7 @@ def print_slip(parent: QWidget, db, actor, crossing_id: str, kind: str, *, setti
     dpi = preview_dpi(parent)
 
     def work() -> tuple[Any, list[QImage]]:
-        duplicate = reprint
-        if duplicate is None:
-            from border_app.errors import PermissionDenied
-            from border_app.roles import Permission, allowed
-
-            original = printed_original(db, actor, crossing_id, kind)
-            duplicate = original is not None
-            if duplicate and not allowed(actor.role, Permission.REPRINT_SLIP):
-                raise PermissionDenied(_("This attestation was already printed (no. {serial}). Only a supervisor "
-                                         "can print a DUPLICATA.").format(serial=original.serial))
-        slip = issue_slip(db, actor, crossing_id, kind=kind, size=size, languages=languages, reprint=duplicate,
+        slip = issue_slip(db, actor, crossing_id, kind=kind, size=size, languages=languages, reprint=reprint,
                           photos_dir=photos, demo=demo)
         return slip, render_pages(slip.pdf, dpi)
 
@@ -464,8 +427,6 @@ def print_slip(parent: QWidget, db, actor, crossing_id: str, kind: str, *, setti
         if on_failure is not None:
             on_failure(exc)
         else:
-            from .errors import show_error
-
             show_error(parent, exc)
 
     return Op(work, parent=parent).success(done).failure(failed).run()

@@ -20,10 +20,13 @@ from border_app.errors import UserFacingError
 from border_app.i18n import N_, _
 from border_app.report_period import check_report_period
 from border_app.roles import Permission, allowed
+from border_app.usecases.period_report import report_pdf
 
+from .errors import report_failure
 from .fields import ChoiceBox
 from .i18n import Retranslatable
 from .ops import Op, run_on_main
+from .print_dialogs import preview_dpi, render_pages, show_preview
 from .widgets import Notice
 
 DEFAULT_DAYS = 7
@@ -131,10 +134,6 @@ class ReportsScreen(QWidget, Retranslatable):
         """ReportService → compute_report → render_report in a worker, then the preview."""
         if not self.build_button.isEnabled():
             return
-        from border_app.cli.cmd_report import report_pdf
-
-        from .print_dialogs import preview_dpi, render_pages, show_preview
-
         start, end = self.period()
         kind = self.kind.value() or "shared"
         threshold = self.threshold.value()
@@ -179,13 +178,7 @@ class ReportsScreen(QWidget, Retranslatable):
                 info=info)
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, UserFacingError):
-                self.notice.show_message(exc.message, "error")
-            else:
-                self.notice.hide()
-                from .errors import show_error
-
-                show_error(self, exc)
+            report_failure(self, exc, self.notice, on_crash=self.notice.hide)
 
         def finished() -> None:
             self.build_button.setEnabled(True)

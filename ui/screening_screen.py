@@ -14,13 +14,10 @@ certificate field (Ctrl+Enter verifies what was typed or pasted), Ctrl+P print.
 from __future__ import annotations
 
 import html
-import inspect
 import logging
-from datetime import date
-from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView, QFrame, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
     QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
@@ -33,11 +30,23 @@ from border_app.errors import UserFacingError
 from border_app.i18n import N_, _
 from border_app.model import Registration
 from border_app.roles import Permission, allowed
-from border_app.screening import Outcome, default_active_protocols
+from border_app.screening import (
+    Outcome, ScreeningSettings, Traveller, build_form, default_active_protocols, load_protocols,
+)
+from border_app.screening.certificates import yellow_fever_answers
+from border_app.certificates import interpret
+from border_app.certificates.summary import verdict
+from border_app.slip_payload import slip_matches
+from border_app.trust import TrustList, load_post_trust
+from db.screening_services import ScreeningService
+from db.services import PostService, RegistrationService
 
-from .fields import day_and_search, selected_day
+from .errors import report_failure
+from .fields import ScanField, day_and_search, selected_day
 from .i18n import Retranslatable
 from .ops import Op
+from .print_dialogs import print_slip
+from .screening_form import OUTCOME_COLOURS, ScreeningForm
 from .widgets import Notice
 
 log = logging.getLogger(__name__)
@@ -45,17 +54,12 @@ log = logging.getLogger(__name__)
 COLUMNS = (N_("Time"), N_("Name"), N_("Screening"))
 SEX_LABELS = {"M": N_("Male"), "F": N_("Female"), "X": N_("Unspecified")}
 NOT_SCREENED = N_("not screened")
-#: codes that mean "yellow fever" in health certificates (ICD-11, SNOMED CT, CVX)
-YF_DISEASES = {"1D47", "16541001"}
-YF_VACCINES = {"XM0N24", "37", "J07BL01", "1119254000"}
 CERT_COLOURS = {"genuine": ("#e8f5e9", "#1b5e20"), "invalid": ("#ffebee", "#b71c1c"),
                 "unknown": ("#fff8e1", "#8d5300")}
 
 
 def _local_post_name(db) -> str | None:
     """This post's name, for slips signed with its own keys (else they are named by an id)."""
-    from db.services import PostService
-
     post = PostService(db).get_post()
     return post.name if post is not None else None
 
@@ -82,28 +86,6 @@ def certificate_verdict(result) -> tuple[str, str]:
     if result.signature == "unknown_key":
         return "unknown", _("Issuer key unknown to this post: authenticity NOT verified.")
     return "unknown", _("Not a signed certificate: authenticity NOT verified.")
-
-
-def yellow_fever_vaccination(result) -> dict | None:
-    """The yellow fever vaccination entry of a certificate, or None."""
-    for entry in result.entries or ():
-        if entry.get("type") != "vaccination":
-            continue
-        disease = str(entry.get("disease") or "").upper()
-        vaccine = {str(entry.get(k) or "").upper() for k in ("vaccine", "vaccine_type", "product")}
-        names = " ".join(str(entry.get(k) or "") for k in ("disease_name", "vaccine_name", "vaccine_type_name",
-                                                             "product_name")).lower()
-        if disease in YF_DISEASES or vaccine & YF_VACCINES or "yellow fever" in names or "fièvre jaune" in names:
-            return entry
-    return None
-
-
-def _entry_date(entry: dict) -> date | None:
-    text = str(entry.get("date") or "")[:10]
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 class ScreeningScreen(QWidget, Retranslatable):
@@ -185,8 +167,6 @@ class ScreeningScreen(QWidget, Retranslatable):
         cb = QVBoxLayout(self.cert_box)
         cb.setSpacing(2)
         cb.setContentsMargins(6, 4, 6, 4)
-        from .fields import ScanField
-
         self.scan = ScanField(self.cert_box, looks_complete=lambda _t: False)
         self.scan.setObjectName("certificateScan")
         self.scan.setFixedHeight(self.scan.fontMetrics().lineSpacing() + 14)
@@ -231,8 +211,7 @@ class ScreeningScreen(QWidget, Retranslatable):
         self.print_button.setObjectName("printScreeningSlip")
         self.bind(self.print_button.setText, N_("Print the screening attestation (Ctrl+P)"))
         self.print_button.clicked.connect(self.print_attestation)
-        self._print_slip = self._find_print_slip()
-        self.print_button.setVisible(self._print_slip is not None and allowed(actor.role, Permission.PRINT_SLIP))
+        self.print_button.setVisible(allowed(actor.role, Permission.PRINT_SLIP))
         self.print_button.setEnabled(False)
         bottom.addWidget(self.print_button)
         rv.addLayout(bottom)
@@ -259,8 +238,6 @@ class ScreeningScreen(QWidget, Retranslatable):
             self._show_certificate(self.certificate)
 
     def refresh(self) -> None:
-        from db.services import RegistrationService
-
         day = selected_day(self.day)
         query = self.search.text().strip() or None
         Op(lambda: RegistrationService(self.db, self.actor).list_day(day, query=query), parent=self) \
@@ -301,8 +278,6 @@ class ScreeningScreen(QWidget, Retranslatable):
         self._pending_draft = draft
         day = draft.get("day")
         if day is not None and day != selected_day(self.day):
-            from PySide6.QtCore import QDate
-
             self.day.setDate(QDate(day))          # reloads the list, then applies the draft
         else:
             self.refresh()
@@ -337,9 +312,7 @@ class ScreeningScreen(QWidget, Retranslatable):
                 item.setToolTip(f"{values[1]} — {tip} — {values[2]}")
                 if col == 2 and reg.screening_outcome:
                     try:
-                        from .screening_form import OUTCOME_COLOURS
-
-                        item.setForeground(_qcolor(OUTCOME_COLOURS[Outcome(reg.screening_outcome)][1]))
+                        item.setForeground(QColor(OUTCOME_COLOURS[Outcome(reg.screening_outcome)][1]))
                     except ValueError:
                         pass
                 self.table.setItem(r, col, item)
@@ -407,8 +380,6 @@ class ScreeningScreen(QWidget, Retranslatable):
 
     def _load_protocols(self):
         if self._protocols is None:
-            from border_app.screening import load_protocols
-
             self._protocols = load_protocols()
         return self._protocols
 
@@ -420,10 +391,6 @@ class ScreeningScreen(QWidget, Retranslatable):
         return protocols.select(ids)
 
     def _build_form(self) -> None:
-        from border_app.screening import ScreeningSettings, Traveller, build_form
-
-        from .screening_form import ScreeningForm
-
         if self.form is not None:
             self.form_holder.removeWidget(self.form)
             self.form.deleteLater()
@@ -462,9 +429,6 @@ class ScreeningScreen(QWidget, Retranslatable):
         if len(text) > 16_000:
             self.notice.show_message(_("This code is too long to be a health certificate."), "error")
             return
-        from border_app.certificates import interpret
-        from border_app.trust import TrustList, load_post_trust
-
         profile = self.profile
         self.verify_button.setEnabled(False)
 
@@ -492,8 +456,6 @@ class ScreeningScreen(QWidget, Retranslatable):
         demo = bool(getattr(result, "demo", False))
         problems: list[str] = []
         if result.kind == "slip":
-            from border_app.certificates.summary import verdict
-
             # the slip's own verdict (it is not a health certificate), said once
             headline = verdict(result)
             summary = [line for line in summary if line != headline]
@@ -525,8 +487,6 @@ class ScreeningScreen(QWidget, Retranslatable):
         reg = self.current
         if reg is None or result.malformed:
             return []
-        from border_app.slip_payload import slip_matches
-
         person, document = reg.person, reg.document
         name = " ".join(x for x in (person.surname, person.given_names) if x)
         return slip_matches(result, name=name or None, birth_date=person.birth_date,
@@ -534,18 +494,16 @@ class ScreeningScreen(QWidget, Retranslatable):
                             document_number=getattr(document, "number", None) if document else None)
 
     def _fill_yellow_fever(self, result) -> str | None:
-        if self.form is None or not result.genuine_and_valid:
+        """Fill the yellow fever answers a verified certificate gives (the mapping is the
+        domain's, :mod:`border_app.screening.certificates`); the message to show, or None."""
+        if self.form is None:
             return None
-        entry = yellow_fever_vaccination(result)
-        if entry is None:
+        fill = yellow_fever_answers(result, {f.id for f in self.form.spec.fields()})
+        if fill is None:
             return None
-        ids = {f.id for f in self.form.spec.fields()}
-        if "yf_card" not in ids:
-            return None
-        self.form.set_answer("yf_card", True)
-        when = _entry_date(entry)
-        if when is not None and "yf_vaccination_date" in ids:
-            self.form.set_answer("yf_vaccination_date", when)
+        for qid, value in fill.answers.items():
+            self.form.set_answer(qid, value)
+        when = fill.vaccinated_on
         return _("Yellow fever vaccination filled in from the verified certificate (vaccinated on {date}).").format(
             date=format_date(when) if when else "?")
 
@@ -556,8 +514,6 @@ class ScreeningScreen(QWidget, Retranslatable):
         reg = self.current
         if reg is None:
             return
-        from db.screening_services import ScreeningService
-
         try:
             record = record.with_certificate(self.certificate)
         except UserFacingError as exc:
@@ -592,42 +548,15 @@ class ScreeningScreen(QWidget, Retranslatable):
         self.screeningRecorded.emit(summary)
 
     def _failed(self, exc: BaseException) -> None:
-        if isinstance(exc, UserFacingError):
-            self.notice.show_message(exc.message, "error")
-            return
-        from .errors import show_error
-
-        show_error(self, exc)
+        report_failure(self, exc, self.notice)
 
     # ------------------------------------------------------------------ print
-    @staticmethod
-    def _find_print_slip():
-        try:
-            from .print_dialogs import print_slip
-        except ImportError:
-            return None
-        return print_slip
-
     def print_attestation(self) -> None:
-        if self._print_slip is None or not self.print_button.isVisible():
+        if not self.print_button.isVisible():
             return
         reg = self.current
         if reg is None or not (reg.screening_outcome or self._recorded_for == reg.crossing_id):
             self.notice.show_message(_("Record the screening before printing its attestation."), "warning")
             return
-        kwargs: dict[str, Any] = {"settings": self.settings, "profile": self.profile, "demo": self.demo}
-        try:
-            params = inspect.signature(self._print_slip).parameters
-        except (TypeError, ValueError):
-            params = {}
-        if "reprint" in params:
-            kwargs["reprint"] = None
-        if "on_failure" in params:
-            kwargs["on_failure"] = self._failed
-        self._print_slip(self, self.db, self.actor, reg.crossing_id, "screening", **kwargs)
-
-
-def _qcolor(code: str):
-    from PySide6.QtGui import QColor
-
-    return QColor(code)
+        print_slip(self, self.db, self.actor, reg.crossing_id, "screening", settings=self.settings,
+                   profile=self.profile, demo=self.demo, reprint=None, on_failure=self._failed)

@@ -7,10 +7,13 @@ from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QPushButton, QVB
 
 from border_app.errors import UserFacingError
 from border_app.i18n import N_, _
+from border_app.usecases.printer_test_slip import printer_test_slip
 
+from .errors import report_failure
 from .fields import ChoiceBox
 from .i18n import Retranslatable
 from .ops import Op
+from .print_dialogs import preview_dpi, render_pages, show_preview
 from .widgets import Notice
 
 SIZE_CHOICES = (("80mm", N_("80 mm thermal roll")), ("a6", N_("A6 (105 × 148 mm)")), ("a4", N_("A4")))
@@ -70,10 +73,6 @@ class PrintingSettingsSection(QWidget, Retranslatable):
 
     def print_test_slip(self) -> None:
         """Render the test slip in a worker, then open the print preview."""
-        from border_app.cli.cmd_slip import printer_test_slip
-
-        from .print_dialogs import preview_dpi, render_pages, show_preview
-
         size = self.size.value() or "80mm"
         languages = tuple((self.language.value() or "fr+en").split("+"))
         profile, demo, dpi = self.profile, self.demo, preview_dpi(self)
@@ -94,12 +93,7 @@ class PrintingSettingsSection(QWidget, Retranslatable):
                                         marks=(_("DÉMO"),))
 
         def failed(exc: BaseException) -> None:
-            if isinstance(exc, UserFacingError):
-                self.notice.show_message(exc.message, "error")
-            else:
-                from .errors import show_error
-
-                show_error(self, exc)
+            report_failure(self, exc, self.notice)
 
         Op(work, parent=self, resource="print").success(done).failure(failed) \
             .finally_(lambda: self.test_button.setEnabled(True)).run()

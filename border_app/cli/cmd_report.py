@@ -4,9 +4,9 @@ period report as a PDF.
 Signed-in user with ``VIEW_REPORTS``. Two kinds: "shared" (the default, for others: counts
 below the post's small-count threshold, setting ``report_small_count_threshold`` or
 ``--threshold``, are suppressed) and "internal" (exact counts, marked confidential on every
-page; only for roles that may see identities, ``VIEW_IDENTITY``). :func:`report_pdf` does the
-work for the reports screen; the figures are aggregated in the database by
-``db.report_services.ReportService.counts``.
+page; only for roles that may see identities, ``VIEW_IDENTITY``). The work is the
+application layer's :mod:`border_app.usecases.period_report` (also used by the reports
+screen); this module keeps only the arguments and the output.
 """
 
 from __future__ import annotations
@@ -15,9 +15,10 @@ from datetime import date
 
 from ..errors import InvalidInput
 from ..i18n import _
-from ..report_period import check_report_period
+from ..report_period import REPORT_KINDS as KINDS
+from ..roles import Permission
+from ..settings import Settings
 
-KINDS = ("shared", "internal")
 
 
 def register(subparsers) -> None:
@@ -43,73 +44,22 @@ def parse_day(value: str, option: str) -> date:
             option=option, value=value)) from None
 
 
-def check_period(start: date, end: date, threshold: int) -> None:
-    """Refuse a reversed or too long period, or a threshold out of range (translated)."""
-    check_report_period(start, end)
-    if not 0 <= threshold <= 50:
-        raise InvalidInput(_("The small-count threshold must be between 0 and 50."))
-
-
-def collect(db, actor, start: date, end: date, progress=None):
-    """The period's aggregated counts, through the role-checked ``ReportService``."""
-    from db.report_services import ReportService
-
-    return ReportService(db, actor).counts(start, end, progress=progress)
-
-
-def check_kind(actor, kind: str) -> None:
-    """Refuse an unknown kind, and an internal report to a role that may not see identities."""
-    from ..roles import Permission, require
-
-    if kind not in KINDS:
-        raise InvalidInput(_("Unknown report kind: {kind}").format(kind=kind))
-    require(actor.role, Permission.VIEW_REPORTS)
-    if kind == "internal":
-        require(actor.role, Permission.VIEW_IDENTITY)
-
-
-def report_pdf(db, actor, *, start: date, end: date, threshold: int, language: str,
-               demo: bool = False, kind: str = "shared", progress=None) -> bytes:
-    """The period report as PDF bytes (for the command and the reports screen).
-    ``progress(days_done, days)`` follows the database's work, day by day."""
-    from db.services import PostService
-    from printing.reports import render_report, report_from_counts
-
-    check_period(start, end, threshold)
-    check_kind(actor, kind)
-    counts = collect(db, actor, start, end, progress)
-    data = report_from_counts(counts, date_from=start, date_to=end, small_count_threshold=threshold, kind=kind)
-    post = PostService(db).get_post()
-    return render_report(data, language=language, post=post if post is not None else actor.post_id,
-                         demo=bool(demo or actor.demo))
-
-
-def build_report(ctx, *, start: date, end: date, threshold: int | None, language: str | None,
-                 kind: str = "shared") -> bytes:
-    from ..roles import Permission
-    from ..settings import Settings
-
-    settings_path = ctx.profile.settings
-    settings = Settings(settings_path if settings_path.exists() else None)
-    if threshold is None:
-        threshold = settings.report_small_count_threshold
-    check_period(start, end, threshold)
-    actor = ctx.login(Permission.VIEW_REPORTS)
-    check_kind(actor, kind)
-    return report_pdf(ctx.database(), actor, start=start, end=end, threshold=threshold,
-                      language=language or actor.language or settings.language, demo=ctx.demo, kind=kind)
-
-
 def run(args, ctx) -> int:
-    from pathlib import Path
-
-    from .cmd_slip import _write
+    # imported here: the use case pulls in the database layer and reportlab, which building
+    # the command line's parser must not load (tests/test_architecture.py)
+    from ..usecases.pdf_file import write_pdf
+    from ..usecases.period_report import check_kind, check_period, report_pdf
 
     start = parse_day(args.date_from, "--from")
     end = parse_day(args.date_to, "--to")
-    Path(args.out)  # validated by _write
-    pdf = build_report(ctx, start=start, end=end, threshold=args.threshold, language=args.language,
-                       kind=args.kind)
-    out = _write(args.out, pdf)
+    settings_path = ctx.profile.settings
+    settings = Settings(settings_path if settings_path.exists() else None)
+    threshold = settings.report_small_count_threshold if args.threshold is None else args.threshold
+    check_period(start, end, threshold)           # before asking for a password
+    actor = ctx.login(Permission.VIEW_REPORTS)
+    check_kind(actor, args.kind)
+    pdf = report_pdf(ctx.database(), actor, start=start, end=end, threshold=threshold,
+                     language=args.language or actor.language or settings.language, demo=ctx.demo, kind=args.kind)
+    out = write_pdf(args.out, pdf)
     print(_("Report written to {path}.").format(path=out))
     return 0

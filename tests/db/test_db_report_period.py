@@ -13,7 +13,7 @@ START = date(2024, 1, 1)
 
 
 def _refusers():
-    from border_app.cli.cmd_report import check_period
+    from border_app.usecases.period_report import check_period
     from printing.reports import check_report_period
 
     return {
