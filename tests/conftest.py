@@ -35,11 +35,36 @@ def home(tmp_path, monkeypatch) -> Path:
     return root
 
 
+def require_shared(path: Path) -> Path:
+    """``path`` (under ``../shared/data``) if it exists; else skip the test locally, but fail it in CI.
+
+    The sample sets are not in this repository; a CI run (``CI`` set) without them would otherwise
+    pass with the tests that need them silently skipped.
+    """
+    if path.exists():
+        return path
+    message = f"shared sample data not found at {path}"
+    if os.environ.get("CI"):
+        pytest.fail(f"{message}: CI must provide ../shared/data", pytrace=False)
+    pytest.skip(message)
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "shared_data(*parts): needs ../shared/data/<parts>; skipped when absent, a failure in CI")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item):
+    """``@pytest.mark.shared_data("mrz-docs")``: before any other skip (an empty parameter set's too)."""
+    for mark in item.iter_markers("shared_data"):
+        require_shared(SHARED_DATA.joinpath(*mark.args))
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"shared sample data not found at {SHARED_DATA}")
-    return SHARED_DATA
+    """The ``../shared/data`` folder (see :func:`require_shared`)."""
+    return require_shared(SHARED_DATA)
 
 
 @pytest.fixture(scope="session")

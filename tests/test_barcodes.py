@@ -11,8 +11,9 @@ import pytest
 
 from border_app.barcodes import Barcode, decode_frame, decode_image, decode_plain_zxing, load_image
 from border_app.errors import InvalidInput
+from tests.conftest import SHARED_DATA
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "barcodes"
+SAMPLES = SHARED_DATA / "barcodes"
 IMAGE_EXT = {".png", ".jpg", ".jpeg", ".webp", ".gif", ".bmp"}
 SETS = {"qrcode-7", "pdf417-4"}  # structured-append sets: NN-MM images make up NN.txt / NN.bin
 FOLDERS = sorted(p for p in SAMPLES.iterdir() if p.is_dir()) if SAMPLES.is_dir() else []
@@ -37,7 +38,7 @@ def matches(code: Barcode, expected: bytes, part: bool) -> bool:
     return code.bytes == expected or text == expected
 
 
-@pytest.mark.skipif(not FOLDERS, reason=f"zxing-cpp sample images not found in {SAMPLES}")
+@pytest.mark.shared_data("barcodes")
 @pytest.mark.parametrize("folder", FOLDERS, ids=[f.name for f in FOLDERS])
 def test_folder_reads_at_least_plain_zxing_and_all_reads_match(folder):
     ours = plain = 0
@@ -59,7 +60,7 @@ def test_folder_reads_at_least_plain_zxing_and_all_reads_match(folder):
     assert ours > 0
 
 
-@pytest.mark.skipif(not (SAMPLES / "qrcode-7").is_dir(), reason="structured-append sample set absent")
+@pytest.mark.shared_data("barcodes", "qrcode-7")
 def test_structured_append_parts_make_up_the_whole():
     folder = SAMPLES / "qrcode-7"
     parts = [decode_image(p)[0].text for p in sorted(folder.glob("01-*.png"))]

@@ -3,14 +3,14 @@ positions in frame coordinates, frame layouts; public zxing-cpp samples placed i
 
 from __future__ import annotations
 
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from border_app.barcodes import decode_frame, frame_decoder, load_image
+from tests.conftest import SHARED_DATA
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "data" / "barcodes"
+SAMPLES = SHARED_DATA / "barcodes"
 IMAGE_EXT = {".png", ".jpg", ".jpeg", ".webp"}
 MATRIX_FOLDERS = sorted(p for p in SAMPLES.glob("*") if p.is_dir() and p.name.split("-")[0] in ("datamatrix", "pdf417")
                         and p.name != "pdf417-4") if SAMPLES.is_dir() else []
@@ -102,7 +102,7 @@ def test_empty_and_uniform_frames_read_nothing():
         assert [c for _ in range(3) for c in dec.decode(frame)] == []
 
 
-@pytest.mark.skipif(not MATRIX_FOLDERS, reason=f"zxing-cpp sample images not found in {SAMPLES}")
+@pytest.mark.shared_data("barcodes")
 @pytest.mark.parametrize("folder", MATRIX_FOLDERS, ids=[f.name for f in MATRIX_FOLDERS])
 def test_matrix_samples_in_a_frame_read_live_as_well_as_plain_zxing(folder):
     """DataMatrix / PDF417 samples at their own size in a 1280x720 frame: the live decoder

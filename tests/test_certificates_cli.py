@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
-from pathlib import Path
 
 import pytest
 
 from border_app.cli import main
+from tests.conftest import SHARED_DATA
 
-AT = Path(__file__).resolve().parents[2] / "shared" / "data" / "dcc" / "AT" / "2DCode" / "raw" / "1.json"
-pytestmark = pytest.mark.skipif(not AT.exists(), reason=f"dgc-testdata vector not found at {AT}")
+AT = SHARED_DATA / "dcc" / "AT" / "2DCode" / "raw" / "1.json"
+pytestmark = pytest.mark.shared_data("dcc", "AT", "2DCode", "raw", "1.json")
 
 
 @pytest.fixture

@@ -11,8 +11,9 @@ import pytest
 
 from border_app.certificates import interpret
 from border_app.trust import TrustList
+from tests.conftest import SHARED_DATA
 
-DCC = Path(__file__).resolve().parents[2] / "shared" / "data" / "dcc"
+DCC = SHARED_DATA / "dcc"
 VECTORS = sorted(DCC.glob("*/2DCode/raw/*.json")) if DCC.is_dir() else []
 
 
@@ -30,7 +31,7 @@ def _ids(paths):
     return [f"{p.parts[-4]}/{p.stem}" for p in paths]
 
 
-pytestmark = pytest.mark.skipif(not VECTORS, reason=f"dgc-testdata vectors not found in {DCC}")
+pytestmark = pytest.mark.shared_data("dcc")
 
 VERIFY = [p for p in VECTORS if "EXPECTEDVERIFY" in json.loads(p.read_text("utf-8")).get("EXPECTEDRESULTS", {})]
 DECODE_FALSE = [p for p in VECTORS if json.loads(p.read_text("utf-8")).get("EXPECTEDRESULTS", {}).get("EXPECTEDDECODE") is False]

@@ -21,8 +21,9 @@ from border_app.mrz import check_digit  # noqa: E402
 from border_app.ocr.decode import decode  # noqa: E402
 from border_app.ocr.glyphs import CHARSET, INDEX, render_line  # noqa: E402
 from border_app.ocr.segment import segment_line  # noqa: E402
+from tests.conftest import SHARED_DATA
 
-DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
+DATA = SHARED_DATA
 DOCS = DATA / "mrz-docs"
 LINES = DATA / "mrz-lines"
 TD3 = ["P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", "L898902C36UTO7408122F1204159ZE184226B<<<<<10"]
@@ -134,7 +135,7 @@ def _degraded_specimen(width: int, seed: int) -> tuple[np.ndarray, dict]:
     return synthdocs.degrade(card, np.random.default_rng(seed))
 
 
-@pytest.mark.skipif(not DOCS.is_dir(), reason="../shared/data/mrz-docs is absent")
+@pytest.mark.shared_data("mrz-docs")
 def test_glare_that_splits_one_line_far_apart_grows_a_band_from_the_other():
     """The specimen at 1,000 px, tilted, a glare spot over the middle of the first line
     (seed 6,000,034): the first line falls into two pieces too far apart to be joined, the
@@ -150,7 +151,7 @@ def test_glare_that_splits_one_line_far_apart_grows_a_band_from_the_other():
     assert grown and all(b.grown and b.fallback and len(b.lines) >= 2 for b in grown)
 
 
-@pytest.mark.skipif(not DOCS.is_dir(), reason="../shared/data/mrz-docs is absent")
+@pytest.mark.shared_data("mrz-docs")
 def test_band_cut_short_by_glare_is_lengthened_when_its_reading_is_not_valid():
     """The specimen at 640 px with a glare spot over the lines' right ends (seed 6,000,402):
     the band found holds 36 characters per line, whose checks pass as a TD2 that the parser
@@ -161,7 +162,7 @@ def test_band_cut_short_by_glare_is_lengthened_when_its_reading_is_not_valid():
     assert reads and reads[0].lines == TD3 and reads[0].valid
 
 
-@pytest.mark.skipif(not DOCS.is_dir(), reason="../shared/data/mrz-docs is absent")
+@pytest.mark.shared_data("mrz-docs")
 def test_printed_frame_beside_the_mrz_does_not_glue_its_lines_into_one_sparse_blob():
     """The specimen at 400 px under strong perspective (seed 6,000,218): upscaled, the
     printed frame's left edge, thickened by the closing, joined both MRZ lines into one
@@ -180,14 +181,14 @@ def test_short_text_lines_grow_no_band():
     assert _grown_band(gray, ((300.0, 100.0), (200.0, 20.0), 0.0)) is None  # 10:1, a printed field
 
 
-@pytest.mark.skipif(not DOCS.is_dir(), reason="../shared/data/mrz-docs is absent")
+@pytest.mark.shared_data("mrz-docs")
 @pytest.mark.parametrize("name,lines", [("passport-td3.jpg", TD3), ("passport-td3.png", TD3), ("passport-td2.jpg", TD2), ("passport-td2.png", TD2)])
 def test_real_specimens(name, lines):
     reads = read_file(DOCS / name)
     assert reads and reads[0].lines == lines and reads[0].valid
 
 
-@pytest.mark.skipif(not DOCS.is_dir(), reason="../shared/data/mrz-docs is absent")
+@pytest.mark.shared_data("mrz-docs")
 def test_rotated_and_upside_down_specimen():
     img = cv2.imread(str(DOCS / "passport-td3.png"))
     for angle in (7, -9, 180):
@@ -414,7 +415,7 @@ def test_one_mrz_read_from_two_bands_is_one_document():
     assert not _same(a, elsewhere) and not _same(b, elsewhere)
 
 
-@pytest.mark.skipif(not DOCS.is_dir(), reason="../shared/data/mrz-docs is absent")
+@pytest.mark.shared_data("mrz-docs")
 def test_degraded_specimen_read_from_two_bands_reports_one_document():
     img, _settings = _degraded_specimen(400, 6_000_036)
     reads = read_frame(img)
@@ -807,7 +808,7 @@ def test_cli_scan_bad_file_message_in_french(tmp_path, capsys):
     assert code == 2 and "image" in out and "lisible" in out
 
 
-@pytest.mark.skipif(not LINES.is_dir(), reason="../shared/data/mrz-lines is absent")
+@pytest.mark.shared_data("mrz-lines")
 def test_held_out_real_lines_sample():
     split = json.loads((Path(__file__).resolve().parents[1] / "resources" / "data" / "mrz_lines_split.json").read_text())
     held = split["held_out"]
