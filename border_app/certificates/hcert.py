@@ -17,7 +17,7 @@ from border_app.certificates.base45 import b45decode
 from border_app.certificates.cose import check_with_trust, parse_sign1
 from border_app.certificates.limits import PayloadError, inflate, loads_cbor
 from border_app.certificates.result import CertificateResult
-from border_app.certificates.valuesets import name as vs_name
+from border_app.certificates.valuesets import add_names
 from border_app.i18n import _
 
 PREFIX = "HC1:"
@@ -174,31 +174,6 @@ def _read_dcc(dcc: dict, result: CertificateResult) -> set[str]:
     if not types:
         result.errors.append(_("The certificate holds no vaccination, test or recovery entry."))
     return types
-
-
-NAME_FIELDS = {
-    "disease": "disease",
-    "vaccine_type": "vaccine_type",
-    "product": "vaccine_product",
-    "manufacturer": "manufacturer",
-    "test_type": "test_type",
-    "result": "test_result",
-    "vaccine": "vaccine_type",
-}
-
-
-def add_names(entry: dict, lang: str | None = None) -> dict:
-    """Add ``<field>_name`` readable names for coded fields (in ``lang``)."""
-    for fieldname, valueset in NAME_FIELDS.items():
-        code = entry.get(fieldname)
-        if code is None:
-            continue
-        readable = vs_name(valueset, code, lang)
-        if readable is None and fieldname == "product":
-            readable = vs_name("vaccine_type", code, lang)
-        if readable:
-            entry[fieldname + "_name"] = readable
-    return entry
 
 
 def _code(value: Any) -> str | None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from border_app.certificates.hcert import add_names
+from border_app.certificates.valuesets import add_names
 from border_app.i18n import N_, gettext
 
 KIND_LABELS = {

@@ -34,3 +34,28 @@ def label(valueset: str, code, lang: str | None = None) -> str | None:
         return None
     readable = name(valueset, code, lang)
     return f"{readable} ({code})" if readable else str(code)
+
+
+NAME_FIELDS = {
+    "disease": "disease",
+    "vaccine_type": "vaccine_type",
+    "product": "vaccine_product",
+    "manufacturer": "manufacturer",
+    "test_type": "test_type",
+    "result": "test_result",
+    "vaccine": "vaccine_type",
+}
+
+
+def add_names(entry: dict, lang: str | None = None) -> dict:
+    """Add ``<field>_name`` readable names for coded fields (in ``lang``)."""
+    for fieldname, valueset in NAME_FIELDS.items():
+        code = entry.get(fieldname)
+        if code is None:
+            continue
+        readable = name(valueset, code, lang)
+        if readable is None and fieldname == "product":
+            readable = name("vaccine_type", code, lang)
+        if readable:
+            entry[fieldname + "_name"] = readable
+    return entry
