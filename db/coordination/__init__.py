@@ -152,3 +152,19 @@ def _database_error(exc: SQLAlchemyError) -> StorageError:
                             detail=type(exc).__name__)
     return StorageError(_("A coordination database error occurred: nothing was changed."),
                         detail=type(exc).__name__)
+
+
+def accepted_post_schemas() -> frozenset[str]:
+    """The post database revisions whose bundles this coordination accepts: every post
+    schema this application knows from ``0003`` on (the whitelist's fields exist since);
+    a bundle from a newer post schema is refused (``wrong_schema``) until the coordination
+    is updated."""
+    from db import MIGRATIONS_DIR as POST_MIGRATIONS
+    from db import _REVISION_LINE
+
+    found = set()
+    for path in POST_MIGRATIONS.joinpath("versions").glob("*.py"):
+        for key, value in _REVISION_LINE.findall(path.read_text(encoding="utf-8")):
+            if key == "revision" and value >= "0003":
+                found.add(value)
+    return frozenset(found)
