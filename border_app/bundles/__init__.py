@@ -16,10 +16,10 @@ from .manifest import FORMAT, SIGNATURE_CONTEXT, Manifest
 from .reader import DEFAULT_MAX_BYTES, OpenedBundle, check_written, open_bundle, peek_recipient
 from .sealing import CHUNK, MAGIC, encrypted_size
 from .whitelist import COUNT_KEYS, ENTITIES, WHITELIST
-from .writer import bundle_file_name, write_bundle
+from .writer import build_bundle, bundle_file_name, write_bundle
 
 __all__ = [
     "CHUNK", "COUNT_KEYS", "DEFAULT_MAX_BYTES", "ENTITIES", "FORMAT", "MAGIC", "REASONS", "SIGNATURE_CONTEXT",
-    "WHITELIST", "BundleError", "Manifest", "OpenedBundle", "bundle_file_name", "check_written", "encrypted_size",
+    "WHITELIST", "BundleError", "Manifest", "OpenedBundle", "build_bundle", "bundle_file_name", "check_written", "encrypted_size",
     "open_bundle", "peek_recipient", "write_bundle",
 ]

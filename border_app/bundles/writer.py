@@ -50,7 +50,14 @@ def build_part(entity: str, records: Iterable[dict]) -> tuple[bytes, dict]:
 
 def write_bundle(records: dict[str, Iterable[dict]], manifest_fields: dict, post_keys, coordination_public: bytes,
                  coordination_key_id: str, *, chunk: int = CHUNK) -> bytes:
-    """The whole bundle file's bytes.
+    """The whole bundle file's bytes (see :func:`build_bundle`)."""
+    return build_bundle(records, manifest_fields, post_keys, coordination_public, coordination_key_id,
+                        chunk=chunk)[0]
+
+
+def build_bundle(records: dict[str, Iterable[dict]], manifest_fields: dict, post_keys, coordination_public: bytes,
+                 coordination_key_id: str, *, chunk: int = CHUNK) -> tuple[bytes, Manifest]:
+    """The whole bundle file's bytes and its manifest.
 
     ``records``: entity -> records (dicts holding at least the whitelisted fields; missing
     entities are empty parts). ``manifest_fields``: ``schema_version``, ``post_id``,
@@ -91,7 +98,7 @@ def write_bundle(records: dict[str, Iterable[dict]], manifest_fields: dict, post
     signature = post_keys.sign(manifest.signed_message())
     assert len(signature) == SIGNATURE_LEN
     payload = b"".join([_U32.pack(len(mbytes)), mbytes, signature, *blobs])
-    return encrypt(payload, coordination_public, chunk)
+    return encrypt(payload, coordination_public, chunk), manifest
 
 
 _SAFE = re.compile(r"[^A-Za-z0-9_-]+")

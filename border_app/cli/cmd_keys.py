@@ -5,7 +5,14 @@
 * ``keys rotate [--coordination]`` — same sign-in: new signing and encryption keys; the old
   public keys stay listed (old slips still verify).
 * ``keys export-public [--out FILE.json] [--qr FILE.png|.svg] [--json]`` — no sign-in
-  (public data): shows or writes the post's public keys, as JSON and/or a QR code.
+  (public data): shows or writes the post's public keys, as JSON and/or a QR code; they
+  carry the post's name and P-code (for ``coordination posts add``).
+* ``keys pin-coordination FILE.json`` — post administrator: stores the coordination's public
+  keys (``coordination keys export-public``; a JSON file or the QR code's text) in the
+  post's keystore, covered by its MAC. ``export`` refuses until they are pinned.
+
+``keys init --coordination`` on a computer already set up adds the coordination's keys to
+its keystore (the same as ``coordination keys init``).
 
 The work is done by :func:`init_keys`, :func:`rotate_keys` and :func:`export_public`,
 which tests and the GUI can call without the command line.
@@ -45,16 +52,30 @@ def register(subparsers) -> None:
     p.add_argument("--json", action="store_true", help=_("print the public keys as JSON"))
     p.set_defaults(func=run, keys_action="export-public")
 
+    p = sub.add_parser("pin-coordination",
+                       help=_("store the coordination's public keys at this post (administrator)"))
+    p.add_argument("file", metavar="FILE.json",
+                   help=_("the coordination's public keys (border-app coordination keys export-public)"))
+    p.set_defaults(func=run, keys_action="pin-coordination")
+
 
 def run(args, ctx) -> int:
     action = args.keys_action
     if action == "export-public":
-        return export_public(ctx.profile.keystore, out=args.out, qr=args.qr, as_json=args.json)
+        name, pcode = _post_name_and_pcode(ctx)
+        return export_public(ctx.profile.keystore, out=args.out, qr=args.qr, as_json=args.json,
+                             post_name=name, pcode=pcode)
 
     from ..roles import Permission
 
     actor = ctx.login(Permission.MANAGE_KEYS)
     path = ctx.profile.keystore
+    if action == "pin-coordination":
+        return pin_coordination_cli(ctx, actor, args.file)
+    if action == "init" and args.coordination and path.exists():
+        from .coord_keys import run_init
+
+        return run_init(args, ctx)       # a computer set up already: add the coordination's keys
     if action == "init":
         ctx.profile.ensure()
         keys = init_keys(path, actor.post_id, actor.user_id, ctx.password(), coordination=args.coordination)
@@ -95,14 +116,58 @@ def rotate_keys(path: Path, keys: "UnlockedKeys", *, coordination: bool = False)
     return rotate_keystore(Path(path), keys, coordination=coordination)
 
 
+def _post_name_and_pcode(ctx) -> tuple[str | None, str | None]:
+    """The local post's name and P-code from the profile's database (no sign-in: not
+    personal data), or ``(None, None)`` if there is no database yet."""
+    try:
+        if not ctx.profile.database.exists():
+            return None, None
+        from db.exports import local_post
+
+        post = local_post(ctx.database())
+    except Exception:   # the public keys are still worth exporting without the names
+        return None, None
+    return (post.name, post.pcode) if post is not None else (None, None)
+
+
+def pin_coordination_cli(ctx, actor, file: str) -> int:
+    from ..keys import Keystore
+    from ..keys.coordination import CoordinationPublicKeys
+
+    public = CoordinationPublicKeys.read(file)
+    path = ctx.profile.keystore
+    keys = actor.keys or Keystore.load(path).unlock(actor.user_id, ctx.password())
+    actor.keys = pin_coordination(path, keys, public)
+    try:
+        from db.exports import audit_key_event
+
+        audit_key_event(ctx.database(), actor, "pin_coordination")
+    except Exception:  # pragma: no cover - the keys are pinned; the audit entry is best effort
+        pass
+    print(_("Coordination keys pinned: encryption key {key_id}. This post can now export bundles.").format(
+        key_id=public.encryption_key_id))
+    return 0
+
+
+def pin_coordination(path: Path, keys: "UnlockedKeys", public) -> "UnlockedKeys":
+    """Store ``public`` (:class:`~border_app.keys.coordination.CoordinationPublicKeys`) in the keystore."""
+    from ..keys import Keystore
+
+    return Keystore.load(Path(path)).pin_coordination(public, keys)
+
+
 def export_public(path: Path, *, out: str | None = None, qr: str | None = None, as_json: bool = False,
-                  stdout: TextIO | None = None) -> int:
+                  stdout: TextIO | None = None, post_name: str | None = None, pcode: str | None = None) -> int:
     """Show the public keys of the keystore at ``path``; write JSON / QR files if asked."""
+    import dataclasses
+
     from ..atomic import atomic_write
     from ..keys import Keystore, export_public_qr
 
     stdout = stdout or sys.stdout
     public = Keystore.load(Path(path)).public_keys()
+    if post_name or pcode:
+        public = dataclasses.replace(public, post_name=post_name or None, pcode=pcode or None)
     text = json.dumps(public.to_json(), indent=2, ensure_ascii=False) + "\n"
     if out:
         atomic_write(Path(out), text.encode("utf-8"), mode=0o644)
@@ -120,6 +185,8 @@ def export_public(path: Path, *, out: str | None = None, qr: str | None = None, 
 def _describe(public: "PublicKeys", stdout: TextIO) -> None:
     lines = [
         _("Post: {post}").format(post=public.post_id),
+        *([_("Post name: {name} (P-code {pcode})").format(name=public.post_name, pcode=public.pcode or "-")]
+          if public.post_name else []),
         _("Signing key: {key_id}").format(key_id=public.signing_key_id),
         _("Encryption key: {key_id}").format(key_id=public.encryption_key_id),
         _("Created: {date}").format(date=public.created_at),

@@ -195,6 +195,17 @@ def validate(doc: Any) -> dict:
             raise ValueError("retired entry")
         check_text(entry.get("retired_at"), 40)
         _validate_key_entry(entry, entry["purpose"], private=entry["purpose"] in (POST_ENCRYPTION, COORD_ENCRYPTION))
+    if "pinned_coordination" in doc:
+        from .coordination import CoordinationPublicKeys
+
+        pinned = doc["pinned_coordination"]
+        if not isinstance(pinned, dict):
+            raise ValueError("pinned coordination keys")
+        check_text(pinned.get("pinned_at"), 40)
+        try:
+            CoordinationPublicKeys.from_pinned(pinned)
+        except InvalidInput as exc:
+            raise ValueError("pinned coordination keys") from exc
     integrity = doc.get("integrity")
     if not isinstance(integrity, dict) or integrity.get("algorithm") != MAC_ALGORITHM:
         raise ValueError("integrity")

@@ -19,6 +19,8 @@ from ..atomic import atomic_write, make_private_dir
 from ..errors import InvalidInput, KeyStoreError
 from ..i18n import _
 from .encoding import b64e, check_text, now
+from .coordination import CoordinationPublicKeys
+from .encoding import b64d
 from .kdf import KdfParams
 from .keyfile import (CIPHER, FORMAT, MAC_ALGORITHM, MASTER_KEY_LEN, MAX_FILE_BYTES, SALT_LEN, aead,
                       check_slot_id, damaged_error, decrypt_private, encrypt_private, mac, mac_matches,
@@ -146,7 +148,7 @@ class Keystore:
             make_private_dir(path.parent)
         store._write(doc)
         keys = UnlockedKeys(post_id=post_id, master_key=master, private=private, retired_encryption={},
-                            public=public_from_doc(doc))
+                            public=public_from_doc(doc), pinned_coordination=_pinned(doc))
         return store, keys
 
     # ---------------------------------------------------------------- slots
@@ -197,7 +199,7 @@ class Keystore:
                          for entry in doc["retired"] if entry["purpose"] == COORD_ENCRYPTION}
         return UnlockedKeys(post_id=doc["post_id"], master_key=master, private=private,
                             retired_encryption=retired_enc, public=public_from_doc(doc),
-                            retired_coordination=retired_coord)
+                            retired_coordination=retired_coord, pinned_coordination=_pinned(doc))
 
     # ---------------------------------------------------------------- coordination keys
     def add_coordination_keys(self, keys: UnlockedKeys) -> UnlockedKeys:
@@ -220,7 +222,44 @@ class Keystore:
         self._write(doc)
         return UnlockedKeys(post_id=doc["post_id"], master_key=master, private=private,
                             retired_encryption=dict(keys._retired_encryption), public=public_from_doc(doc),
-                            retired_coordination=dict(keys._retired_coordination))
+                            retired_coordination=dict(keys._retired_coordination),
+                            pinned_coordination=_pinned(doc))
+
+    def coordination_public_keys(self) -> CoordinationPublicKeys:
+        """The coordination's public keys (and its retired ones) held by this keystore, for
+        ``coordination keys export-public``. :class:`KeyStoreError` if it has none."""
+        doc = self._doc
+        if COORD_SIGNING not in doc["keys"]:
+            raise KeyStoreError(_("This computer has no coordination keys: create them first "
+                                  "(border-app coordination keys init)."))
+        retired = [{"purpose": r["purpose"], "key_id": r["key_id"], "public_key": b64d(r["public_key"]),
+                    "created_at": r["created_at"], "retired_at": r["retired_at"]}
+                   for r in doc["retired"] if r["purpose"] in (COORD_SIGNING, COORD_ENCRYPTION)]
+        return CoordinationPublicKeys(signing_public_key=b64d(doc["keys"][COORD_SIGNING]["public_key"]),
+                                      encryption_public_key=b64d(doc["keys"][COORD_ENCRYPTION]["public_key"]),
+                                      created_at=doc["keys"][COORD_SIGNING]["created_at"], retired=retired,
+                                      demo=bool(doc.get("demo", False)))
+
+    def pinned_coordination(self) -> CoordinationPublicKeys | None:
+        """The pinned coordination keys as written (not authenticated without the master
+        key: after sign-in prefer ``UnlockedKeys.pinned_coordination``)."""
+        return _pinned(self._doc)
+
+    def pin_coordination(self, public: CoordinationPublicKeys, keys: UnlockedKeys) -> UnlockedKeys:
+        """Store the coordination's public keys in this keystore, covered by its MAC
+        (``border-app keys pin-coordination``); replaces earlier pinned keys."""
+        master = keys._master_key()
+        doc = self._fresh()
+        if not mac_matches(doc, master) or doc["keys"][POST_SIGNING]["key_id"] != keys.signing_key_id:
+            raise _not_these_keys()
+        doc["pinned_coordination"] = public.to_pinned(now())
+        doc["integrity"] = {"algorithm": MAC_ALGORITHM, "mac": b64e(mac(doc, master))}
+        validate(doc)
+        self._write(doc)
+        return UnlockedKeys(post_id=doc["post_id"], master_key=master, private=dict(keys._private),
+                            retired_encryption=dict(keys._retired_encryption), public=public_from_doc(doc),
+                            retired_coordination=dict(keys._retired_coordination),
+                            pinned_coordination=_pinned(doc))
 
     def coordination_retired(self) -> list[dict]:
         """The coordination's retired keys (public halves), oldest first."""
@@ -264,7 +303,7 @@ class Keystore:
         self._write(doc)
         return UnlockedKeys(post_id=doc["post_id"], master_key=master, private=private,
                             retired_encryption=retired_enc, public=public_from_doc(doc),
-                            retired_coordination=retired_coord)
+                            retired_coordination=retired_coord, pinned_coordination=_pinned(doc))
 
     # ---------------------------------------------------------------- writing
     def _fresh(self) -> dict:
@@ -275,6 +314,11 @@ class Keystore:
         data = json.dumps(doc, indent=2, sort_keys=False, ensure_ascii=False).encode("utf-8") + b"\n"
         atomic_write(self.path, data, mode=0o600)   # StorageError (translated) on failure
         self._doc = doc
+
+
+def _pinned(doc: dict) -> CoordinationPublicKeys | None:
+    pinned = doc.get("pinned_coordination")
+    return None if pinned is None else CoordinationPublicKeys.from_pinned(pinned)
 
 
 def init_keystore(path: Path, post_id: str, slot_id: str, password: str, *, coordination: bool = False,

@@ -40,6 +40,8 @@ class PublicKeys:
     coordination_signing_public_key: bytes | None = None
     coordination_encryption_public_key: bytes | None = None
     demo: bool = False                 # the demo post's keys: never trusted by a real post
+    post_name: str | None = None       # the post's name and P-code (exports since issue #20; older files lack them)
+    pcode: str | None = None
 
     @property
     def encryption_key_id(self) -> str:
@@ -84,6 +86,8 @@ class PublicKeys:
                 for r in self.retired
             ],
             **({"demo": True} if self.demo else {}),
+            **({"post_name": self.post_name} if self.post_name else {}),
+            **({"pcode": self.pcode} if self.pcode else {}),
         }
 
     @classmethod
@@ -106,6 +110,7 @@ class PublicKeys:
                 retired=[(r.get("purpose"), b64d(r.get("public_key"), length=32), r.get("created_at"),
                           r.get("retired_at")) if isinstance(r, dict) else None for r in retired],
                 demo=_demo_flag(d.get("demo", False)),
+                post_name=d.get("post_name"), pcode=d.get("pcode"),
             )
             for name, expected in (("signing_key_id", keys.signing_key_id),
                                    ("encryption_key_id", keys.encryption_key_id)):
@@ -121,7 +126,7 @@ class PublicKeys:
 
     @classmethod
     def _build(cls, *, post_id, created_at, signing, encryption, coord_s, coord_e, retired,
-               demo: bool = False) -> "PublicKeys":
+               demo: bool = False, post_name: str | None = None, pcode: str | None = None) -> "PublicKeys":
         """Checked construction from raw keys; ``retired`` holds ``(purpose, public key,
         created_at, retired_at)`` tuples (``None`` for an unreadable entry). ``ValueError``
         on anything out of shape."""
@@ -129,6 +134,10 @@ class PublicKeys:
         check_text(created_at, 40)
         if (coord_s is None) != (coord_e is None):
             raise ValueError("coordination keys come in pairs")
+        if post_name is not None:
+            check_text(post_name, 200)
+        if pcode is not None:
+            check_text(pcode, 32)
         entries = []
         for item in retired:
             if item is None:
@@ -143,7 +152,7 @@ class PublicKeys:
         return cls(post_id=post_id, signing_key_id=key_id(signing), signing_public_key=signing,
                    encryption_public_key=encryption, created_at=created_at, retired=entries,
                    coordination_signing_public_key=coord_s, coordination_encryption_public_key=coord_e,
-                   demo=bool(demo))
+                   demo=bool(demo), post_name=post_name, pcode=pcode)
 
     # QR -----------------------------------------------------------------
     def to_qr_text(self) -> str:
@@ -159,6 +168,10 @@ class PublicKeys:
                        r["created_at"], r["retired_at"]] for r in self.retired]
         if self.demo:
             d["d"] = 1
+        if self.post_name:
+            d["n"] = self.post_name
+        if self.pcode:
+            d["c"] = self.pcode
         return QR_PREFIX + json.dumps(d, separators=(",", ":"), ensure_ascii=False)
 
     @classmethod
@@ -185,6 +198,7 @@ class PublicKeys:
                 coord_e=b64ud(d["ce"], 32) if "ce" in d else None,
                 retired=items,
                 demo=_demo_flag(d.get("d", 0), qr=True),
+                post_name=d.get("n"), pcode=d.get("c"),
             )
         except (ValueError, TypeError, KeyError, AttributeError, RecursionError) as exc:
             raise InvalidInput(_("This QR code does not hold the public keys of a post."), detail=str(exc)) from exc

@@ -19,7 +19,7 @@ class UnlockedKeys:
 
     def __init__(self, *, post_id: str, master_key: bytes, private: dict[str, Any],
                  retired_encryption: dict[str, Any], public: PublicKeys,
-                 retired_coordination: dict[str, Any] | None = None):
+                 retired_coordination: dict[str, Any] | None = None, pinned_coordination: Any = None):
         self.post_id = post_id
         self._master = bytearray(master_key)
         self._private = dict(private)
@@ -33,6 +33,9 @@ class UnlockedKeys:
         self.coordination_signing_public_key = public.coordination_signing_public_key
         self.coordination_encryption_public_key = public.coordination_encryption_public_key
         self.demo = bool(public.demo)
+        #: the coordination's public keys pinned at this post (``keys pin-coordination``),
+        #: a :class:`~border_app.keys.coordination.CoordinationPublicKeys` checked by the MAC, or None
+        self.pinned_coordination = pinned_coordination
 
     # No pickling, copying or printing of secrets.
     def __reduce_ex__(self, protocol):
