@@ -1,10 +1,10 @@
 """Decode character probabilities into MRZ lines with the format's structure.
 
-Each position of each format has a type: letters (``A``: A-Z and ``<``), digits (``N``),
-digits-or-filler (``n``: document numbers are alphanumeric, so ``X`` is used for them),
-sex (``S``), check digit (``C``: 0-9 or ``<``) or anything (``X``). Probabilities are masked
-by the type, fillers are made to run to the end of name fields (which settles ``<`` read as
-``K``), issuing states and nationalities are made ICAO codes, a document number with a
+Each position of each format has a kind (:meth:`border_app.mrz.layouts.Layout.kinds`):
+letters (``A``: A-Z and ``<``), date digits (``D``: 0-9 or ``<`` for an unknown part), sex
+(``S``), check digit (``C``: 0-9 or ``<``) or anything (``X``: document numbers and optional
+data are alphanumeric). Probabilities are masked by the kind, fillers are made to run to
+the end of name fields (which settles ``<`` read as ``K``), issuing states and nationalities are made ICAO codes, a document number with a
 leading or inner ``<`` is made one padded at its end when that is cheap, then every
 check-digit group that fails is repaired by searching the characters' top candidates for
 the cheapest change that makes it pass.
@@ -22,22 +22,21 @@ import numpy as np
 
 from ..countries import CODES
 from ..mrz.checkdigit import char_value, digit_of
-from ..mrz.layouts import LAYOUTS
+from ..mrz.layouts import LAYOUTS, Layout
 from .glyphs import CHARSET, INDEX
 from .names import fill_names
 
 _DIG = np.array([c.isdigit() for c in CHARSET])
 _LET = np.array([c.isalpha() or c == "<" for c in CHARSET])
-MASKS = {
+MASKS = {  # the characters each kind of position allows
     "A": _LET,
-    "N": _DIG,
     "C": _DIG | (np.array(list(CHARSET)) == "<"),
     "S": np.isin(np.array(list(CHARSET)), list("MFX<")),
     "X": np.ones(len(CHARSET), bool),
     "D": _DIG | (np.array(list(CHARSET)) == "<"),  # dates: digits, '<' for unknown parts
 }
 
-def _spec(lay) -> dict:
+def _spec(lay: Layout) -> dict:
     """The decoder's view of a layout: each line's character kinds, the name fields, the
     issuing state and nationality positions, the document-number fields and the check-digit
     groups (spans, check digit) in the order they are repaired."""
