@@ -31,10 +31,11 @@ from datetime import date
 
 import numpy as np
 
-FORMATS = ("TD1", "TD2", "TD3", "MRVA", "MRVB")
+from border_app.mrz.layouts import LAYOUT_NAMES as FORMATS
+from border_app.mrz.layouts import LENGTHS  # characters per MRZ line
+
 SIZES_MM = {"TD1": (85.6, 54.0), "TD2": (105.0, 74.0), "TD3": (125.0, 88.0), "MRVA": (125.0, 88.0), "MRVB": (105.0, 74.0)}
 WIDTHS = (250, 400, 640, 1000, 1400, 2000)
-LENGTHS = {"TD1": 30, "TD2": 36, "TD3": 44, "MRVA": 44, "MRVB": 36}  # characters per MRZ line
 SURNAMES = ["ERIKSSON", "MAHAMADOU", "ISSOUFOU", "OUEDRAOGO", "DIALLO", "TRAORE", "KONE", "ABDOU", "MOUSSA", "SANI", "O CONNOR", "AL BASRI", "KANE", "BOUBACAR", "HAMIDOU"]
 GIVEN = ["ANNA MARIA", "AMINATA", "IBRAHIM", "FATI", "OUMAROU", "HADIZA", "MOHAMED ALI", "AISSA", "SEYDOU", "MARIAMA", "YACOUBA", "ZEINABOU", "K", "JEAN PIERRE"]
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
