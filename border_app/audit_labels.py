@@ -31,6 +31,8 @@ ACTION_LABELS: dict[str, str] = {
     "issue_slip": N_("Slip printed"),
     "reprint_slip": N_("Slip reprinted (duplicate)"),
     "demo_seed": N_("Demo travellers added"),
+    "export": N_("Data bundle exported"),
+    "pin_coordination": N_("Coordination keys pinned"),
 }
 
 #: an action whose words depend on the record (``create`` an account, ``create`` a screening)
@@ -50,6 +52,7 @@ ENTITY_LABELS: dict[str, str] = {
     "slip": N_("slip"),
     "person": N_("person"),
     "document": N_("document"),
+    "bundle": N_("bundle"),
 }
 
 
