@@ -119,6 +119,7 @@ def test_one_table_and_one_check_digit_everywhere():
     assert not hasattr(decode, "check_digit") and not hasattr(decode, "_WEIGHTS")
     assert decode.digit_of is checkdigit.digit_of
     assert not hasattr(reader, "LENGTHS")  # (was a copy nothing read)
+    assert not hasattr(reader, "timed_read")  # (dead code, issue #19 item 7)
     assert normalise._LINE_LENGTHS is layouts.WIDTHS
     assert wedge.SHAPES is layouts.SHAPES
 

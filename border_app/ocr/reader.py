@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import math
-import time
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -503,9 +502,3 @@ def default_reader() -> MrzReader:
 def read_frame(frame: np.ndarray) -> list[MrzRead]:
     """MRZs in a camera frame (BGR or grayscale numpy array), best first."""
     return default_reader().read(frame)
-
-
-def timed_read(image: np.ndarray) -> tuple[list[MrzRead], float]:
-    t0 = time.perf_counter()
-    r = read_frame(image)
-    return r, (time.perf_counter() - t0) * 1000.0
