@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from importlib import resources
 
 import numpy as np
+from threadpoolctl import ThreadpoolController
 
 from .glyphs import CHARSET
 
@@ -64,8 +65,6 @@ class Classifier:
 @functools.lru_cache(maxsize=1)
 def _blas_controller():
     try:
-        from threadpoolctl import ThreadpoolController
-
         return ThreadpoolController()
     except Exception:  # noqa: BLE001 - without it, BLAS keeps its own thread count
         return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from importlib import resources
 
+import cv2
 import numpy as np
 
 CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ<"
@@ -31,8 +32,6 @@ def render_line(text: str, char_height: float, pitch_ratio: float = 1.0) -> np.n
 
     ``pitch_ratio`` scales the advance (real MRZs print at 2.54 mm pitch for ~2.4 mm
     capitals, close to the font's own advance)."""
-    import cv2
-
     cells, cap = atlas()
     n, h, w = cells.shape
     scale = char_height / (h * cap)  # the cell is the capital height plus margins
