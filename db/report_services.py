@@ -6,11 +6,13 @@ out) joined to their person, with the latest not-voided screening outcome as a c
 sub-query and the age group as a CASE on the person's partial ISO birth date (``YYYY``,
 ``YYYY-MM``, ``YYYY-MM-DD``, checked by ``border_app.model.check_partial_date`` before it is
 stored). Covering indexes (migration 0005: crossings by post and time, persons by id with
-the report's columns, screenings by crossing with the latest-outcome order) keep it at a few
-microseconds a crossing: a 30-day report of 870,000 crossings in about 1.5 s on two cores
-(``benchmarks/bench_report.py``). It returns at most a few
-thousand aggregated cells a day, whatever the number of crossings: no row cap, no ORM object
-per crossing, bounded memory. ``printing.reports.report_from_counts`` turns them into the
+the report's columns, screenings by crossing with the latest-outcome order) keep it at about
+4 microseconds of CPU a crossing: 3.2-3.7 s of CPU for the 860,000 crossings of a dense
+post's 30 days, shared by two threads (``benchmarks/bench_report.py``; 5.3 s of CPU on one
+thread without these indexes). Grouping the rows (SQLite sorts them) is about a third of it,
+the look-ups of persons and screenings most of the rest. It returns at most a few thousand
+aggregated cells a day, whatever the number of crossings: no row cap, no ORM object per
+crossing, bounded memory. ``printing.reports.report_from_counts`` turns them into the
 report (and applies the small-count suppression to these cells).
 
 :meth:`ReportService.registrations` lists a period's registrations one by one (every row, no
