@@ -145,6 +145,11 @@ def open_bench_database(build: bool = True, folder: Path | None = None):
 
     prof = profile().ensure()
     database = open_database(prof.database_url, profile=prof)
+    # a cached database older than the code is migrated by open_database, which first copies
+    # it to backups/ (as at a post): a waste of 0.7-0.9 GB per migration here
+    for copy in prof.backups.glob("*.sqlite3"):
+        print(f"removing the migration's copy of the benchmark database: {copy.name}")
+        copy.unlink()
     post = PostService(database).get_post()
     if post is None:
         if not build:
