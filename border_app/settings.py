@@ -92,6 +92,8 @@ class Settings:
     camera_index = Setting("camera_index", 0, int, lambda v: 0 <= v <= 16)
     session_timeout_minutes = Setting("session_timeout_minutes", 15, int, lambda v: 1 <= v <= 240)
     log_to_file = Setting("log_to_file", False, bool)
+    # the coordination profile: the PostgreSQL coordination database (empty: libpq's PG* variables)
+    coordination_database_url = Setting("coordination_database_url", "", str, lambda v: len(v) <= 500)
 
     def __init__(self, path: Path | None):
         self.path = path
