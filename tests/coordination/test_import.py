@@ -4,14 +4,13 @@ gaps, every bad input refused with only its import-log row, roles."""
 from __future__ import annotations
 
 import itertools
-import json
 import random
 
 import pytest
 from sqlalchemy import text
 
 from border_app.bundles import COUNT_KEYS, ENTITIES, WHITELIST
-from border_app.usecases.import_bundles import import_bundles, import_one
+from border_app.usecases.import_bundles import import_bundles
 from db.coordination.status import gaps, posts_status
 
 from .conftest import register
