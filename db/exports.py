@@ -191,10 +191,11 @@ class ExportService:
 
 
 class _LazyRows:
-    """The rows of a query, run when first iterated (inside the snapshot's session)."""
+    """The rows of a query, run when first iterated (inside the snapshot's session): tuples
+    of the whitelisted fields' values in order (``border_app.bundles.records`` takes them)."""
 
     def __init__(self, s: Session, query):
         self.s, self.query = s, query
 
     def __iter__(self):
-        return iter(self.s.execute(self.query).mappings())
+        return iter(self.s.execute(self.query))

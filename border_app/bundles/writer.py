@@ -14,7 +14,7 @@ from .records import encode_record
 from .sealing import CHUNK, encrypt
 from .whitelist import COUNT_KEYS, ENTITIES
 
-COMPRESS_LEVEL = 6
+COMPRESS_LEVEL = 3     # ~2x faster than 6 on JSON Lines, ~15% larger
 SIGNATURE_LEN = 64
 _U32 = struct.Struct(">I")
 
