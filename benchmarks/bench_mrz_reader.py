@@ -126,8 +126,8 @@ class Outcomes:
             self.right += 1
         else:
             self.wrong += 1
-            bad = {(i + 1, j + 1) for i, (a, b) in enumerate(zip(r.lines, truth)) for j, (x, y) in enumerate(zip(a, b)) if x != y}
-            if len(r.lines) == len(truth) and all(len(a) == len(b) for a, b in zip(r.lines, truth)) and bad <= set(map(tuple, r.uncertain)):
+            bad = {(i + 1, j + 1) for i, (a, b) in enumerate(zip(r.lines, truth, strict=False)) for j, (x, y) in enumerate(zip(a, b, strict=False)) if x != y}
+            if len(r.lines) == len(truth) and all(len(a) == len(b) for a, b in zip(r.lines, truth, strict=False)) and bad <= set(map(tuple, r.uncertain)):
                 self.wrong_marked += 1
 
     def print(self) -> None:
@@ -227,8 +227,8 @@ def anchor_stats(label: str, paths: list[str], truths: list[str]) -> list[float]
     res = run_anchor(paths)
     got = [res.get(p, {"text": ""})["text"].strip() for p in paths]
     ms = [res.get(p, {"ms": float("nan")})["ms"] for p in paths]
-    ex = sum(g == t for g, t in zip(got, truths))
-    ed = sum(lev(g, t) for g, t in zip(got, truths))
+    ex = sum(g == t for g, t in zip(got, truths, strict=True))
+    ed = sum(lev(g, t) for g, t in zip(got, truths, strict=True))
     stats(label, ex, len(paths), ed, sum(map(len, truths)), ms)
     return ms
 
@@ -364,7 +364,7 @@ def main() -> None:
                 yield synthdocs.degrade(card, np.random.default_rng(6_100_000 + i))[0], truth
 
         oks, _ms, _a = score_images(degraded(), anchor, args.anchor_limit)
-        print("    by width: ", shares(zip(widths, oks), "px"))
+        print("    by width: ", shares(zip(widths, oks, strict=False), "px"))
     else:
         print("  not run" + ("" if docs_dir.is_dir() else ": folder absent"))
 
@@ -381,11 +381,11 @@ def main() -> None:
             yield d.image, d.lines
 
     def by_width(oks: list[bool]) -> None:
-        print("    by width: ", shares(((w, ok) for (_f, w), ok in zip(kinds, oks)), "px"))
+        print("    by width: ", shares(((w, ok) for (_f, w), ok in zip(kinds, oks, strict=False)), "px"))
 
     if "synthetic" in sets:
         oks, _ms, _a = score_images(synthetic(), anchor, args.anchor_limit)
-        print("    by format:", shares(((f, ok) for (f, _w), ok in zip(kinds, oks)), ""))
+        print("    by format:", shares(((f, ok) for (f, _w), ok in zip(kinds, oks, strict=False)), ""))
         by_width(oks)
     else:
         print("  not run (--sets)")

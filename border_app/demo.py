@@ -218,8 +218,8 @@ _TRANSPORT_W = _Weighted(_TRANSPORT)
 _REASON_W = _Weighted(_REASONS)
 _FORMAT_W = _Weighted(_FORMATS)
 _HOUR_W = _Weighted(_HOURS)
-_NIGER_W = _Weighted(zip(NIGER_PLACES, _NIGER_WEIGHTS))
-_FOREIGN_W = _Weighted(zip(FOREIGN_PLACES, _FOREIGN_WEIGHTS))
+_NIGER_W = _Weighted(zip(NIGER_PLACES, _NIGER_WEIGHTS, strict=True))
+_FOREIGN_W = _Weighted(zip(FOREIGN_PLACES, _FOREIGN_WEIGHTS, strict=True))
 _MRZ_NAME_TABLE = str.maketrans({"é": "E", "è": "E", "ë": "E", "ï": "I", "É": "E", "ç": "C", "'": None})
 
 

@@ -58,7 +58,7 @@ def _load(lang: str) -> dict[str, str]:
             if not message.id or not message.string or message.fuzzy:
                 continue
             if isinstance(message.id, tuple):  # plural forms: keep singular and plural
-                for src, dst in zip(message.id, message.string):
+                for src, dst in zip(message.id, message.string, strict=False):
                     if dst and _fields(src) == _fields(dst):
                         table[src] = dst
                 continue

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import statistics
+from itertools import pairwise
 from dataclasses import dataclass, field
 
 from .mrz.layouts import SHAPES, WIDTHS
@@ -48,7 +49,7 @@ def is_mrz_shape(lines: list[str]) -> bool:
 
 
 def intervals_from_times(times_ms: list[float]) -> list[float]:
-    return [b - a for a, b in zip(times_ms, times_ms[1:])]
+    return [b - a for a, b in pairwise(times_ms)]
 
 
 def classify(text: str, intervals_ms: list[float] | None = None, *, fast_ms: float = 35.0,

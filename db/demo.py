@@ -243,7 +243,7 @@ def _bulk_insert(conn, table, rows: list[dict]) -> None:
     # ORM insert would; NOT NULL columns added later then need no change here
     defaults = {c.name: c.default.arg for c in columns
                 if c.default is not None and c.default.is_scalar}
-    plan = list(zip(names, converters))
+    plan = list(zip(names, converters, strict=True))
     values = [tuple([conv(row.get(name, defaults.get(name))) if conv else row.get(name, defaults.get(name))
                      for name, conv in plan]) for row in rows]
     conn.exec_driver_sql(sql, values)

@@ -134,7 +134,7 @@ def _bar_chart_days(data: ReportData, lang: str, width: float):
     chart.valueAxis.labels.fontName = REGULAR
     chart.valueAxis.labels.fontSize = 7
     chart.valueAxis.valueMin = 0
-    peak = max([r.entries.plotted + r.exits.plotted + h for r, h in zip(rows, split_hidden)] + [1])
+    peak = max([r.entries.plotted + r.exits.plotted + h for r, h in zip(rows, split_hidden, strict=True)] + [1])
     chart.valueAxis.valueMax = peak * 1.1 + 1
     chart.valueAxis.valueStep = _nice_step(peak)
     chart.bars[0].fillColor = colors.HexColor("#1f4e79")
@@ -295,13 +295,13 @@ def render_report(data: ReportData, *, language: str = "fr", post: Any, demo: bo
         _p(L(N_("Crossings by nationality")), st["h2"]),
         _hbar_chart(nat_labels, [c.plotted for c in data.by_nationality], width, "#1f4e79"),
         _table([[L(N_("Nationality")), L(N_("Count"))]] +
-               [[label, c.text] for label, c in zip(nat_labels, data.by_nationality)],
+               [[label, c.text] for label, c in zip(nat_labels, data.by_nationality, strict=True)],
                [width * 0.6, width * 0.2]),
     ]))
 
     age_labels = [L(AGE_LABELS[g]) for g in AGE_GROUPS]
     sex_rows = [[L(N_("Age group"))] + [L(SEX_LABELS[s]) for s in SEXES] + [L(N_("Total"))]]
-    for i, g in enumerate(AGE_GROUPS):
+    for i in range(len(AGE_GROUPS)):
         sex_rows.append([age_labels[i]] + [data.by_sex_age[s][i].text for s in SEXES] + [data.by_age_group[i].text])
     sex_rows.append([L(N_("Total"))] + [c.text for c in data.by_sex] + [data.total.text])
     story.append(KeepTogether([
@@ -315,7 +315,7 @@ def render_report(data: ReportData, *, language: str = "fr", post: Any, demo: bo
         _p(L(N_("Health screening outcomes")), st["h2"]),
         _pie(out_labels, [c.plotted for c in data.by_outcome], width, [c.key for c in data.by_outcome]),
         _table([[L(N_("Outcome")), L(N_("Count"))]] +
-               [[label, c.text] for label, c in zip(out_labels, data.by_outcome)], [width * 0.6, width * 0.2]),
+               [[label, c.text] for label, c in zip(out_labels, data.by_outcome, strict=True)], [width * 0.6, width * 0.2]),
     ]))
 
     dir_rows = [[L(N_("Direction")), L(N_("Referrals"))]]

@@ -354,12 +354,12 @@ class _Suppression:
             return []
         index = {c: k for k, c in enumerate(variables)}
         rows = [[0.0] * len(variables) for _ in equations]
-        for row, (terms, _r) in zip(rows, equations):
+        for row, (terms, _r) in zip(rows, equations, strict=True):
             for c, a in terms:
                 row[index[c]] += a
         bounds = [self.bounds(c) for c in variables]
         ranges = _lp_ranges(rows, [float(r) for _t, r in equations], bounds)
-        return [c for c, (lo, hi) in zip(variables, ranges)
+        return [c for c, (lo, hi) in zip(variables, ranges, strict=True)
                 if hi != _INF and math.floor(hi + 1e-7) <= math.ceil(lo - 1e-7)]
 
 
@@ -376,7 +376,7 @@ def _lp_ranges(rows: list[list[float]], rhs: list[float], bounds: list[tuple[flo
     caps = [(k, b_[1] - b_[0]) for k, b_ in enumerate(bounds) if b_[1] != _INF]
     if caps:                                                  # y_k + s = hi - lo
         cap_rows = numpy.zeros((len(caps), n + len(caps)))
-        for i, (k, width) in enumerate(caps):
+        for i, (k, _width) in enumerate(caps):
             cap_rows[i, k], cap_rows[i, n + i] = 1.0, 1.0
         A = numpy.vstack([numpy.hstack([A, numpy.zeros((A.shape[0], len(caps)))]), cap_rows])
         b = numpy.concatenate([b, [w for _k, w in caps]])

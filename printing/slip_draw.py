@@ -81,7 +81,7 @@ class Ops:
                 for r, row in enumerate(matrix):
                     edges = numpy.flatnonzero(numpy.diff(numpy.concatenate(([0], row.view(numpy.int8), [0]))))
                     row_y = top - (r + 1) * module
-                    for start, end in zip(edges[::2].tolist(), edges[1::2].tolist()):
+                    for start, end in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
                         parts.append("%.3f %.3f %.3f %.3f re" % (x + start * module, row_y,
                                                                 (end - start) * module, module))
                 parts.append("f Q")

@@ -118,7 +118,7 @@ def test_matrix_samples_in_a_frame_read_live_as_well_as_plain_zxing(folder):
         if sym.shape[0] > 700 or sym.shape[1] > 1240:
             continue
         frame = _frame(sym, 20, 40)
-        ok = lambda codes: any(c.bytes == expected or c.text.encode() == expected for c in codes)  # noqa: E731
+        ok = lambda codes, expected=expected: any(c.bytes == expected or c.text.encode() == expected for c in codes)  # noqa: E731
         live += ok(_read_live(frame))
         plain += ok(_zxing.decode_default(frame))
     assert live >= plain > 0, f"{folder.name}: live {live} < plain zxing-cpp {plain}"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import random
 import struct
 import time
@@ -157,7 +156,7 @@ def test_peek_and_check_written(post, coord, tmp_path):
 def test_bit_flips_refused(post, coord):
     blob = make_bundle(post, coord)
     rng = random.Random(20)
-    for pos in rng.sample(range(len(blob)), 150) + list(range(0, 30)):
+    for pos in rng.sample(range(len(blob)), 150) + list(range(30)):
         bad = bytearray(blob)
         bad[pos] ^= 1 << rng.randrange(8)
         with pytest.raises(BundleError) as e:

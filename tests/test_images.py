@@ -6,10 +6,8 @@ ran out)."""
 from __future__ import annotations
 
 import io
-import os
 import resource
 import struct
-import zlib
 
 import numpy as np
 import pytest

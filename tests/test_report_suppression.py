@@ -16,6 +16,7 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+import numpy
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -25,7 +26,6 @@ from printing.reports import (AGE_GROUPS, DIRECTIONS, NOT_SCREENED, REFERRAL_OUT
                               SEXES, Cell, ReportData, _Suppression, compute_report)
 
 scipy_optimize = pytest.importorskip("scipy.optimize", reason="scipy is needed for the exact (MILP) leak check")
-import numpy
 
 
 # ---------------------------------------------------------------------------- the checker
@@ -56,7 +56,7 @@ def value_ranges(cells: dict, lines: list, threshold: int) -> dict:
             row[index[c]] += 1
         row[index[total]] -= 1
         rows.append(row)
-    lo, hi = map(list, zip(*(bounds_of(text, value, threshold) for text, value in cells.values())))
+    lo, hi = map(list, zip(*(bounds_of(text, value, threshold) for text, value in cells.values()), strict=True))
     if withheld(cells):
         lo, hi = [0] * len(ids), [numpy.inf] * len(ids)
     small = f"<{threshold}"
@@ -71,7 +71,7 @@ def value_ranges(cells: dict, lines: list, threshold: int) -> dict:
     constraints = [scipy_optimize.LinearConstraint(numpy.array(rows), 0, 0)] if rows else []
     box = scipy_optimize.Bounds(numpy.array(lo, dtype=float), numpy.array(hi, dtype=float))
     out = {}
-    for c, (text, value) in cells.items():
+    for c, (_text, value) in cells.items():
         if value is not None:
             continue
         found = []
@@ -188,7 +188,7 @@ def published(sup: _Suppression) -> dict:
 def grid_of(matrix: list[list[int]], name="g"):
     """Values and ids of a table with its margins added (last row and column)."""
     with_totals = [row + [sum(row)] for row in matrix]
-    with_totals.append([sum(col) for col in zip(*with_totals)])
+    with_totals.append([sum(col) for col in zip(*with_totals, strict=True)])
     ids = [[(name, i, j) for j in range(len(with_totals[0]))] for i in range(len(with_totals))]
     values = {ids[i][j]: with_totals[i][j] for i in range(len(ids)) for j in range(len(ids[0]))}
     return values, ids

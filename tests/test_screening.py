@@ -13,7 +13,7 @@ import pytest
 from border_app import i18n
 from border_app.errors import InvalidInput
 from border_app.screening import (
-    Outcome, ProtocolError, ProtocolSet, ScreeningSettings, Traveller, age_range, applicable_questions,
+    Outcome, ProtocolError, ScreeningSettings, Traveller, age_range, applicable_questions,
     build_form, evaluate, load_protocols, parse_protocol, shipped_files, validate_answer,
 )
 

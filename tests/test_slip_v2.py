@@ -14,7 +14,7 @@ import pytest
 from border_app import paths
 from border_app import slip_payload as sp
 from border_app.certificates import interpret
-from border_app.errors import InvalidInput
+from border_app.errors import InvalidInput, KeyStoreError
 from border_app.i18n import set_language
 from border_app.keys import KdfParams, Keystore, PublicKeys
 from border_app.trust import TrustList, load_post_trust
@@ -146,7 +146,7 @@ def test_dropping_the_demo_mark_from_the_keystore_is_detected(demo_store, tmp_pa
     del doc["demo"]
     forged = tmp_path / "keystore.json"
     forged.write_text(json.dumps(doc))
-    with pytest.raises(Exception):
+    with pytest.raises(KeyStoreError):
         Keystore.load(forged).unlock("admin", "demo1234")   # the MAC covers the mark
 
 

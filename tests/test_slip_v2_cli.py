@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-import pytest
 
 from border_app.cli import main
 from border_app.keys import KdfParams, Keystore

@@ -284,12 +284,12 @@ def build_data(n_synth: int = 3500, real_variants: int = 4, n_docs: int = 600) -
             if len(band.lines) < k:
                 continue
             total += 1
-            for im, text in zip(band.lines[-k:], doc.lines):
+            for im, text in zip(band.lines[-k:], doc.lines, strict=False):
                 seg = segment_line(im, len(text))
                 if seg is None or len(seg.cells) != len(text):
                     continue
                 # guard against a band that is not the MRZ: the previous model must agree
-                if clf is not None and np.mean([a == b for a, b in zip(clf.read(seg.cells), text)]) < 0.6:
+                if clf is not None and np.mean([a == b for a, b in zip(clf.read(seg.cells), text, strict=False)]) < 0.6:
                     continue
                 kept += 1
                 keep(seg.cells, text, 0)
@@ -383,12 +383,12 @@ def build_motion(n_lines: int = 1500, n_docs: int = 1500, seed0: int = 9_800_000
         band = _mrz_band(gray.astype(np.uint8), doc)
         if band is not None:
             total += 1
-            for im, text in zip(band.lines[-len(doc.lines):], doc.lines):
+            for im, text in zip(band.lines[-len(doc.lines):], doc.lines, strict=False):
                 geo = line_geometry(im)
                 for seg in (segment_line(im, len(text)), grid_fitted_cells(geo, len(text)) if geo is not None else None):
                     if seg is None or len(seg.cells) != len(text):
                         continue
-                    if np.mean([a == b for a, b in zip(clf.read(seg.cells), text)]) < 0.35:
+                    if np.mean([a == b for a, b in zip(clf.read(seg.cells), text, strict=False)]) < 0.35:
                         continue
                     kept += 1
                     xs.append(seg.cells)
@@ -431,7 +431,7 @@ def build_small_docs(n_docs: int = 1500, seed0: int = 9_500_000) -> None:
             total += 1
             for ims in (band.lines[-k:], band.lines[-k - 1 : -1] if len(band.lines) > k else []):
                 good = 0
-                for im, text in zip(ims, doc.lines):
+                for im, text in zip(ims, doc.lines, strict=False):
                     cuts = []
                     geo = line_geometry(im)
                     if geo is not None:
@@ -441,7 +441,7 @@ def build_small_docs(n_docs: int = 1500, seed0: int = 9_500_000) -> None:
                         if seg is None or len(seg.cells) != len(text):
                             continue
                         got = reader.classifier.read(seg.cells)
-                        if np.mean([a == b for a, b in zip(got, text)]) < 0.5:
+                        if np.mean([a == b for a, b in zip(got, text, strict=False)]) < 0.5:
                             continue
                         good += 1
                         xs.append(seg.cells)

@@ -33,7 +33,7 @@ def main() -> None:
         if kind is None:
             continue
         lines += 1
-        for k, ch in zip(LINE_TYPES[kind]["lines"][0], gt):
+        for k, ch in zip(LINE_TYPES[kind]["lines"][0], gt, strict=False):
             if k == "X":
                 counts[ch] += 1
     print(f"{lines} valid training lines, {sum(counts.values())} characters in X fields")

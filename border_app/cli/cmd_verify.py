@@ -18,7 +18,6 @@ unreadable trust file, bad --at).
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 

@@ -116,7 +116,7 @@ class PublicKeys:
                                    ("encryption_key_id", keys.encryption_key_id)):
                 if name in d and d[name] != expected:
                     raise ValueError(name)
-            for given, built in zip(retired, keys.retired):
+            for given, built in zip(retired, keys.retired, strict=True):
                 if "key_id" in given and given["key_id"] != built["key_id"]:
                     raise ValueError("retired key id")
         except (ValueError, TypeError, AttributeError) as exc:

@@ -215,7 +215,7 @@ class _Validator:
             self.fail(getattr(node, "line", line), _("{what} must be a list").format(what=what))
         if len(node) > max_items:
             self.fail(node.line, _("{what}: at most {n} entries").format(what=what, n=max_items))
-        return list(zip(node, node.item_lines))
+        return list(zip(node, node.item_lines, strict=True))
 
     def number(self, value, line, what):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
@@ -266,7 +266,7 @@ class _Validator:
         questions, infos = self.questions(doc["questions"], kl["questions"], pid)
         compiler = Compiler(self.ctx, infos)
         compiled_questions = []
-        for (q, node, line) in questions:
+        for (q, node, _line) in questions:
             applies = self.applies_to(node["applies_to"], node.key_lines["applies_to"], compiler) \
                 if "applies_to" in node else None
             show_if, refs = None, frozenset()

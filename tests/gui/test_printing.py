@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDialog
 from border_app.clock import post_today
 from border_app.mrz import build_td3
 
-from .conftest import login, wait_for_window
+from .conftest import login
 
 pytestmark = pytest.mark.gui
 import pypdf
@@ -155,7 +155,7 @@ def test_no_printer_installed_is_said_clearly(qtbot, app_controller, monkeypatch
     register_traveller(qtbot, main.registration, surname="ABDOU", given="SANI", number="10CD45678")
     main.registration.print_last()
     dialog = wait_preview(qtbot, main.registration)
-    monkeypatch.setattr(pd.QPrinterInfo, "availablePrinterNames", staticmethod(lambda: []))
+    monkeypatch.setattr(pd.QPrinterInfo, "availablePrinterNames", staticmethod(list))
     asked = []
     monkeypatch.setattr(pd, "QPrintDialog", lambda *a: asked.append(a))
     dialog.print_document()

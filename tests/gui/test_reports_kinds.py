@@ -7,7 +7,6 @@ from __future__ import annotations
 import io
 import re
 
-import pytest
 from PySide6.QtCore import QDate, Qt
 
 from border_app.clock import post_today

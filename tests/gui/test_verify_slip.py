@@ -7,7 +7,6 @@ import html
 import re
 from datetime import timedelta
 
-import pytest
 
 from border_app import clock  # noqa: E402
 from tests.gui.conftest import login  # noqa: E402
