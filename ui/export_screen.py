@@ -75,7 +75,8 @@ class ExportScreen(QWidget, Retranslatable):
         folder_row.addWidget(self.choose_button)
         self.full = QCheckBox(self)
         self.full.setObjectName("exportFull")
-        self.bind(self.full.setText, N_("Every record (full export), not only the new ones"))
+        self.bind(self.full.setText, N_("Full export (every record)"))
+        self.bind(self.full.setToolTip, N_("Every record, not only those written since the last export"))
         rows = ((N_("Not yet exported"), self.counts_label), (N_("Oldest record"), self.oldest_label),
                 (N_("Last export"), self.last_label), (N_("Folder"), folder_row))
         for msgid, widget in rows:
@@ -182,8 +183,11 @@ class ExportScreen(QWidget, Retranslatable):
         if result.bundle is None:
             self.notice.show_message(_("Nothing new to export since the last bundle: nothing was written."), "info")
             return
-        text = _("Bundle written and checked: {path} ({size} kB).").format(
-            path=result.bundle, size=max(1, round(result.size / 1000))) + "\n" + counts_text(result.counts)
-        if result.demo:
-            text += "\n" + _("Demo bundle: only a training coordination database accepts it.")
+        text = _("Bundle written and checked: {name} ({size} kB).").format(
+            name=result.bundle.name, size=max(1, round(result.size / 1000))) + "\n" + counts_text(result.counts)
         self.notice.show_message(text, "ok")
+        # the whole path (and the demo mark) in the tooltip: the notice stays a few lines high
+        tip = str(result.bundle)
+        if result.demo:
+            tip += "\n" + _("Demo bundle: only a training coordination database accepts it.")
+        self.notice.label.setToolTip(tip)

@@ -59,7 +59,8 @@ def test_export_from_the_screen(qtbot, app_controller, tmp_path):
     qtbot.waitUntil(lambda: screen.result is not None and screen.export_button.isEnabled(), timeout=60_000)
     assert screen.notice.property("kind") == "ok", screen.notice.text()
     files = list(stick.iterdir())
-    assert len(files) == 1 and files[0].suffix == ".hhbm" and str(files[0].name) in screen.notice.text()
+    assert len(files) == 1 and files[0].suffix == ".hhbm" and files[0].name in screen.notice.text()
+    assert str(files[0]) in screen.notice.label.toolTip()
     assert screen.result.demo
     # the bundle opens with the coordination's key
     from border_app.bundles import open_bundle
