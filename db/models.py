@@ -220,10 +220,10 @@ class Crossing(Base):
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     post_id: Mapped[str] = mapped_column(String(36), ForeignKey("posts.id"))
     change_seq: Mapped[int] = mapped_column(BigInteger, index=True)
-    person_id: Mapped[str] = mapped_column(String(36), ForeignKey("persons.id"), index=True)
+    person_id: Mapped[str] = mapped_column(String(36), ForeignKey("persons.id"))  # ix_crossings_person_time
     document_id: Mapped[str | None] = mapped_column(String(36), ForeignKey("identity_documents.id"), index=True)
     direction: Mapped[str] = mapped_column(String(8))
-    crossed_at: Mapped[datetime] = mapped_column(index=True)
+    crossed_at: Mapped[datetime] = mapped_column()  # ix_crossings_time_person
     transport_mode: Mapped[str | None] = mapped_column(String(16))
     origin: Mapped[str | None] = mapped_column(String(200))
     destination: Mapped[str | None] = mapped_column(String(200))
@@ -239,6 +239,14 @@ class Crossing(Base):
     # the official confirmed saving a document whose check digits fail / that had expired
     confirmed_invalid: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     confirmed_expired: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+# The search's two readings of the crossings (issue #18, defect 18; migration 0004): a person's
+# crossings by time, and every crossing newest first with its person. Both carry the order
+# (crossed_at, change_seq) and the post, so the search reads no table row to choose the
+# crossings; they replace the single-column indexes on person_id and crossed_at (their prefixes).
+Index("ix_crossings_person_time", Crossing.person_id, Crossing.crossed_at, Crossing.change_seq, Crossing.post_id)
+Index("ix_crossings_time_person", Crossing.crossed_at, Crossing.change_seq, Crossing.person_id, Crossing.post_id)
 
 
 class AuditLog(Base):

@@ -17,7 +17,7 @@ import time
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
-from sqlalchemy import and_, exists, func, intersect, or_, select
+from sqlalchemy import and_, exists, func, or_, select
 from sqlalchemy.orm import Session
 
 from border_app import clock
@@ -34,7 +34,7 @@ from border_app.model import new_id
 from border_app.roles import Permission, Role, allowed, require
 
 from . import Database, keyslots, passwords, validation
-from .name_index import reindex_person
+from .name_index import name_hits, number_hits, reindex_person
 from .models import AuditLog, Crossing, IdentityDocument, Person, Post, PostCounter, Screening, Tombstone, User
 from .models import TOKEN_LENGTH, PersonNameToken, normalise_number, search_key
 
@@ -456,14 +456,6 @@ def _token_range(word: str):
     return _prefix_range(PersonNameToken.token, word)
 
 
-def _name_persons(words: list[str]):
-    """The ids of the persons whose name has a word beginning with each of ``words`` (any
-    order; accents and case ignored as in ``search_key``): index ranges on the name tokens,
-    intersected. The longest word first: usually the rarest."""
-    selects = [select(PersonNameToken.person_id).where(_token_range(w)) for w in words]
-    return selects[0] if len(selects) == 1 else intersect(*selects)
-
-
 def _name_condition(words: list[str]):
     """The same test for the person of each row already chosen (a day's list): one
     primary-key range per word and row."""
@@ -659,30 +651,31 @@ class RegistrationService:
         (accents and case ignored, any order, word beginnings) or whose document number
         starts with it (two characters at least), newest first, at most ``limit``.
 
-        Both tests are index ranges (the name tokens, the document number); the crossings
-        are chosen by id first, then read in full, so a common name sorts only ids."""
+        The crossings are chosen by id first (``db.name_index``: a plan picked by how many
+        persons or documents match, reading indexes only), then read in full."""
         require(self.actor.role, P.VIEW_IDENTITY)
         words, number = _query_terms(query)
         if not words and not number:
             return []
         limit = max(1, min(limit, 1000))
-        conds = []
-        if words:
-            conds.append(Crossing.person_id.in_(_name_persons(words)))
-        if number and len(number) >= 2:
-            conds.append(Crossing.document_id.in_(
-                select(IdentityDocument.id).where(_prefix_range(IdentityDocument.number, number))))
-        if not conds:
-            return []
-        ids = self._scoped(select(Crossing.id).where(or_(*conds))) \
-            .order_by(Crossing.crossed_at.desc(), Crossing.change_seq.desc()).limit(limit)
+        post_id = None if Role(self.actor.role) is Role.COORDINATOR else self.actor.post_id  # as _scoped
         with self.db.session() as s:
-            chosen = list(s.scalars(ids))
+            hits = name_hits(s, words, post_id, limit) if words else []
+            if number and len(number) >= 2:
+                hits += number_hits(s, number, post_id, limit)
+            # a crossing found by its name and its number comes twice: once is enough
+            chosen = [cid for _at, _seq, cid in sorted(set(hits), key=lambda h: (h[0], h[1]), reverse=True)][:limit]
             if not chosen:
                 return []
-            stmt = self._select().where(Crossing.id.in_(chosen)) \
-                .order_by(Crossing.crossed_at.desc(), Crossing.change_seq.desc())
-            return _with_outcomes(s, [_registration(c, p, d) for c, p, d in s.execute(stmt)], self.actor.role)
+            # read by primary key and put in the chosen order here: neither the post (the ids
+            # were chosen in scope) nor an ORDER BY may lead the planner to walk a post's crossings
+            stmt = (select(Crossing, Person, IdentityDocument)
+                    .join(Person, Crossing.person_id == Person.id)
+                    .outerjoin(IdentityDocument, Crossing.document_id == IdentityDocument.id)
+                    .where(Crossing.id.in_(chosen)))
+            rank = {cid: i for i, cid in enumerate(chosen)}
+            rows = sorted(s.execute(stmt), key=lambda row: rank[row[0].id])
+            return _with_outcomes(s, [_registration(c, p, d) for c, p, d in rows], self.actor.role)
 
     def find_document(self, number: str, issuing_state: str | None = None) -> list[dm.EarlierCrossing]:
         """Earlier crossings with this document ("already seen"), newest first (indexed)."""

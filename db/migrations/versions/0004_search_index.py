@@ -1,6 +1,8 @@
 """The name search index: one row per word of each person's search_key, filled for the
 persons already stored (a name searched by its beginning becomes an index range instead of
-a LIKE over every person).
+a LIKE over every person); and the crossings by person then time, and by time then person,
+each with (change_seq, post_id), so that a search picks its newest crossings from an index
+alone (they replace the single-column indexes on person_id and crossed_at, their prefixes).
 
 Revision ID: 0004
 Revises: 0003
@@ -18,6 +20,12 @@ branch_labels = None
 depends_on = None
 
 TOKEN_LENGTH = 200  # db.models.TOKEN_LENGTH when this revision was written
+
+CROSSING_INDEXES = (
+    ('ix_crossings_person_time', ['person_id', 'crossed_at', 'change_seq', 'post_id']),
+    ('ix_crossings_time_person', ['crossed_at', 'change_seq', 'person_id', 'post_id']),
+)
+REPLACED = (('ix_crossings_person_id', 'person_id'), ('ix_crossings_crossed_at', 'crossed_at'))
 
 # search_key reads ' WORD WORD ... ' (upper case, one space between words, framed by spaces)
 _BACKFILL_SQLITE = """
@@ -64,9 +72,17 @@ def upgrade() -> None:
             bind.execute(sa.insert(table), unique)
     with op.batch_alter_table('person_name_tokens', schema=None) as batch_op:
         batch_op.create_index('ix_person_name_tokens_token', ['token', 'person_id'], unique=False)
+    for name, columns in CROSSING_INDEXES:
+        op.create_index(name, 'crossings', columns, unique=False)
+    for name, _column in REPLACED:
+        op.drop_index(name, table_name='crossings')
 
 
 def downgrade() -> None:
+    for name, column in REPLACED:
+        op.create_index(name, 'crossings', [column], unique=False)
+    for name, _columns in CROSSING_INDEXES:
+        op.drop_index(name, table_name='crossings')
     with op.batch_alter_table('person_name_tokens', schema=None) as batch_op:
         batch_op.drop_index('ix_person_name_tokens_token')
     op.drop_table('person_name_tokens')
