@@ -10,10 +10,10 @@ from PySide6.QtWidgets import (
 
 from border_app.audit_labels import action_choices, action_label, entity_label
 from border_app.dates import DATE_PLACEHOLDER, format_datetime, parse_date
-from border_app.errors import UserFacingError
 from border_app.i18n import N_, _
 from border_app.roles import Role
 
+from .errors import report_failure
 from .i18n import Retranslatable
 from .ops import Op
 from .widgets import Notice
@@ -218,12 +218,7 @@ class UsersScreen(QWidget, Retranslatable):
         return self.users[row] if 0 <= row < len(self.users) else None
 
     def _failed(self, exc) -> None:
-        if isinstance(exc, UserFacingError):
-            self.notice.show_message(exc.message, "error")
-        else:
-            from .errors import show_error
-
-            show_error(self, exc)
+        report_failure(self, exc, self.notice)
 
     def add_user(self) -> None:
         dialog = NewUserDialog(self)
@@ -391,12 +386,7 @@ class AuditScreen(QWidget, Retranslatable):
         Op(load, parent=self).success(self._loaded).failure(self._failed).run()
 
     def _failed(self, exc) -> None:
-        if isinstance(exc, UserFacingError):
-            self.notice.show_message(exc.message, "error")
-        else:
-            from .errors import show_error
-
-            show_error(self, exc)
+        report_failure(self, exc, self.notice)
 
     def _loaded(self, result) -> None:
         users, entries = result

@@ -7,10 +7,10 @@ from PySide6.QtWidgets import (
     QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
 )
 
-from border_app.errors import UserFacingError
 from border_app.i18n import N_, _, current_language
 from border_app.model import Actor
 
+from .errors import report_failure
 from .i18n import Retranslatable, switch_language
 from .ops import Op
 from .widgets import DemoBanner, Notice
@@ -134,12 +134,7 @@ class LoginWindow(QWidget, Retranslatable):
         def failed(exc: BaseException) -> None:
             self.password.clear()
             self.password.setFocus()
-            if isinstance(exc, UserFacingError):
-                self.notice.show_message(exc.message, "error")
-            else:
-                from .errors import show_error
-
-                show_error(self, exc)
+            report_failure(self, exc, self.notice)
 
         Op(lambda: AuthService(self.db).login(username, password), parent=self) \
             .success(self._logged_in).failure(failed) \

@@ -9,16 +9,26 @@ from PySide6.QtWidgets import (
     QTabWidget, QVBoxLayout, QWidget,
 )
 
-import importlib
 import logging
 from dataclasses import dataclass
 
 from border_app.i18n import N_, _
 from border_app.roles import Permission, allowed
+from db.services import AccountService, PostService
 
+from .admin import AuditScreen, UsersScreen
+from .errors import show_error
+from .coordinator_screen import CoordinatorScreen
+from .export_screen import ExportScreen
 from .i18n import Retranslatable
 from .idle import IdleCountdown
 from .login import LanguageBox
+from .password_dialog import PasswordDialog
+from .post_settings import PostSettingsScreen
+from .registration import RegistrationScreen
+from .registrations_list import RegistrationsList
+from .reports_screen import ReportsScreen
+from .screening_screen import ScreeningScreen
 from .widgets import DemoBanner, ElidedLabel, IdleWatcher, Notice, fit_to_screen
 
 log = logging.getLogger(__name__)
@@ -32,24 +42,26 @@ class ScreenSpec:
 
     key: str
     permission: Permission
-    module: str
-    cls: str
+    cls: type
     title: str
     context: tuple[str, ...] = ()
 
 
 SCREENS: tuple[ScreenSpec, ...] = (
-    ScreenSpec("registration", Permission.REGISTER_TRAVELLER, "ui.registration", "RegistrationScreen", N_("Registration")),
-    ScreenSpec("screening", Permission.RECORD_SCREENING, "ui.screening_screen", "ScreeningScreen", N_("Health screening"),
+    ScreenSpec("registration", Permission.REGISTER_TRAVELLER, RegistrationScreen, N_("Registration")),
+    ScreenSpec("screening", Permission.RECORD_SCREENING, ScreeningScreen, N_("Health screening"),
                ("settings", "profile", "demo")),
-    ScreenSpec("registrations", Permission.VIEW_IDENTITY, "ui.registrations_list", "RegistrationsList", N_("Crossings of the day"),
+    ScreenSpec("registrations", Permission.VIEW_IDENTITY, RegistrationsList, N_("Crossings of the day"),
                ("settings", "profile", "demo")),
-    ScreenSpec("reports", Permission.VIEW_REPORTS, "ui.reports_screen", "ReportsScreen", N_("Reports"),
+    ScreenSpec("reports", Permission.VIEW_REPORTS, ReportsScreen, N_("Reports"),
                ("settings", "profile", "demo")),
-    ScreenSpec("users", Permission.MANAGE_USERS, "ui.admin", "UsersScreen", N_("Accounts")),
-    ScreenSpec("post_settings", Permission.MANAGE_POST, "ui.post_settings", "PostSettingsScreen", N_("Post settings"),
+    ScreenSpec("users", Permission.MANAGE_USERS, UsersScreen, N_("Accounts")),
+    ScreenSpec("post_settings", Permission.MANAGE_POST, PostSettingsScreen, N_("Post settings"),
                ("settings", "profile", "demo")),
-    ScreenSpec("audit", Permission.VIEW_AUDIT, "ui.admin", "AuditScreen", N_("Audit trail")),
+    ScreenSpec("audit", Permission.VIEW_AUDIT, AuditScreen, N_("Audit trail")),
+    ScreenSpec("export", Permission.EXPORT_BUNDLE, ExportScreen, N_("Export"), ("settings", "profile", "demo")),
+    ScreenSpec("coordinator", Permission.IMPORT_BUNDLE, CoordinatorScreen, N_("Coordination"),
+               ("settings", "profile", "demo")),
 )
 
 
@@ -148,14 +160,7 @@ class MainWindow(QMainWindow, Retranslatable):
         for spec in SCREENS:
             if not allowed(actor.role, spec.permission):
                 continue
-            try:
-                module = importlib.import_module(spec.module)
-            except ModuleNotFoundError as exc:
-                if exc.name != spec.module:
-                    raise
-                continue  # a screen not built yet
-            cls = getattr(module, spec.cls)
-            screen = cls(db, actor, self.tabs, **{k: v for k, v in context.items() if k in spec.context})
+            screen = spec.cls(db, actor, self.tabs, **{k: v for k, v in context.items() if k in spec.context})
             self.screens[spec.key] = screen
             self._add_tab(screen, spec.title)
         self.registration = self.screens.get("registration")
@@ -197,8 +202,6 @@ class MainWindow(QMainWindow, Retranslatable):
         self.tabs.setCurrentWidget(self.registration)
 
     def _load_post(self) -> None:
-        from db.services import PostService
-
         post = PostService(self.db).get_post()
         self._post_text = f"{post.name} — {post.pcode}" if post else ""
         self.post_label.setText(self._post_text)
@@ -214,19 +217,13 @@ class MainWindow(QMainWindow, Retranslatable):
     # -- language, password ---------------------------------------------------------
     def _language_chosen(self, lang: str) -> None:
         """The signed-in user's own preference; the post's default stays as it is."""
-        from db.services import AccountService
-
         try:
             AccountService(self.db).set_language(self.actor, lang)
             self.actor.language = lang
         except Exception as exc:  # noqa: BLE001 - the switch itself has happened; say why it is not kept
-            from .errors import show_error
-
             show_error(self, exc)
 
     def change_password(self) -> None:
-        from .password_dialog import PasswordDialog
-
         dialog = PasswordDialog(self.db, self.actor, self)
         dialog.open()
         return dialog

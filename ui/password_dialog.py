@@ -6,9 +6,10 @@ from PySide6.QtWidgets import (
     QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget,
 )
 
-from border_app.errors import AuthenticationError, UserFacingError
+from border_app.errors import AuthenticationError
 from border_app.i18n import N_, _
 
+from .errors import report_failure
 from .i18n import Retranslatable
 from .ops import Op
 from .widgets import Notice
@@ -74,13 +75,9 @@ class PasswordDialog(QDialog, Retranslatable):
         field.setFocus()
 
     def _failed(self, exc: BaseException) -> None:
-        if not isinstance(exc, UserFacingError):
-            from .errors import show_error
+        report_failure(self, exc, on_message=lambda message: self._refused(exc, message), on_crash=self.notice.hide)
 
-            self.notice.hide()
-            show_error(self, exc)
-            return
-        message = exc.message
+    def _refused(self, exc: BaseException, message: str) -> None:
         if isinstance(exc, AuthenticationError):
             self.old.clear()
             self._error(message, self.old)

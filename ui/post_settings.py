@@ -1,13 +1,10 @@
 """Post settings (post administrator): general settings, plus the sections that features add.
 
-A section is a QWidget class listed in :data:`SECTIONS` as ``(module, class, title)``; it is
-built as ``cls(db, actor, parent, settings=..., profile=..., demo=...)`` when its module exists,
-so that features add their settings without editing this screen.
+A section is a QWidget class listed in :data:`SECTIONS` as ``(class, title)``; it is built
+as ``cls(db, actor, parent, settings=..., profile=..., demo=...)``.
 """
 
 from __future__ import annotations
-
-import importlib
 
 from PySide6.QtWidgets import QFormLayout, QGroupBox, QLabel, QSpinBox, QVBoxLayout, QWidget, QScrollArea
 
@@ -15,11 +12,13 @@ from border_app.errors import UserFacingError
 from border_app.i18n import N_, _
 
 from .i18n import Retranslatable
+from .settings_printing import PrintingSettingsSection
+from .settings_screening import ScreeningSettingsSection
 from .widgets import Notice
 
-SECTIONS: tuple[tuple[str, str, str], ...] = (
-    ("ui.settings_screening", "ScreeningSettingsSection", N_("Health screening")),
-    ("ui.settings_printing", "PrintingSettingsSection", N_("Printing")),
+SECTIONS: tuple[tuple[type, str], ...] = (
+    (ScreeningSettingsSection, N_("Health screening")),
+    (PrintingSettingsSection, N_("Printing")),
 )
 
 
@@ -52,20 +51,14 @@ class PostSettingsScreen(QWidget, Retranslatable):
         self.notice = Notice(body)
         layout.addWidget(self.notice)
         self.sections: dict[str, QWidget] = {}
-        for module_name, cls_name, title in SECTIONS:
-            try:
-                module = importlib.import_module(module_name)
-            except ModuleNotFoundError as exc:
-                if exc.name != module_name:
-                    raise
-                continue
+        for cls, title in SECTIONS:
             box = QGroupBox(body)
             self.bind(box.setTitle, title)
             box_layout = QVBoxLayout(box)
-            section = getattr(module, cls_name)(db, actor, box, settings=settings, profile=profile, demo=demo)
+            section = cls(db, actor, box, settings=settings, profile=profile, demo=demo)
             box_layout.addWidget(section)
             layout.addWidget(box)
-            self.sections[module_name] = section
+            self.sections[cls.__module__] = section      # keyed by module, e.g. "ui.settings_printing"
         layout.addStretch(1)
 
     def _timeout_changed(self, value: int) -> None:

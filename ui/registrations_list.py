@@ -18,6 +18,7 @@ from border_app.model import Registration
 from border_app.roles import Permission, allowed
 
 from .fields import day_and_search, selected_day
+from .errors import report_failure
 from .i18n import Retranslatable
 from .ops import Op
 from .widgets import ElidedLabel, Notice
@@ -210,14 +211,7 @@ class RegistrationsList(QWidget, Retranslatable):
         from .print_dialogs import print_slip
 
         def failed(exc) -> None:
-            from border_app.errors import UserFacingError
-
-            if isinstance(exc, UserFacingError):
-                self.notice.show_message(exc.message, "error")
-            else:
-                from .errors import show_error
-
-                show_error(self, exc)
+            report_failure(self, exc, self.notice)
 
         self.notice.hide()
         print_slip(self, self.db, self.actor, reg.crossing_id, kind, settings=self.settings, profile=self.profile,

@@ -9,9 +9,9 @@ from PySide6.QtWidgets import (
     QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWizard, QWizardPage,
 )
 
-from border_app.errors import UserFacingError
 from border_app.i18n import N_, _
 
+from .errors import report_failure
 from .i18n import Retranslatable, switch_language
 from .ops import Op
 from .widgets import Notice
@@ -146,12 +146,7 @@ class SetupWizard(QWizard, Retranslatable):
 
         def failed(exc):
             self.button(QWizard.WizardButton.FinishButton).setEnabled(True)
-            if isinstance(exc, UserFacingError):
-                self.keys_page.fail(exc.message)
-            else:
-                from .errors import show_error
-
-                show_error(self, exc)
+            report_failure(self, exc, on_message=self.keys_page.fail)
 
         def done(actor):
             self._done = True
