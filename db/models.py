@@ -346,3 +346,24 @@ class Slip(Base):
 
 #: tables whose rows carry ``change_seq`` (exported incrementally)
 CHANGE_TRACKED = (User, Person, IdentityDocument, Crossing, Tombstone, Screening, Slip)
+
+
+class BundleExport(Base):
+    """One bundle this post wrote for the coordination (``border-app export``, the export
+    screen): the next incremental export starts after the newest ``to_seq``. Not
+    change-tracked and never exported itself."""
+
+    __tablename__ = "bundle_exports"
+    __table_args__ = (Index("ix_bundle_exports_post_to_seq", "post_id", "to_seq"),)
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    post_id: Mapped[str] = mapped_column(String(36), ForeignKey("posts.id"))
+    from_seq: Mapped[int] = mapped_column(BigInteger)
+    to_seq: Mapped[int] = mapped_column(BigInteger)
+    full: Mapped[bool] = mapped_column(Boolean, default=False)
+    file_name: Mapped[str] = mapped_column(String(255))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    counts: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime]
+    created_by: Mapped[str] = mapped_column(String(36), ForeignKey("users.id"))
