@@ -233,10 +233,7 @@ def measure(case: str) -> int:
 
     import sqlalchemy as sa
 
-    try:                                   # the application layer's use case
-        from border_app.usecases.period_report import report_pdf
-    except ImportError:                    # before it moved there
-        from border_app.cli.cmd_report import report_pdf
+    from border_app.usecases.period_report import report_pdf
     from db.report_services import ReportService
 
     folder = CASES[case][0]

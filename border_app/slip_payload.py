@@ -82,6 +82,7 @@ from . import clock
 from .errors import InvalidInput
 from .i18n import _
 from .certificates.base45 import b45decode, b45encode  # Base45 (RFC 9285), one implementation
+from .certificates.result import CertificateResult
 
 PREFIX = "HHBM1:"
 VERSION = 1
@@ -561,8 +562,6 @@ def verify_slip_text(text: str, lookup: Lookup, at: datetime | None = None):
     ``none`` with ``malformed=True``. ``demo`` is true when the slip or its key is a demo
     one: the result then says DÉMO. Slips carry no validity period: ``expired`` is ``None``.
     """
-    from .certificates.result import CertificateResult
-
     try:
         payload, signed, signature = decode_slip_text(text)
     except SlipFormatError as exc:

@@ -10,8 +10,12 @@ def __getattr__(name: str):
         from . import slips
 
         return getattr(slips, name)
-    if name in ("compute_report", "render_report", "ReportData"):
+    if name in ("compute_report", "ReportData"):
         from . import reports
 
         return getattr(reports, name)
+    if name == "render_report":
+        from . import report_render
+
+        return report_render.render_report
     raise AttributeError(name)

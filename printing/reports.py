@@ -12,7 +12,7 @@ caller can print or export a small count by mistake; charts draw suppressed cell
 Zeros are shown. Voided registrations are left out. An "internal" report keeps every count
 exact and is marked confidential on every page.
 
-:func:`render_report` lays the data out on A4 pages (one language), with the DÉMO mark for
+:func:`printing.report_render.render_report` lays the data out on A4 pages (one language), with the DÉMO mark for
 demo data (:mod:`printing.report_render`).
 """
 
@@ -271,10 +271,3 @@ def report_from_counts(counts: Counter | Iterable[tuple[CountKey, int]], *, date
         withheld=sup.withheld,
         kind=kind,
     )
-
-
-def render_report(data: ReportData, *, language: str = "fr", post: Any, demo: bool) -> bytes:
-    """The report as PDF bytes (A4, one language): see :mod:`printing.report_render`."""
-    from .report_render import render_report as render
-
-    return render(data, language=language, post=post, demo=demo)

@@ -20,7 +20,8 @@ from cryptography.x509.oid import NameOID
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from border_app.certificates import CertificateResult, interpret
+from border_app.certificates import CertificateResult
+from border_app.scanned_codes import interpret
 from border_app.certificates.base45 import b45decode, b45encode
 from border_app.certificates.limits import PayloadError, check_cbor
 from border_app.certificates.shc import jws_to_numeric

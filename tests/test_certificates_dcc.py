@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from border_app.certificates import interpret
+from border_app.scanned_codes import interpret
 from border_app.trust import TrustList
 from tests.conftest import SHARED_DATA
 

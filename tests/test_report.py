@@ -10,7 +10,8 @@ import pytest
 
 from border_app import model as dm
 from border_app.errors import InvalidInput
-from printing.reports import AGE_GROUPS, age_group, compute_report, render_report
+from printing.report_render import render_report
+from printing.reports import AGE_GROUPS, age_group, compute_report
 
 import pypdf
 POST = dm.Post(id="p1", name="Poste frontière de Makalondi", pcode="NE006013")

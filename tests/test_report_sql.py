@@ -242,10 +242,7 @@ def test_report_prints_every_crossing_past_the_old_cap(sqlite_world, monkeypatch
     """At 82affb9 the report stopped at ``MAX_ROWS`` crossings, oldest first, silently (200,000
     on a real post; lowered here to keep the test small): the PDF printed the truncated total."""
     import db.report_services as report_services
-    try:                                   # the application layer's use case
-        from border_app.usecases.period_report import report_pdf
-    except ImportError:                    # before it moved there
-        from border_app.cli.cmd_report import report_pdf
+    from border_app.usecases.period_report import report_pdf
 
     import pypdf
     monkeypatch.setattr(report_services, "MAX_ROWS", 50, raising=False)

@@ -264,7 +264,7 @@ def test_sign_refuses_what_it_could_not_read_back(keys):
 
 
 def test_the_scan_dispatcher_recognises_slips(keys):
-    from border_app.certificates import interpret
+    from border_app.scanned_codes import interpret
 
     class Trust:
         def post_key(self, kid):

@@ -13,7 +13,7 @@ import pytest
 
 from border_app import paths
 from border_app import slip_payload as sp
-from border_app.certificates import interpret
+from border_app.scanned_codes import interpret
 from border_app.errors import InvalidInput, KeyStoreError
 from border_app.i18n import set_language
 from border_app.keys import KdfParams, Keystore, PublicKeys

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from border_app import paths
-from border_app.certificates import interpret
+from border_app.scanned_codes import interpret
 from border_app.keys import KdfParams, Keystore
 from border_app.slip_payload import new_payload, sign_slip
 from border_app.trust import TrustList, load_post_trust

@@ -546,7 +546,7 @@ class RegistrationScreen(QWidget, Retranslatable):
     def apply_barcode_text(self, text: str) -> None:
         """Interpret a scanned code off the GUI thread and show what it says, and whether its
         signature is genuine (slips of other posts, health certificates)."""
-        from border_app.certificates import interpret
+        from border_app.scanned_codes import interpret
         from border_app.trust import load_post_trust
 
         self.scan.reset()

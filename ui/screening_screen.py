@@ -34,7 +34,7 @@ from border_app.screening import (
     Outcome, ScreeningSettings, Traveller, build_form, default_active_protocols, load_protocols,
 )
 from border_app.screening.certificates import yellow_fever_answers
-from border_app.certificates import interpret
+from border_app.scanned_codes import interpret
 from border_app.certificates.summary import verdict
 from border_app.slip_payload import slip_matches
 from border_app.trust import TrustList, load_post_trust

@@ -4,10 +4,5 @@ from __future__ import annotations
 
 from border_app.certificates.result import CertificateResult
 
-__all__ = ["CertificateResult", "interpret"]
-
-
-def interpret(text, *, trust=None, at=None):  # replaced by the dispatcher below
-    from border_app.certificates.dispatch import interpret as _interpret
-
-    return _interpret(text, trust=trust, at=at)
+__all__ = ["CertificateResult"]
+# Interpreting a scanned code (a certificate or one of our slips) is border_app.scanned_codes.interpret.

@@ -138,7 +138,7 @@ def _render_first_page(data: bytes, name: str):
 
 
 def run(args, ctx) -> int:
-    from ..certificates import interpret
+    from ..scanned_codes import interpret
 
     at = _parse_at(args.at)
     trust = build_trust(args.trust, ctx)

@@ -13,7 +13,8 @@ from datetime import date
 
 from db.report_services import ReportService
 from db.services import PostService
-from printing.reports import render_report, report_from_counts
+from printing.report_render import render_report
+from printing.reports import report_from_counts
 
 from ..errors import InvalidInput
 from ..i18n import _

@@ -1,13 +1,21 @@
-"""``interpret(text)``: route a scanned payload to the right interpreter, never crash."""
+"""What a scanner read: ``interpret(text)`` routes a scanned payload to the right
+interpreter — a health certificate (``border_app.certificates``) or one of our slips
+(``border_app.slip_payload``) — and never crashes.
+
+It sits above both (they know nothing of each other's reader), so that neither package
+imports the other in a cycle."""
 
 from __future__ import annotations
 
 import logging
 from datetime import datetime
 
+from border_app.certificates.hcert import interpret_hc1
 from border_app.certificates.limits import MAX_TEXT
 from border_app.certificates.result import CertificateResult
+from border_app.certificates.shc import interpret_shc
 from border_app.i18n import _
+from border_app.slip_payload import verify_slip_text
 
 log = logging.getLogger(__name__)
 
@@ -29,12 +37,8 @@ def interpret(text: str, *, trust=None, at: datetime | None = None) -> Certifica
     try:
         upper = stripped[:6].upper()
         if upper.startswith("HC1:"):
-            from border_app.certificates.hcert import interpret_hc1
-
             return interpret_hc1(stripped, trust=trust, at=at)
         if upper.startswith("SHC:/"):
-            from border_app.certificates.shc import interpret_shc
-
             return interpret_shc(stripped, trust=trust, at=at)
         if upper.startswith(("HHBM1:", "HHBM2:")):
             return _interpret_slip(stripped, trust=trust, at=at)
@@ -47,11 +51,6 @@ def interpret(text: str, *, trust=None, at: datetime | None = None) -> Certifica
 
 
 def _interpret_slip(text: str, *, trust, at) -> CertificateResult:
-    try:
-        from border_app.slip_payload import verify_slip_text
-    except ImportError:
-        return CertificateResult(kind="slip", text=text, errors=[_("slip verification not available")])
-
     def lookup(key_id: str):
         return trust.post_key(key_id) if trust is not None else None
 
