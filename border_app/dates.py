@@ -13,7 +13,7 @@ import re
 from datetime import date, datetime
 
 from .clock import post_time
-from .i18n import N_, _
+from .i18n import N_
 
 DATE_FORMAT = "%d/%m/%Y"
 DATETIME_FORMAT = "%d/%m/%Y %H:%M"
@@ -88,7 +88,3 @@ def parse_partial_date(text: str) -> str | None:
         return f"{y:04d}-{mo:02d}" if 1 <= mo <= 12 else None
     m = _YEAR.match(text)
     return m.group(1) if m else None
-
-
-def date_placeholder() -> str:
-    return _(DATE_PLACEHOLDER)

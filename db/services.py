@@ -35,7 +35,7 @@ from border_app.roles import Permission, Role, allowed, require
 
 from . import Database, keyslots, passwords, validation
 from .name_index import name_hits, number_hits, reindex_person
-from .models import AuditLog, Crossing, IdentityDocument, Person, Post, PostCounter, Screening, Tombstone, User
+from .models import AuditLog, Crossing, IdentityDocument, Person, Post, PostCounter, Screening, User
 from .models import TOKEN_LENGTH, PersonNameToken, normalise_number, search_key
 
 log = logging.getLogger(__name__)
@@ -61,13 +61,6 @@ def audit(s: Session, *, post_id: str, user_id: str | None, action: str, entity:
     """Add an audit entry (ids only) to the session's transaction."""
     s.add(AuditLog(id=new_id(), post_id=post_id, seq=0, at=utcnow(), user_id=user_id,
                    action=action, entity=entity, entity_id=entity_id))
-
-
-def record_deletion(s: Session, *, post_id: str, entity: str, entity_id: str, user_id: str | None) -> None:
-    """Leave a tombstone for a deleted row (deletions are never silent)."""
-    s.add(Tombstone(id=new_id(), post_id=post_id, change_seq=0, entity=entity, entity_id=entity_id,
-                    deleted_at=utcnow(), deleted_by=user_id))
-    audit(s, post_id=post_id, user_id=user_id, action="delete", entity=entity, entity_id=entity_id)
 
 
 def _assign(obj, values: dict) -> bool:

@@ -41,23 +41,6 @@ class Barcode:
                 "backend": self.backend}
 
 
-def available_backends() -> list[str]:
-    found = []
-    try:
-        import zxingcpp  # noqa: F401
-
-        found.append("zxing-cpp")
-    except ImportError:
-        pass
-    try:
-        from pyzbar import pyzbar  # noqa: F401
-
-        found.append("zbar")
-    except (ImportError, OSError):
-        pass
-    return found
-
-
 def load_image(source):
     """A grayscale uint8 array from a path, encoded bytes, or an array (BGR/BGRA/gray);
     files are read and decoded by :mod:`border_app.images` (byte and pixel limits)."""
@@ -139,9 +122,3 @@ def decode_plain_zxing(source) -> list[Barcode]:
     from border_app.barcodes import _zxing
 
     return _zxing.decode_default(load_image(source))
-
-
-def decode_zbar(source) -> list[Barcode]:
-    from border_app.barcodes import _zbar
-
-    return _zbar.decode(load_image(source))

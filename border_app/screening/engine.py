@@ -12,7 +12,7 @@ import dataclasses
 import math
 import re
 from datetime import date, datetime
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
 from ..clock import post_day
 from ..errors import InvalidInput
@@ -160,6 +160,7 @@ def validate_answer(question: Question, value: Any, *, at: datetime | date | Non
             raise InvalidInput(_("{question}: \"{value}\" is not a number").format(question=label, value=str(value)[:20]))
         number = float(number)
         lo, hi = question.minimum, question.maximum
+        assert lo is not None and hi is not None    # the loader requires both of a number question
         if question.is_temperature and not lo <= number <= hi:
             raise InvalidInput(_(
                 "Temperature {value} °C is impossible: enter a value from {min} to {max} °C "
@@ -363,9 +364,3 @@ def answers_for_record(protocols: Sequence[Protocol], answers: Mapping[str, Any]
             v = list(v)
         out[key] = v
     return out
-
-
-def iter_rules(protocols: Iterable[Protocol]):
-    for p in protocols:
-        for r in p.rules:
-            yield p, r
