@@ -52,8 +52,8 @@ def reindex_person(s: Session, person_id: str, key: str | None) -> None:
 # Both indexes hold (crossed_at, change_seq, person_id, post_id): the walk and the sort read
 # no table row. SQLite is told the index (``INDEXED BY``); PostgreSQL plans by its statistics.
 
-SEARCH_FEW = 2000
-SEARCH_MANY = 15000
+SEARCH_FEW = 3000
+SEARCH_MANY = 35000
 NUMBER_FEW = 5000  # documents: each one's crossings (ix_crossings_document_id); more: the walk
 
 _BY_PERSON = "ix_crossings_person_time"
