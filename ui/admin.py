@@ -4,14 +4,27 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout,
-    QHeaderView, QLabel, QLineEdit, QPushButton, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from border_app.audit_labels import action_choices, action_label, entity_label
 from border_app.dates import DATE_PLACEHOLDER, format_datetime, parse_date
 from border_app.i18n import N_, _
 from border_app.roles import Role
+from db.services import AuditService, UserService
 
 from .errors import report_failure
 from .i18n import Retranslatable
@@ -180,8 +193,6 @@ class UsersScreen(QWidget, Retranslatable):
         self.on_retranslate()
 
     def service(self):
-        from db.services import UserService
-
         return UserService(self.db, self.actor)
 
     def on_retranslate(self) -> None:
@@ -336,8 +347,6 @@ class AuditScreen(QWidget, Retranslatable):
         self.on_retranslate()
 
     def service(self):
-        from db.services import AuditService
-
         return AuditService(self.db, self.actor)
 
     def on_retranslate(self) -> None:

@@ -13,10 +13,15 @@ from border_app import paths
 from border_app.i18n import _
 from border_app.model import Actor
 from border_app.settings import Settings
+from db import open_database
+from db.services import AuthService
 
 from .errors import install_excepthook, show_error
 from .i18n import switch_language
+from .login import LoginWindow
 from .ops import Op, shutdown_executors
+from .setup_wizard import SetupWizard
+from .widgets import fit_to_screen
 
 log = logging.getLogger(__name__)
 
@@ -37,8 +42,6 @@ class Controller(QObject):
         self.demo_travellers = demo_travellers
         self.kdf = kdf
         switch_language(language or self.settings.language)
-        from db import open_database
-
         self.db = open_database(database_url or self.profile.database_url, profile=self.profile)
         self.window: QWidget | None = None
         # unsaved work kept in memory after an idle sign-out, for that same user only:
@@ -48,8 +51,6 @@ class Controller(QObject):
 
     # -- screens ---------------------------------------------------------------------
     def start(self) -> None:
-        from db.services import AuthService
-
         if AuthService(self.db).needs_setup():
             if self.demo:
                 self._prepare_demo()
@@ -59,11 +60,8 @@ class Controller(QObject):
             self.show_login()
 
     def _show(self, window: QWidget) -> None:
-        from .main_window import MainWindow
-        from .widgets import fit_to_screen
-
         old, self.window = self.window, window
-        if not isinstance(window, MainWindow):
+        if window.objectName() != "mainWindow":
             fit_to_screen(window)  # centred, within the screen
         window.show()
         window.raise_()
@@ -74,6 +72,7 @@ class Controller(QObject):
         self.windowShown.emit(window)
 
     def _prepare_demo(self) -> None:
+        # imported here: the demo generator (~0.5 s to import, measured) is needed on the demo post only
         from db.demo import seed_demo
 
         dialog = QProgressDialog(_("Preparing the demo post and its fictitious travellers…"), "", 0, 0)
@@ -87,15 +86,11 @@ class Controller(QObject):
             .run()
 
     def _show_setup(self) -> None:
-        from .setup_wizard import SetupWizard
-
         wizard = SetupWizard(self.db, kdf=self.kdf)
         wizard.completed.connect(self.show_main)
         self._show(wizard)
 
     def show_login(self) -> None:
-        from .login import LoginWindow
-
         # the post's default language until someone signs in (the login screen's own
         # choice lasts until then)
         switch_language(self.settings.language)
@@ -104,6 +99,9 @@ class Controller(QObject):
         self._show(login)
 
     def show_main(self, actor: Actor) -> None:
+        # imported after sign-in: the main window and its screens take ~1.4 s to import
+        # (measured: reportlab, pdfium, OpenCV, the protocols), the login window 0.1 s, so
+        # that the login window shows at once
         from .main_window import MainWindow
 
         # each user's own language, on the demo post as on a real one

@@ -10,18 +10,32 @@ The work is the use cases :mod:`border_app.usecases.import_bundles` and
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
-    QFileDialog, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QProgressBar, QPushButton, QSizePolicy,
-    QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from border_app import clock
 from border_app.dates import format_date, format_datetime
 from border_app.i18n import N_, _, ngettext
+from border_app.usecases.coordination_status import coordination_status, crossings_by_day, import_log
+from border_app.usecases.import_bundles import import_bundles
+from db.coordination import open_coordination
 
 from .errors import report_failure
 from .i18n import Retranslatable
@@ -183,8 +197,6 @@ class CoordinatorScreen(QWidget, Retranslatable):
     # ------------------------------------------------------------------ the database
     def _database(self):
         """The open coordination database (worker thread): reopened when the address changed."""
-        from db.coordination import open_coordination
-
         url = self.cdb_url_wanted
         if self.cdb is None or self.cdb_url != url:
             if self.cdb is not None:
@@ -203,8 +215,6 @@ class CoordinatorScreen(QWidget, Retranslatable):
                 pass
 
     def refresh(self) -> None:
-        from border_app.usecases.coordination_status import coordination_status, crossings_by_day, import_log
-
         self._remember_url()
         actor = self.actor
         start = clock.utcnow().date() - timedelta(days=CHART_DAYS - 1)
@@ -257,8 +267,6 @@ class CoordinatorScreen(QWidget, Retranslatable):
             self.import_paths(paths)
 
     def import_paths(self, paths) -> None:
-        from border_app.usecases.import_bundles import import_bundles
-
         if not self.import_button.isEnabled() or not paths:
             return
         self._remember_url()
@@ -307,6 +315,4 @@ class CoordinatorScreen(QWidget, Retranslatable):
 
 
 def _parse(value: str):
-    from datetime import datetime
-
     return datetime.fromisoformat(value.replace("Z", "+00:00"))

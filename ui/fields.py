@@ -5,13 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from datetime import date
 
-from PySide6.QtCore import QElapsedTimer, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtGui import QFont, QFontDatabase
-from PySide6.QtWidgets import QComboBox, QCompleter, QPlainTextEdit, QWidget
+from PySide6.QtWidgets import QApplication, QComboBox, QCompleter, QDateEdit, QLineEdit, QPlainTextEdit, QWidget
 
 from border_app import countries
 from border_app.clock import post_today
-from border_app.i18n import _, current_language, on_language_changed
+from border_app.i18n import N_, _, current_language, on_language_changed
+from border_app.wedge import classify, intervals_from_times
+from db.validation import country_problem, match_country
 
 
 class ChoiceBox(QComboBox):
@@ -70,7 +72,6 @@ class CountryBox(QComboBox):
         self.activated.connect(lambda _i: self.checked.emit())
         # the completer's popup eats the line's focus-out (no editingFinished when Tab leaves
         # a field whose popup is open): watch where the focus goes instead
-        from PySide6.QtWidgets import QApplication
 
         QApplication.instance().focusChanged.connect(self._focus_moved)
         unsubscribe = on_language_changed(lambda _l: self._fill())
@@ -100,8 +101,6 @@ class CountryBox(QComboBox):
             self.commit_text()
 
     def _match(self):
-        from db.validation import match_country
-
         return match_country(self.currentText())
 
     def value(self) -> str | None:
@@ -116,8 +115,6 @@ class CountryBox(QComboBox):
 
     def problem(self) -> str | None:
         """Why the text names no one country (translated), or ``None`` (empty or one country)."""
-        from db.validation import country_problem
-
         return country_problem(self.currentText(), self.field)
 
     def commit_text(self) -> None:
@@ -211,8 +208,6 @@ class ScanField(QPlainTextEdit):
         super().keyPressEvent(event)
 
     def _idle(self) -> None:
-        from border_app.wedge import classify, intervals_from_times
-
         text = self.toPlainText()
         if not text.strip():
             return
@@ -237,10 +232,6 @@ def day_and_search(owner, parent: QWidget, *, day_name: str, search_name: str):
     called when the day changes and 250 ms after the last keystroke in the search box.
     Returns ``(day, search)``.
     """
-    from PySide6.QtCore import QDate
-    from PySide6.QtWidgets import QDateEdit, QLineEdit
-
-    from border_app.i18n import N_
 
     day = QDateEdit(parent)
     day.setObjectName(day_name)

@@ -4,11 +4,19 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
 )
 
 from border_app.i18n import N_, _, current_language
 from border_app.model import Actor
+from db.demo import DEMO_ACCOUNTS
+from db.services import AuthService, PostService
 
 from .errors import report_failure
 from .i18n import Retranslatable, switch_language
@@ -102,15 +110,12 @@ class LoginWindow(QWidget, Retranslatable):
         self.username.setFocus()
 
     def _load_post(self) -> None:
-        from db.services import PostService
-
         post = PostService(self.db).get_post()
         self.post_label.setText(f"{post.name} ({post.pcode})" if post else "")
 
     def on_retranslate(self) -> None:
         if not self.demo:
             return
-        from db.demo import DEMO_ACCOUNTS
 
         rows = "".join(
             f"<tr><td><b>{a['username']}</b></td><td>{a['password']}</td><td>{a['role'].label}</td></tr>"
@@ -129,7 +134,6 @@ class LoginWindow(QWidget, Retranslatable):
             return
         self.button.setEnabled(False)
         self.notice.hide()
-        from db.services import AuthService
 
         def failed(exc: BaseException) -> None:
             self.password.clear()

@@ -3,11 +3,18 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
 )
 
 from border_app.errors import AuthenticationError
 from border_app.i18n import N_, _
+from db.services import AccountService
 
 from .errors import report_failure
 from .i18n import Retranslatable
@@ -62,7 +69,6 @@ class PasswordDialog(QDialog, Retranslatable):
             self.again.clear()
             self._error(_("The two new passwords differ. Type the new password again."), self.again)
             return
-        from db.services import AccountService
 
         self.ok_button.setEnabled(False)
         self.notice.show_message(_("Changing the password…"), "info")

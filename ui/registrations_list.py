@@ -6,8 +6,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QMenu,
-    QPushButton, QSizePolicy, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QSizePolicy,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
 )
 
 from border_app import countries
@@ -16,18 +26,21 @@ from border_app.dates import format_datetime
 from border_app.i18n import N_, _, ngettext
 from border_app.model import Registration
 from border_app.roles import Permission, allowed
+from border_app.screening import Outcome
+from db.services import RegistrationService
 
-from .fields import day_and_search, selected_day
 from .errors import report_failure
+from .fields import day_and_search, selected_day
 from .i18n import Retranslatable
 from .ops import Op
+from .print_dialogs import print_slip
 from .widgets import ElidedLabel, Notice
+
 
 def _outcome_label(code: str | None) -> str:
     """The screening outcome in the user's language (outcome only: never details)."""
     if not code:
         return ""
-    from border_app.screening import Outcome
 
     try:
         return Outcome(code).label
@@ -126,8 +139,6 @@ class RegistrationsList(QWidget, Retranslatable):
     def refresh(self) -> None:
         """The chosen day's crossings, or — while the search box holds text — the crossings
         of every day that match it (the day picker is then set aside)."""
-        from db.services import RegistrationService
-
         day = selected_day(self.day)
         query = self.search.text().strip()
         self.day.setEnabled(not query)
@@ -208,7 +219,6 @@ class RegistrationsList(QWidget, Retranslatable):
         if reg.voided:
             self.notice.show_message(_("This registration was voided: no slip can be printed for it."), "warning")
             return
-        from .print_dialogs import print_slip
 
         def failed(exc) -> None:
             report_failure(self, exc, self.notice)
@@ -229,7 +239,6 @@ class RegistrationsList(QWidget, Retranslatable):
         if not reason.strip():
             self.notice.show_message(_("A reason is required to void a registration."), "error")
             return
-        from db.services import RegistrationService
 
         Op(lambda: RegistrationService(self.db, self.actor).void(reg.crossing_id, reason.strip()), parent=self) \
             .success(lambda _r: (self.notice.show_message(_("Registration voided."), "ok"), self.refresh())).run()

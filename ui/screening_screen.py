@@ -467,7 +467,7 @@ class ScreeningScreen(QWidget, Retranslatable):
         bg, fg = CERT_COLOURS[key]
         lines = []
         if demo:  # in large letters: anyone can sign with the demo key
-            lines.append(f"<span style='font-size:x-large;font-weight:bold;color:#b71c1c'>DÉMO</span>")
+            lines.append("<span style='font-size:x-large;font-weight:bold;color:#b71c1c'>DÉMO</span>")
         lines.append(f"<b style='color:{fg}'>{html.escape(headline)}</b>")
         if problems:
             lines.append("<b style='color:#b71c1c'>⚠ " + html.escape(

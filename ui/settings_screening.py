@@ -8,12 +8,21 @@ from __future__ import annotations
 import re
 
 from PySide6.QtWidgets import (
-    QCheckBox, QDoubleSpinBox, QFormLayout, QGridLayout, QGroupBox, QLabel, QLineEdit, QSpinBox, QVBoxLayout,
+    QCheckBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGridLayout,
+    QGroupBox,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
     QWidget,
 )
 
 from border_app.errors import UserFacingError
 from border_app.i18n import N_, _, current_language
+from border_app.screening import default_active_protocols, load_protocols
 
 from .i18n import Retranslatable
 from .widgets import Notice
@@ -42,7 +51,6 @@ class ScreeningSettingsSection(QWidget, Retranslatable):
         super().__init__(parent)
         self.db, self.actor, self.settings, self.profile, self.demo = db, actor, settings, profile, demo
         self.setObjectName("screeningSettings")
-        from border_app.screening import default_active_protocols, load_protocols
 
         self.protocols = load_protocols()
         layout = QVBoxLayout(self)

@@ -6,10 +6,17 @@ import re
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
-    QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWizard, QWizardPage,
+    QComboBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWizard,
+    QWizardPage,
 )
 
 from border_app.i18n import N_, _
+from db.services import PostService
 
 from .errors import report_failure
 from .i18n import Retranslatable, switch_language
@@ -132,7 +139,6 @@ class SetupWizard(QWizard, Retranslatable):
     def accept(self) -> None:  # Finish
         if self._done:
             return
-        from db.services import PostService
 
         p, a = self.post_page, self.admin_page
         args = dict(
