@@ -57,15 +57,16 @@ def _load(lang: str) -> dict[str, str]:
         for message in catalog:
             if not message.id or not message.string or message.fuzzy:
                 continue
-            if isinstance(message.id, tuple):  # plural forms: keep singular and plural
-                for src, dst in zip(message.id, message.string, strict=False):
+            msgid, msgstr = message.id, message.string
+            if not isinstance(msgid, str):  # plural forms: keep singular and plural
+                for src, dst in zip(msgid, msgstr, strict=False):
                     if dst and _fields(src) == _fields(dst):
                         table[src] = dst
                 continue
-            if _fields(message.id) != _fields(message.string):
-                log.warning("translation of %r ignored: its fields differ", message.id)
+            if not isinstance(msgstr, str) or _fields(msgid) != _fields(msgstr):
+                log.warning("translation of %r ignored: its fields differ", msgid)
                 continue
-            table[message.id] = message.string
+            table[msgid] = msgstr
     return table
 
 

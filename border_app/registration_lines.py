@@ -71,6 +71,7 @@ def draft_from_object(obj: dict[str, Any], *, now: datetime) -> RegistrationDraf
     if unknown:
         raise InvalidInput(_("Unknown field(s): {fields}.").format(fields=", ".join(k[:40] for k in unknown[:5])))
     crossing = _crossing(obj, now)
+    document: DocumentData | None
     if obj.get("mrz") is not None:
         given = [k for k in IDENTITY_KEYS + ("document",) if k in obj]
         if given:

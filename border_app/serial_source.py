@@ -8,9 +8,13 @@ Many fixed scanners speak a plain serial protocol: each code followed by CR and/
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from border_app.errors import DeviceUnavailable
 from border_app.i18n import _
+
+if TYPE_CHECKING:
+    import serial
 
 MAX_CODE_BYTES = 8192
 
@@ -36,7 +40,7 @@ class SerialScanner:
         self.port = port
         self.baudrate = baudrate
         self.timeout = timeout
-        self._serial = None
+        self._serial: serial.SerialBase | None = None
         self._buffer = bytearray()
 
     def open(self) -> "SerialScanner":
@@ -66,6 +70,7 @@ class SerialScanner:
         self.close()
 
     def write(self, data: bytes) -> None:  # for loopback tests and scanner commands
+        assert self._serial is not None, "open() the scanner first"
         self._serial.write(data)
 
     def poll(self) -> list[str]:

@@ -76,13 +76,14 @@ import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, overload
 
 from . import clock
 from .errors import InvalidInput
 from .i18n import _
 from .certificates.base45 import b45decode, b45encode  # Base45 (RFC 9285), one implementation
 from .certificates.result import CertificateResult
+from .keys.primitives import verify
 
 PREFIX = "HHBM1:"
 VERSION = 1
@@ -114,7 +115,7 @@ class SlipFormatError(InvalidInput):
 class SlipPayload:
     """What the slip's QR code asserts, signed by the issuing post."""
 
-    record_id: str
+    record_id: str | None          # None on a test slip (no record)
     post_id: str
     key_id: str                    # hex, 16 characters (8 bytes)
     issued_at: datetime            # aware, UTC, whole seconds
@@ -163,7 +164,7 @@ def key_id_for(public_key: bytes) -> str:
     return hashlib.sha256(public_key).digest()[:8].hex()
 
 
-def _pack_id(value: str) -> bytes | str:
+def _pack_id(value: str | None) -> bytes | str | None:
     try:
         if str(uuid.UUID(value)) == value:
             return uuid.UUID(value).bytes
@@ -190,6 +191,10 @@ _OUTCOME_CODES = {"cleared": "C", "secondary": "S", "referral": "R", "isolation"
 _OUTCOME_NAMES = {v: k for k, v in _OUTCOME_CODES.items()}
 
 
+@overload
+def _pack_code(value: str, codes: dict[str, str], names: dict[str, str]) -> str: ...
+@overload
+def _pack_code(value: str | None, codes: dict[str, str], names: dict[str, str]) -> str | None: ...
 def _pack_code(value: str | None, codes: dict[str, str], names: dict[str, str]) -> str | None:
     """Known values as one letter; a value that looks like a letter code (or starts with "=")
     is escaped with a leading "="."""
@@ -202,6 +207,10 @@ def _pack_code(value: str | None, codes: dict[str, str], names: dict[str, str]) 
     return value
 
 
+@overload
+def _unpack_code(value: str, names: dict[str, str]) -> str: ...
+@overload
+def _unpack_code(value: str | None, names: dict[str, str]) -> str | None: ...
 def _unpack_code(value: str | None, names: dict[str, str]) -> str | None:
     if value is None:
         return None
@@ -267,7 +276,7 @@ def _check(payload: SlipPayload) -> None:
         raise InvalidInput(_("Unknown slip kind: {kind}").format(kind=payload.kind))
     if not payload.name or len(payload.name) > MAX_NAME_CHARS:
         raise InvalidInput(_("The name on a slip must have 1 to {limit} characters.").format(limit=MAX_NAME_CHARS))
-    ids = [("post", payload.post_id), ("serial", payload.serial)]
+    ids: list[tuple[str, str | None]] = [("post", payload.post_id), ("serial", payload.serial)]
     if payload.version == VERSION:
         ids.insert(0, ("record", payload.record_id))
     for label, value in ids:
@@ -468,11 +477,6 @@ def _decode_v2(fields: list, body: bytes, signature: bytes, malformed: Exception
     return payload, _context(VERSION_2, demo) + body, signature
 
 
-def is_slip_text(text: str) -> bool:
-    """Does ``text`` look like one of our slip codes (prefix only; cheap)?"""
-    return isinstance(text, str) and text.strip().upper().startswith(PREFIXES)
-
-
 def decode_slip_text(text: str) -> tuple[SlipPayload, bytes, bytes]:
     """Parse a scanned ``HHBM2:`` (or ``HHBM1:``) text: (payload, signed bytes, signature).
 
@@ -500,21 +504,8 @@ def decode_slip_text(text: str) -> tuple[SlipPayload, bytes, bytes]:
 
 def _verify_signature(public_key: bytes, data: bytes, signature: bytes) -> bool:
     try:
-        from .keys import verify
-    except ImportError:  # pragma: no cover - before the keys module exists
-        verify = None
-    if verify is not None:
-        try:
-            return bool(verify(public_key, data, signature))
-        except Exception:
-            return False
-    from cryptography.exceptions import InvalidSignature
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
-
-    try:
-        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, data)
-        return True
-    except (InvalidSignature, ValueError):
+        return bool(verify(public_key, data, signature))
+    except Exception:
         return False
 
 

@@ -201,6 +201,8 @@ def add_demo_travellers(db: Database, n: int, seed: int = 0, *, drafts: Iterable
         recorder = s.scalar(select(User.id).where(User.post_id == post.id, User.role == Role.BORDER_OFFICIAL.value)
                             .order_by(User.created_at).limit(1)) or \
             s.scalar(select(User.id).where(User.post_id == post.id).limit(1))
+    if recorder is None:
+        raise DemoDataError(_("The demo post is not prepared yet."))
     if drafts is None:
         drafts = _generator()(n, seed=seed)
     source = iter(itertools.islice(drafts, n))
@@ -266,11 +268,12 @@ def _insert_batch(db: Database, post_id: str, recorder: str, drafts: list[Regist
                                        IdentityDocument.person_id)
                                 .where(IdentityDocument.post_id == post_id,
                                        IdentityDocument.number.in_(numbers[i:i + 500])))
-            for number, state, doc_id, person_id in rows:
-                known.setdefault((number, state), (doc_id, person_id))
+            for number, state, known_doc, known_person in rows:
+                known.setdefault((number, state), (known_doc, known_person))
         persons, documents, crossings = [], [], []
         for c in cleaned:
-            doc_id = person_id = None
+            doc_id: str | None = None
+            person_id: str | None = None
             if c.document:
                 key = (c.document["number"], c.document["issuing_state"])
                 if key in known:

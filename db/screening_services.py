@@ -167,7 +167,10 @@ class ScreeningService:
                 raise NotFound(_("This registration does not exist."))
             if crossing.voided:
                 raise ConflictError(_("This registration was voided; it can no longer be screened."))
-            _check_record(record, s.get(Person, crossing.person_id))
+            person = s.get(Person, crossing.person_id)
+            if person is None:
+                raise NotFound(_("This registration does not exist."))
+            _check_record(record, person)
             row = Screening(
                 id=new_id(), post_id=self.actor.post_id, change_seq=0, person_id=crossing.person_id,
                 crossing_id=crossing.id, screened_at=utcnow(), screened_by=self.actor.user_id,

@@ -62,18 +62,21 @@ def _fmt_date(d: date) -> str:
 # ---------------------------------------------------------------------------- render
 
 def _styles():
+    from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
 
+    # borderPadding as (top, right, bottom, left): reportlab takes it, its stubs know only a float
+    padding: Any = (3, 4, 3, 4)
     return {
         "title": ParagraphStyle("t", fontName=BOLD, fontSize=16, leading=20, spaceAfter=4),
         "h2": ParagraphStyle("h2", fontName=BOLD, fontSize=12, leading=15, spaceBefore=10, spaceAfter=4),
         "body": ParagraphStyle("b", fontName=REGULAR, fontSize=9, leading=12),
         "small": ParagraphStyle("s", fontName=REGULAR, fontSize=7.5, leading=9.5),
-        "confidential": ParagraphStyle("c", fontName=BOLD, fontSize=11, leading=14, textColor="white",
-                                       backColor="#B00020", borderPadding=(3, 4, 3, 4), spaceAfter=8),
+        "confidential": ParagraphStyle("c", fontName=BOLD, fontSize=11, leading=14, textColor=colors.white,
+                                       backColor=colors.HexColor("#B00020"), borderPadding=padding, spaceAfter=8),
         "kind": ParagraphStyle("k", fontName=BOLD, fontSize=9, leading=12, spaceAfter=2),
-        "demo": ParagraphStyle("d", fontName=BOLD, fontSize=11, leading=14, textColor="white",
-                               backColor="black", borderPadding=(3, 4, 3, 4), spaceAfter=8),
+        "demo": ParagraphStyle("d", fontName=BOLD, fontSize=11, leading=14, textColor=colors.white,
+                               backColor=colors.black, borderPadding=padding, spaceAfter=8),
     }
 
 
@@ -91,7 +94,7 @@ def _table(rows: list[list[str]], widths: list[float], *, header: bool = True, t
 
     rows = [[fonts.printable(str(v))[0] for v in row] for row in rows]
     t = Table(rows, colWidths=widths, repeatRows=1 if header else 0)
-    style = [
+    style: list[tuple[Any, ...]] = [
         ("FONT", (0, 0), (-1, -1), REGULAR, 8.5),
         ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
         ("LINEBELOW", (0, 0), (-1, -1), 0.25, colors.HexColor("#BBBBBB")),
@@ -118,7 +121,8 @@ def _bar_chart_days(data: ReportData, lang: str, width: float):
     height = 150
     d = Drawing(width, height + 30)
     chart = VerticalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 30, 30, width - 40, height - 20
+    chart.x, chart.y = 30, 30
+    chart.width, chart.height = width - 40, height - 20  # type: ignore[assignment]  # stubs: int only
     # a day whose entries and exits are both hidden but whose total is shown: one grey bar
     # of the total (never total minus a shown part: the line rule leaves no such day)
     split_hidden = [r.total.value if r.entries.value is None and r.exits.value is None and r.total.value else 0
@@ -142,7 +146,7 @@ def _bar_chart_days(data: ReportData, lang: str, width: float):
     chart.bars[2].fillColor = colors.HexColor("#bdbdbd")
     chart.bars.strokeWidth = 0
     chart.bars.strokeColor = None
-    chart.barSpacing = 0.5
+    chart.barSpacing = 0.5  # type: ignore[assignment]  # stubs: int only
     d.add(chart)
     legend = Legend()
     legend.x, legend.y = 40, height + 22
@@ -174,7 +178,8 @@ def _hbar_chart(labels: list[str], values: list[int], width: float, color: str):
     height = 14 * n + 20
     d = Drawing(width, height)
     chart = HorizontalBarChart()
-    chart.x, chart.y, chart.width, chart.height = 110, 15, width - 130, height - 20
+    chart.x, chart.y = 110, 15
+    chart.width, chart.height = width - 130, height - 20  # type: ignore[assignment]  # stubs: int only
     chart.data = [list(reversed(values)) or [0]]
     chart.categoryAxis.categoryNames = [fonts.printable(x)[0][:28] for x in reversed(labels)] or [""]
     chart.categoryAxis.labels.fontName = REGULAR

@@ -113,7 +113,7 @@ class _Suppression:
         self._hide_breakdowns_of_small_totals()
         while True:
             self._complete_lines()
-            added, touched = False, set()
+            added, touched = False, set[int]()
             for cid in self.leaks():
                 lines = set(self._member_of.get(cid, ()))
                 if lines & touched:      # a cell was just hidden next to it: check again first

@@ -14,10 +14,7 @@ from border_app.i18n import _
 from . import fonts
 from .fonts import BOLD
 
-try:
-    import zxingcpp
-except ImportError:  # optional: segno draws the code instead
-    zxingcpp = None
+import zxingcpp
 
 
 class Ops:
@@ -93,27 +90,26 @@ def qr_matrix(qr_text: str):
     """The QR modules as a square numpy bool array (True = dark), error correction level M,
     no quiet zone.
 
-    zxing-cpp's writer (C++, about 1 ms) when available, else segno (pure Python, about
-    40 ms because it scores the eight masks)."""
+    zxing-cpp's writer (C++, about 1 ms), else, with a zxing-cpp too old to write, segno (pure Python,
+    about 40 ms because it scores the eight masks)."""
     if len(qr_text) > 2000:
         raise InvalidInput(_("The slip code is too long for a QR code."))
-    if zxingcpp is not None:
-        try:
-            code = zxingcpp.create_barcode(qr_text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
-            return numpy.ascontiguousarray(numpy.asarray(code.to_image(scale=1, add_quiet_zones=False)) < 128)
-        except (AttributeError, TypeError):  # older zxing-cpp without a writer
-            pass
-        except Exception as exc:
-            raise InvalidInput(_("The slip code is too long for a QR code.")) from exc
+    try:
+        code = zxingcpp.create_barcode(qr_text, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+        return numpy.ascontiguousarray(numpy.asarray(code.to_image(scale=1, add_quiet_zones=False)) < 128)
+    except (AttributeError, TypeError):  # older zxing-cpp without a writer
+        pass
+    except Exception as exc:
+        raise InvalidInput(_("The slip code is too long for a QR code.")) from exc
     # Imported here: segno is only the fallback when zxing-cpp cannot write, and takes
     # about 35 ms to import (python -X importtime, 2-core development machine).
     import segno
 
     try:
-        code = segno.make(qr_text, error="m", micro=False, boost_error=False)
+        qr = segno.make(qr_text, error="m", micro=False, boost_error=False)
     except Exception as exc:  # segno.DataOverflowError and friends
         raise InvalidInput(_("The slip code is too long for a QR code.")) from exc
-    return numpy.array([[bool(v) for v in row] for row in code.matrix], dtype=bool)
+    return numpy.array([[bool(v) for v in row] for row in qr.matrix], dtype=bool)
 
 
 def demo_watermark(c, box: tuple[float, float, float, float]) -> None:

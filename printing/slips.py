@@ -73,7 +73,8 @@ def render_slip(data: SlipData, *, kind: str, size: str, languages: tuple[str, .
                                           duplicate=duplicate)
     buffer = io.BytesIO()
     c = canvas.Canvas(buffer, pagesize=(page_w, page_h), pageCompression=1, invariant=0,
-                      initialFontName=REGULAR, initialFontSize=9)
+                      initialFontName=REGULAR,  # type: ignore[arg-type]  # stubs: float, not a font name
+                      initialFontSize=9)
     title = gettext(TITLES[kind], languages[0])
     c.setTitle(("DÉMO – " if demo else "") + title + " " + data.serial)
     c.setAuthor(data.post_name)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from border_app.barcodes import Barcode
 
 _FORMAT_NAMES = {
@@ -50,13 +52,6 @@ def decode_default(gray) -> list[Barcode]:
     return _convert(z.read_barcodes(gray, text_mode=z.TextMode.Plain))
 
 
-def decode_fast(gray) -> list[Barcode]:
-    """One frame, every format in one call (about 5x slower than :class:`FrameDecoder`)."""
-    import zxingcpp as z
-
-    return _convert(z.read_barcodes(gray, formats=_formats(), text_mode=z.TextMode.Plain, try_invert=False))
-
-
 class FrameDecoder:
     """Live video (one decoder per camera; not thread-safe: it reuses its buffers).
 
@@ -96,9 +91,9 @@ class FrameDecoder:
 
     def __init__(self):
         self._turn = 0
-        self._buffers: dict[tuple, object] = {}
-        self._qr = None
-        self._groups = None
+        self._buffers: dict[tuple, Any] = {}     # numpy images, reused between frames
+        self._qr: Any = None                      # zxingcpp's formats, resolved on first use
+        self._groups: Any = None
 
     def _resolve(self):
         import zxingcpp as z

@@ -118,6 +118,11 @@ def _eku_types(cert) -> set[str]:
     return {EKU_TYPES[oid.dotted_string] for oid in eku if oid.dotted_string in EKU_TYPES}
 
 
+def _mapping(value: Any) -> dict:
+    """``value`` if it is a mapping, else an empty one (a field of the wrong kind reads as absent)."""
+    return value if isinstance(value, dict) else {}
+
+
 def _text(value: Any, limit: int = 200) -> str | None:
     if value is None:
         return None
@@ -129,7 +134,7 @@ def _text(value: Any, limit: int = 200) -> str | None:
 
 
 def _read_dcc(dcc: dict, result: CertificateResult) -> set[str]:
-    nam = dcc.get("nam") if isinstance(dcc.get("nam"), dict) else {}
+    nam = _mapping(dcc.get("nam"))
     given, family = _text(nam.get("gn")), _text(nam.get("fn"))
     result.holder = {
         "name": " ".join(x for x in (given, family) if x) or None,
@@ -150,7 +155,7 @@ def _read_dcc(dcc: dict, result: CertificateResult) -> set[str]:
             if not isinstance(item, dict):
                 raise PayloadError(_("The certificate entries are malformed."))
             types.add(key)
-            entry = {"type": kind, "disease": _text(item.get("tg")), "country": _text(item.get("co")),
+            entry: dict[str, Any] = {"type": kind, "disease": _text(item.get("tg")), "country": _text(item.get("co")),
                      "issuer": _text(item.get("is")), "certificate_id": _text(item.get("ci"))}
             if kind == "vaccination":
                 entry.update(vaccine_type=_text(item.get("vp")), product=_text(item.get("mp")),
@@ -215,12 +220,12 @@ def _read_ddcc(ddcc: dict, result: CertificateResult):
         raise PayloadError(_("The WHO certificate names no vaccine."))
     add_names(entry)
     result.entries.append({k: v for k, v in entry.items() if v is not None})
-    cert = ddcc.get("certificate") if isinstance(ddcc.get("certificate"), dict) else {}
+    cert = _mapping(ddcc.get("certificate"))
     issuer = cert.get("issuer")
     if isinstance(issuer, dict):
         issuer = issuer.get("identifier", {}).get("value") if isinstance(issuer.get("identifier"), dict) else issuer.get("name")
     result.issuer = _text(issuer) or _text(ddcc.get("pha")) or _text(vacc.get("centre"))
-    period = cert.get("period") if isinstance(cert.get("period"), dict) else {}
+    period = _mapping(cert.get("period"))
     start = _time.parse_iso(period.get("start") or ddcc.get("valid_from") or vacc.get("validFrom"))
     end = _time.parse_iso(period.get("end") or ddcc.get("valid_until"))
     return start, end

@@ -17,6 +17,7 @@ import importlib
 import os
 import pkgutil
 import sys
+from typing import Any
 
 from .. import __version__
 from ..errors import UserCancelled, UserFacingError
@@ -62,8 +63,8 @@ def _add_global_options(parser: argparse.ArgumentParser, *, suppress: bool = Fal
     """Add the global options to ``parser``. On a sub-command's parser (``suppress``) they
     default to "not given", so that a value given before the sub-command's name is kept; an
     option the sub-command defines itself (``slip --demo``) is left as it is."""
-    extra = {"default": argparse.SUPPRESS} if suppress else {}
-    specs = (
+    extra: dict[str, Any] = {"default": argparse.SUPPRESS} if suppress else {}
+    specs: tuple[tuple[str, dict[str, Any]], ...] = (
         ("--demo", dict(action="store_true", help=_("use the demo post and its own data folder"))),
         ("--lang", dict(choices=LANGUAGES, help=_("language of messages (default: the post's, else French)"))),
         ("--user", dict(help=_("user name for commands that read or write personal data"))),

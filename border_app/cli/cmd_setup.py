@@ -34,6 +34,7 @@ def run(args, ctx) -> int:
         name=args.post_name, pcode=args.pcode, language=args.language, admin_username=args.admin,
         admin_full_name=args.admin_name or args.admin, admin_password=ctx.password(), demo=ctx.demo)
     post = PostService(database).get_post()
+    assert post is not None                 # just set up
     print(_("Post {name} ({pcode}) is set up. Administrator: {user}.").format(
         name=post.name, pcode=post.pcode, user=actor.username))
     return 0

@@ -18,6 +18,8 @@ from ..i18n import _
 from ..paths import Profile, profile
 
 if TYPE_CHECKING:  # pragma: no cover
+    from db import Database
+
     from ..model import Actor
     from ..roles import Permission
 
@@ -28,7 +30,7 @@ ENV_DATABASE_URL = "BORDER_APP_DATABASE_URL"
 class CliContext:
     def __init__(self, args: Any):
         self.args = args
-        self._db = None
+        self._db: Database | None = None
         self._password: str | None = None
 
     @property

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, cast
 
 from argon2.low_level import Type, hash_secret_raw
 
@@ -33,6 +33,9 @@ class KdfParams:
     memory_cost_kib: int = 64 * 1024
     parallelism: int = 1
 
+    DEFAULT: ClassVar[KdfParams]
+    TEST: ClassVar[KdfParams]
+
     def to_json(self) -> dict:
         return {"name": "argon2id", "time_cost": self.time_cost,
                 "memory_cost_kib": self.memory_cost_kib, "parallelism": self.parallelism}
@@ -44,7 +47,7 @@ class KdfParams:
         values = [d.get("time_cost"), d.get("memory_cost_kib"), d.get("parallelism")]
         if not all(type(v) is int for v in values):
             raise ValueError("bad key derivation parameters")
-        params = cls(*values)
+        params = cls(*cast(list[int], values))
         params.check()
         return params
 
@@ -60,5 +63,5 @@ class KdfParams:
                                hash_len=32, type=Type.ID)
 
 
-KdfParams.DEFAULT = KdfParams()          # type: ignore[attr-defined]
-KdfParams.TEST = KdfParams(1, 8 * 1024, 1)  # type: ignore[attr-defined]
+KdfParams.DEFAULT = KdfParams()
+KdfParams.TEST = KdfParams(1, 8 * 1024, 1)

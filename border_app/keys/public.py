@@ -160,9 +160,10 @@ class PublicKeys:
         unpadded URL-safe base64."""
         d: dict[str, Any] = {"p": self.post_id, "t": self.created_at,
                              "s": b64u(self.signing_public_key), "e": b64u(self.encryption_public_key)}
-        if self.coordination_signing_public_key is not None:
-            d["cs"] = b64u(self.coordination_signing_public_key)
-            d["ce"] = b64u(self.coordination_encryption_public_key)
+        coord_s, coord_e = self.coordination_signing_public_key, self.coordination_encryption_public_key
+        if coord_s is not None and coord_e is not None:     # both or neither: the pair is pinned together
+            d["cs"] = b64u(coord_s)
+            d["ce"] = b64u(coord_e)
         if self.retired:
             d["r"] = [["s" if r["purpose"] == POST_SIGNING else "e", b64u(r["public_key"]),
                        r["created_at"], r["retired_at"]] for r in self.retired]

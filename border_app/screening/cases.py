@@ -18,7 +18,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, NoReturn
 
 from ..errors import InvalidInput
 from ..i18n import _
@@ -74,7 +74,7 @@ class _Bad(Exception):
         self.field_name, self.reason = field_name, reason
 
 
-def _fail(name, field_name, reason):
+def _fail(name, field_name, reason) -> NoReturn:
     raise InvalidInput(_("Case file {file}, field \"{field}\": {reason}").format(
         file=name, field=field_name, reason=reason))
 

@@ -161,6 +161,7 @@ class Compiler:
         info = self.questions.get(qid)
         if info is None:
             self.fail(line, _("unknown question \"{id}\" (declare it in this protocol's questions)").format(id=qid))
+        assert info is not None         # fail() raised
         if self.visible_before is not None and info.index >= self.visible_before:
             self.fail(line, _("show_if may only refer to questions asked earlier; \"{id}\" comes later").format(id=qid))
         if types and info.type not in types:
@@ -213,6 +214,7 @@ class Compiler:
         handler = getattr(self, "op_" + op, None) if isinstance(op, str) and IDENT.match(op) else None
         if handler is None:
             self.fail(line, _("unknown operator \"{op}\"; allowed: {ops}").format(op=op, ops=", ".join(OPERATORS)))
+        assert handler is not None      # fail() raised
         return handler(arg, arg_line, depth)
 
     def _conditions(self, arg, line, depth):

@@ -105,14 +105,14 @@ def _construct_sequence(loader, node):
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
+_FastLoader: type[yaml.CSafeLoader] | None = None
 if getattr(yaml, "__with_libyaml__", False):
-    class _FastLoader(yaml.CSafeLoader):
+    class _LibyamlLoader(yaml.CSafeLoader):
         """libyaml parser (about 5x faster); anchors are refused by a first pass over events."""
 
-    _FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
-    _FastLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
-else:  # pragma: no cover
-    _FastLoader = None
+    _LibyamlLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+    _LibyamlLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+    _FastLoader = _LibyamlLoader
 
 
 def _load(text: str):
@@ -120,7 +120,8 @@ def _load(text: str):
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - SafeLoader subclass
     for event in yaml.parse(text, Loader=yaml.CSafeLoader):
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
-            raise _YamlRefused(event.start_mark.line + 1, _("YAML anchors and aliases are not allowed"))
+            line = event.start_mark.line + 1 if event.start_mark is not None else 1
+            raise _YamlRefused(line, _("YAML anchors and aliases are not allowed"))
     return yaml.load(text, Loader=_FastLoader)  # noqa: S506 - CSafeLoader subclass
 
 
@@ -269,7 +270,8 @@ class _Validator:
         for (q, node, _line) in questions:
             applies = self.applies_to(node["applies_to"], node.key_lines["applies_to"], compiler) \
                 if "applies_to" in node else None
-            show_if, refs = None, frozenset()
+            show_if = None
+            refs: frozenset[str] = frozenset()
             if "show_if" in node:
                 compiler.visible_before = infos[q["id"]].index
                 compiler.refs = set()
@@ -374,7 +376,7 @@ class _Validator:
             if qtype in (QuestionType.CHOICE, QuestionType.MULTI_CHOICE):
                 if "choices" not in q:
                     self.fail(qline, _("a {type} question needs \"choices\"").format(type=qtype.value))
-                choices = []
+                choices: list[Choice] = []
                 for c, cline in self.items(q["choices"], kl["choices"], "choices", 60):
                     self.keys(c, cline, {"value": True, "label": True}, _("a choice"))
                     value = self.ident(c["value"], c.key_lines["value"], _("a choice value"))

@@ -28,22 +28,22 @@ class Outcome(str, enum.Enum):
     def severity(self) -> int:
         return _SEVERITY[self]
 
-    def __lt__(self, other):  # type: ignore[override]
+    def __lt__(self, other):
         if not isinstance(other, Outcome):
             return NotImplemented
         return self.severity < other.severity
 
-    def __le__(self, other):  # type: ignore[override]
+    def __le__(self, other):
         if not isinstance(other, Outcome):
             return NotImplemented
         return self.severity <= other.severity
 
-    def __gt__(self, other):  # type: ignore[override]
+    def __gt__(self, other):
         if not isinstance(other, Outcome):
             return NotImplemented
         return self.severity > other.severity
 
-    def __ge__(self, other):  # type: ignore[override]
+    def __ge__(self, other):
         if not isinstance(other, Outcome):
             return NotImplemented
         return self.severity >= other.severity
