@@ -19,6 +19,7 @@ import json
 from datetime import datetime, timezone
 from typing import Callable, Iterable
 
+import psycopg
 from sqlalchemy import text
 
 from border_app.bundles import BundleError, WHITELIST
@@ -27,15 +28,17 @@ from border_app.bundles import BundleError, WHITELIST
 SIMPLE = ("persons", "documents", "screenings", "slips")
 #: the order records are staged in (tombstones first: they decide what may come back)
 STAGE_ORDER = ("tombstones", "persons", "documents", "crossings", "screenings", "health", "slips", "audit")
-_PLAIN = (str, int, float, bool, type(None))
-
-
-def _value(v):
-    if isinstance(v, _PLAIN):
-        if isinstance(v, str) and "\x00" in v:
-            raise BundleError("bad_record", detail="NUL in text")
-        return v
-    return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+#: the whitelisted fields stored as ``jsonb`` (any JSON value); every other field takes a plain value
+JSON_FIELDS = {"screenings": ("protocol_versions",), "health": ("answers", "fired", "actions", "certificate")}
+#: the whitelisted dates and times: PostgreSQL also reads words there ('now', 'yesterday', 'epoch',
+#: 'infinity'...), which no post writes: a date or time must begin with a digit
+TIME_FIELDS = {"persons": ("created_at",), "documents": ("expiry_date",), "crossings": ("crossed_at", "recorded_at"),
+               "screenings": ("screened_at",), "slips": ("issued_at",), "tombstones": ("deleted_at",),
+               "audit": ("at",)}
+_PLAIN = frozenset((str, int, float, bool, type(None)))
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+#: what PostgreSQL (or psycopg, adapting a value) says of a value that does not fit its column
+_REFUSED_VALUE = (psycopg.DataError, psycopg.ProgrammingError, psycopg.IntegrityError, psycopg.InternalError)
 
 
 def _cols(entity: str) -> str:
@@ -43,27 +46,45 @@ def _cols(entity: str) -> str:
 
 
 def stage(conn, entity: str, records: Iterable[dict], *, from_seq: int, to_seq: int) -> int:
-    """COPY the records of ``entity`` into its staging table ``stage_<entity>``; returns
-    how many. A record whose ``change_seq`` lies outside the manifest's range is refused
-    (``bad_record``): the range is what gaps and replays are computed from."""
+    """COPY the records of ``entity`` into its staging table ``stage_<entity>`` (a temporary
+    table without indexes, dropped at commit); returns how many. Per record only what
+    PostgreSQL cannot check: the id is a text, the values are plain (objects and lists
+    only in ``jsonb`` fields), dates and times begin with a digit, ``change_seq`` is an integer inside the manifest's range
+    (the range is what gaps and replays are computed from). A value its column refuses (a
+    text where a number belongs, a NUL in a text...) is refused by COPY itself. Any of
+    these refuses the bundle (``bad_record``)."""
     table = "crossings" if entity == "crossings" else entity
     cols = _cols(entity)
     conn.exec_driver_sql(f"CREATE TEMP TABLE stage_{entity} ON COMMIT DROP AS SELECT {cols} FROM {table} WITH NO DATA")
     fields = WHITELIST[entity]
     seq_index = fields.index("change_seq") if "change_seq" in fields else None
+    json_index = [fields.index(f) for f in JSON_FIELDS.get(entity, ())]
+    time_index = [fields.index(f) for f in TIME_FIELDS.get(entity, ())]
+    plain, dumps = _PLAIN, _dumps
     raw = conn.connection.driver_connection
     n = 0
-    with raw.cursor() as cur, cur.copy(f"COPY stage_{entity} ({cols}) FROM STDIN") as copy:
-        for rec in records:
-            row = [_value(rec[f]) for f in fields]
-            if not isinstance(row[0], str):
-                raise BundleError("bad_record", detail=f"{entity}: id")
-            if seq_index is not None:
-                seq = row[seq_index]
-                if type(seq) is not int or not from_seq < seq <= to_seq:
-                    raise BundleError("bad_record", detail=f"{entity}: change_seq out of the manifest's range")
-            copy.write_row(row)
-            n += 1
+    try:
+        with raw.cursor() as cur, cur.copy(f"COPY stage_{entity} ({cols}) FROM STDIN") as copy:
+            write = copy.write_row
+            for rec in records:
+                row = list(rec.values())        # decode_record: exactly the whitelisted fields, in order
+                for i in json_index:
+                    if row[i] is not None:
+                        row[i] = dumps(row[i])
+                if type(row[0]) is not str or not plain.issuperset(map(type, row)):
+                    raise BundleError("bad_record", detail=f"{entity}: a value of the wrong kind")
+                for i in time_index:
+                    v = row[i]
+                    if v is not None and (type(v) is not str or not "0" <= v[:1] <= "9"):
+                        raise BundleError("bad_record", detail=f"{entity}: a date or time that is none")
+                if seq_index is not None:
+                    seq = row[seq_index]
+                    if type(seq) is not int or not from_seq < seq <= to_seq:
+                        raise BundleError("bad_record", detail=f"{entity}: change_seq out of the manifest's range")
+                write(row)
+                n += 1
+    except _REFUSED_VALUE as exc:
+        raise BundleError("bad_record", detail=f"{entity}: {type(exc).__name__}") from exc
     return n
 
 

@@ -264,3 +264,21 @@ def test_demo_database_takes_only_demo_bundles(server_url, coord, tmp_path):
         db.dispose()
     finally:
         drop_database(server_url, name)
+
+
+@pytest.mark.parametrize("entity, field, value", [
+    ("crossings", "group_size", "many"),              # text where a number belongs
+    ("crossings", "crossed_at", "yesterday"),         # a word PostgreSQL reads as a time
+    ("crossings", "recorded_at", "2026-13-45T00:00:00Z"),   # a time that is none
+    ("persons", "surname", "A\x00B"),                 # NUL in a text
+    ("documents", "number", {"forged": True}),        # an object where a text belongs
+    ("documents", "expiry_date", ["2030-01-01"]),     # a list where a date belongs
+    ("crossings", "id", 17),                          # an id that is not a text
+    ("persons", "change_seq", 2.5),                   # a counter that is not an integer
+])
+def test_values_postgresql_refuses_reject_the_bundle(cdb, coord, actor, post, tmp_path, entity, field, value):
+    recs = records_for(range(1, 13))
+    recs[entity][1][field] = value
+    _refused(cdb, actor, write(tmp_path, post[1], coord[1], recs, from_seq=0, to_seq=12, folder="v"), "bad_record")
+    good = write(tmp_path, post[1], coord[1], records_for(range(1, 13)), from_seq=0, to_seq=12, folder="g")
+    assert import_bundles(cdb, actor, [good])[0].status == "imported"
