@@ -49,10 +49,10 @@ def stage(conn, entity: str, records: Iterable[dict], *, from_seq: int, to_seq: 
     """COPY the records of ``entity`` into its staging table ``stage_<entity>`` (a temporary
     table without indexes, dropped at commit); returns how many. Per record only what
     PostgreSQL cannot check: the id is a text, the values are plain (objects and lists
-    only in ``jsonb`` fields), dates and times begin with a digit, ``change_seq`` is an integer inside the manifest's range
-    (the range is what gaps and replays are computed from). A value its column refuses (a
-    text where a number belongs, a NUL in a text...) is refused by COPY itself. Any of
-    these refuses the bundle (``bad_record``)."""
+    only in ``jsonb`` fields), dates and times begin with a digit, ``change_seq`` is an
+    integer inside the manifest's range (the range is what gaps and replays are computed
+    from). A value its column refuses (a text where a number belongs, a NUL in a text...)
+    is refused by COPY itself. Any of these refuses the bundle (``bad_record``)."""
     table = "crossings" if entity == "crossings" else entity
     cols = _cols(entity)
     conn.exec_driver_sql(f"CREATE TEMP TABLE stage_{entity} ON COMMIT DROP AS SELECT {cols} FROM {table} WITH NO DATA")

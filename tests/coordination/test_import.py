@@ -241,6 +241,7 @@ def test_lying_counts_and_records_out_of_range(cdb, coord, actor, post, tmp_path
 
 
 def test_demo_database_takes_only_demo_bundles(server_url, coord, tmp_path):
+    from border_app.errors import InvalidInput
     from db.coordination import init_db
 
     from .helpers import Coordinator, create_database, drop_database
@@ -256,10 +257,10 @@ def test_demo_database_takes_only_demo_bundles(server_url, coord, tmp_path):
         ok = write(tmp_path, demo, coord[1], records_for(range(1, 5)), from_seq=0, to_seq=4, folder="d")
         assert import_bundles(db, actor, [ok])[0].status == "imported"
         real_store, real = keystore(tmp_path, "real")
-        with pytest.raises(Exception):
+        with pytest.raises(InvalidInput):
             register(db, real_store, "Réel", "NE001")
         # a real database stays real
-        with pytest.raises(Exception):
+        with pytest.raises(InvalidInput):
             init_db(url, demo=False)
         db.dispose()
     finally:
