@@ -48,10 +48,13 @@ def atomic_write(path: Path | str, data: bytes, *, mode: int = 0o600) -> None:
         except OSError:
             pass
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):
-            raise StorageError(_("The disk is full: {path} was not written. Free some space and try again.").format(path=path.name)) from exc
+            raise StorageError(_("The disk is full: {path} was not written. Free some space and try again.")
+                               .format(path=path.name)) from exc
         if exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
-            raise StorageError(_("The file {path} cannot be written (read-only or no permission).").format(path=path.name)) from exc
-        raise StorageError(_("The file {path} could not be written: {reason}").format(path=path.name, reason=exc.strerror or exc)) from exc
+            raise StorageError(_("The file {path} cannot be written (read-only or no permission).")
+                               .format(path=path.name)) from exc
+        raise StorageError(_("The file {path} could not be written: {reason}")
+                           .format(path=path.name, reason=exc.strerror or exc)) from exc
 
 
 def _fsync_dir(folder: Path) -> None:

@@ -284,7 +284,8 @@ def _check(payload: SlipPayload) -> None:
             raise InvalidInput(_("The slip field {field} is empty or too long.").format(field=label))
     for value in (payload.birth_date, payload.outcome, *(payload.document or ())):
         if value is not None and len(value) > MAX_FIELD_CHARS:
-            raise InvalidInput(_("A slip field is too long ({limit} characters at most).").format(limit=MAX_FIELD_CHARS))
+            raise InvalidInput(_("A slip field is too long ({limit} characters at most).")
+                               .format(limit=MAX_FIELD_CHARS))
     if payload.issued_at.tzinfo is None:
         raise InvalidInput(_("The issue time of a slip must carry a time zone."))
 
@@ -489,7 +490,8 @@ def decode_slip_text(text: str) -> tuple[SlipPayload, bytes, bytes]:
     if len(text) > MAX_TEXT_CHARS:
         raise SlipFormatError(_("This code is too long to be a slip code."))
     if not text.startswith(PREFIXES):
-        raise SlipFormatError(_("This is not an HHBM slip code (it must start with {prefix}).").format(prefix=PREFIX_V2))
+        raise SlipFormatError(_("This is not an HHBM slip code (it must start with {prefix}).")
+                              .format(prefix=PREFIX_V2))
     try:
         data = b45decode(text[len(PREFIX):])
     except ValueError:
@@ -598,7 +600,8 @@ def verify_slip_text(text: str, lookup: Lookup, at: datetime | None = None):
         key_demo = _key_is_demo(found)
         result.demo = bool(result.demo or key_demo)
         result.issuer = post_name
-        if key_id_for(bytes(public_key)) != payload.key_id or not _verify_signature(bytes(public_key), signed, signature):
+        if (key_id_for(bytes(public_key)) != payload.key_id
+                or not _verify_signature(bytes(public_key), signed, signature)):
             result.signature = "invalid"
             result.errors.append(_("The signature of this slip is not valid: it may have been altered."))
         elif key_demo and not payload.demo:
@@ -624,7 +627,8 @@ def verify_slip_text(text: str, lookup: Lookup, at: datetime | None = None):
     if (payload.issued_at - now).total_seconds() > 86400:
         from .dates import format_date
 
-        result.errors.append(_("This slip is dated in the future ({date}).").format(date=format_date(payload.issued_at)))
+        result.errors.append(_("This slip is dated in the future ({date}).")
+                             .format(date=format_date(payload.issued_at)))
     return result
 
 

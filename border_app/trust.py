@@ -199,7 +199,8 @@ class TrustList:
         """Trust a JWK: as a SMART Health Card issuer key when ``iss`` is given, else as a bare key."""
         if not isinstance(jwk, dict):
             raise ValueError("JWK must be an object")
-        public = {k: v for k, v in jwk.items() if k not in ("d", "p", "q", "dp", "dq", "qi")}  # never keep private parts
+        # never keep private parts
+        public = {k: v for k, v in jwk.items() if k not in ("d", "p", "q", "dp", "dq", "qi")}
         jwk_to_public_key(public)  # validates
         if "kid" not in public:
             public["kid"] = jwk_thumbprint(public)

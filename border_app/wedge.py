@@ -103,7 +103,8 @@ class BurstCollector:
         if char in ("\r", "\n", "\t"):
             lines = _split_lines("".join(self._chars))
             widths = {len(line) for line in lines}
-            fast = classify("".join(self._chars), intervals_from_times(self._times), fast_ms=self.fast_ms).kind != "typing"
+            kind = classify("".join(self._chars), intervals_from_times(self._times), fast_ms=self.fast_ms).kind
+            fast = kind != "typing"
             if fast and len(widths) == 1 and len(lines) < WIDTHS.get(min(widths), 0):
                 return None  # an MRZ reader between lines: wait for the rest
             return self.flush()

@@ -228,7 +228,8 @@ def backup_sqlite(database: Database, *, label: str = "backup") -> Path | None:
         with contextlib.suppress(OSError):
             target.unlink()
         if getattr(exc, "errno", None) in (errno.ENOSPC, errno.EDQUOT) or "full" in str(exc).lower():
-            raise StorageError(_("The disk is full: the database could not be backed up before its upgrade; nothing was changed.")) from exc
+            raise StorageError(_("The disk is full: the database could not be backed up before its upgrade; "
+                                 "nothing was changed.")) from exc
         raise StorageError(_("The database could not be backed up before its upgrade; nothing was changed.")) from exc
     log.info("database backed up before upgrade")
     return target

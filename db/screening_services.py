@@ -107,7 +107,8 @@ def _check_record(record: ScreeningRecord, person: Person) -> None:
         raise InvalidInput(_("No screening protocol is active"))
     installed = _installed_protocols()
     if any(pid not in installed or installed.get(pid).version != v for pid, v in versions.items()):
-        raise ConflictError(_("The screening protocols have changed since this form was opened: screen the traveller again."))
+        raise ConflictError(_("The screening protocols have changed since this form was opened: "
+                              "screen the traveller again."))
     again = screening_record(installed.select(list(versions)), Traveller(person.birth_date, person.sex), record.at,
                              record.answers, record.settings, record.referral, record.certificate)
     if again != record:
@@ -145,7 +146,8 @@ class ScreeningService:
 
     def _crossing(self, s: Session, crossing_id: Any) -> Crossing:
         crossing = s.get(Crossing, crossing_id) if isinstance(crossing_id, str) and len(crossing_id) <= 36 else None
-        if crossing is None or (crossing.post_id != self.actor.post_id and Role(self.actor.role) is not Role.COORDINATOR):
+        if crossing is None or (crossing.post_id != self.actor.post_id
+                                and Role(self.actor.role) is not Role.COORDINATOR):
             raise NotFound(_("This registration does not exist."))
         return crossing
 

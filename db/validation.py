@@ -126,12 +126,14 @@ def document_values(d: DocumentData) -> dict:
     doc_type = _enum(DocumentType, d.doc_type, N_("Document type"), required=True)
     raw_number = d.number if isinstance(d.number, str) else ""
     if len(raw_number) > MAX_NUMBER * 2:
-        raise InvalidInput(_("{field} is too long (at most {count} characters).").format(field=_("Document number"), count=MAX_NUMBER))
+        raise InvalidInput(_("{field} is too long (at most {count} characters).")
+                           .format(field=_("Document number"), count=MAX_NUMBER))
     number = normalise_number(raw_number)
     if not number:
         raise InvalidInput(_("{field} is required.").format(field=_("Document number")))
     if len(number) > MAX_NUMBER:
-        raise InvalidInput(_("{field} is too long (at most {count} characters).").format(field=_("Document number"), count=MAX_NUMBER))
+        raise InvalidInput(_("{field} is too long (at most {count} characters).")
+                           .format(field=_("Document number"), count=MAX_NUMBER))
     if d.expiry_date is not None and not isinstance(d.expiry_date, date):
         raise InvalidInput(_("{field}: a date is expected.").format(field=_("Expiry date")))
     code = clean_text(d.document_code, 2, N_("Document code"))
@@ -142,7 +144,8 @@ def document_values(d: DocumentData) -> dict:
     if mrz is not None and (len(mrz) > MAX_MRZ or not re.fullmatch(r"[A-Z0-9<\n]+", mrz)):
         raise InvalidInput(_("{field}: this value is not allowed.").format(field=_("MRZ")))
     refs = list(d.image_refs or [])
-    if len(refs) > MAX_IMAGES or not all(isinstance(r, str) and 0 < len(r) <= 255 and "/" not in r and "\\" not in r for r in refs):
+    if len(refs) > MAX_IMAGES or not all(isinstance(r, str) and 0 < len(r) <= 255 and "/" not in r and "\\" not in r
+                                         for r in refs):
         raise InvalidInput(_("{field}: this value is not allowed.").format(field=_("Document images")))
     return {
         "doc_type": doc_type.value,

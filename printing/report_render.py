@@ -320,7 +320,8 @@ def render_report(data: ReportData, *, language: str = "fr", post: Any, demo: bo
         _p(L(N_("Health screening outcomes")), st["h2"]),
         _pie(out_labels, [c.plotted for c in data.by_outcome], width, [c.key for c in data.by_outcome]),
         _table([[L(N_("Outcome")), L(N_("Count"))]] +
-               [[label, c.text] for label, c in zip(out_labels, data.by_outcome, strict=True)], [width * 0.6, width * 0.2]),
+               [[label, c.text] for label, c in zip(out_labels, data.by_outcome, strict=True)],
+               [width * 0.6, width * 0.2]),
     ]))
 
     dir_rows = [[L(N_("Direction")), L(N_("Referrals"))]]
@@ -372,7 +373,8 @@ def render_report(data: ReportData, *, language: str = "fr", post: Any, demo: bo
 
     buffer = io.BytesIO()
     doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                            bottomMargin=18 * mm, title=("DÉMO – " if demo else "") + (confidential + " – " if internal else "")
+                            bottomMargin=18 * mm,
+                            title=("DÉMO – " if demo else "") + (confidential + " – " if internal else "")
                             + L(N_("Crossings report")),
                             author=post_name, creator="HHBM border-app")
     doc.build(story, onFirstPage=on_page, onLaterPages=on_page)

@@ -62,7 +62,7 @@ class _Suppression:
         self.hidden: dict[Any, str] = {}                  # id -> "primary" | "secondary"
         self._member_of: dict[Any, list[int]] = {}
         self._maybe_zero: set[Any] = set()
-        self.withheld = False                             # everything hidden as "x" (last resort)               # "<N" cells of a line with a "<N" total
+        self.withheld = False                             # everything hidden as "x" (last resort)
 
     # -- building
     def cell(self, cid: Any, value: int) -> Any:

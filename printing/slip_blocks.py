@@ -166,7 +166,8 @@ def header(ops: Ops, x: float, y: float, width: float, data: SlipData, kind: str
     top = y
     y += paragraph(ops, x, y, width, data.post_name, BOLD, st.base, align)
     if data.post_pcode:
-        y += paragraph(ops, x, y, width, "{label} {pcode}".format(label=bi(N_("P-code"), languages), pcode=data.post_pcode), REGULAR,
+        y += paragraph(ops, x, y, width,
+                       "{label} {pcode}".format(label=bi(N_("P-code"), languages), pcode=data.post_pcode), REGULAR,
                         st.label, align)
     y += 2
     ops.line(x, y, x + width, y, 0.8)

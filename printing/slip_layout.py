@@ -48,7 +48,8 @@ def layout_roll(data: SlipData, kind: str, languages: tuple[str, ...], photo: An
     y += qr_w + 4 * module
     y += paragraph(ops, x, y, width, qr_caption(languages), REGULAR, st.label, "center")
     if data.record_id:
-        y += paragraph(ops, x, y, width, "{label} {ref}".format(label=bi(N_("Ref."), languages), ref=data.record_id), REGULAR,
+        y += paragraph(ops, x, y, width,
+                       "{label} {ref}".format(label=bi(N_("Ref."), languages), ref=data.record_id), REGULAR,
                         st.label * 0.9, "center")
     if ops.replaced:
         y += 1
@@ -95,7 +96,8 @@ def layout_card(size: str, data: SlipData, kind: str, languages: tuple[str, ...]
     ty += paragraph(ops, tx, ty, tw, qr_caption(languages), REGULAR, st.label * 1.1)
     if data.record_id:
         ty += 2
-        ty += paragraph(ops, tx, ty, tw, "{label} {ref}".format(label=bi(N_("Ref."), languages), ref=data.record_id), REGULAR,
+        ty += paragraph(ops, tx, ty, tw,
+                        "{label} {ref}".format(label=bi(N_("Ref."), languages), ref=data.record_id), REGULAR,
                          st.label)
     if ops.replaced:
         ty += 2

@@ -232,7 +232,8 @@ def decode_thorough(gray) -> list[Barcode]:
             codes = _convert(results)
             scale = gray.shape[1] / image.shape[1]
             if scale != 1:
-                codes = [Barcode(c.format, c.text, c.bytes, [(round(x * scale), round(y * scale)) for x, y in c.position],
+                codes = [Barcode(c.format, c.text, c.bytes,
+                                 [(round(x * scale), round(y * scale)) for x, y in c.position],
                                  c.backend, c.extra) for c in codes]
             return codes
     # last resort: mirrored image (some printers / phone screens mirror codes)

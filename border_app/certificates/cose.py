@@ -108,7 +108,8 @@ def check_with_trust(sign1: Sign1, trust) -> tuple[str, Any, list[str]]:
         if verify_signature(entry.public_key, alg, data, sign1.signature):
             return "valid", entry, errors
     if candidates:
-        return "invalid", None, [_("The signature does not match the issuer's key: the certificate was altered or forged.")]
+        return "invalid", None, [_("The signature does not match the issuer's key: "
+                                   "the certificate was altered or forged.")]
     for entry in trust.keys_without_kid():
         if verify_signature(entry.public_key, alg, data, sign1.signature):
             return "valid", entry, errors

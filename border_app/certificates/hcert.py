@@ -89,7 +89,8 @@ def interpret_hc1(text: str, *, trust=None, at: datetime | None = None) -> Certi
         result.malformed = True
         result.errors.append(exc.message)
     if isinstance(iss, str):
-        result.issuer = f"{result.issuer} ({iss})" if result.issuer and iss not in result.issuer else (result.issuer or iss)
+        result.issuer = (f"{result.issuer} ({iss})"
+                         if result.issuer and iss not in result.issuer else (result.issuer or iss))
 
     status, signer, errors = check_with_trust(sign1, trust)
     result.errors += errors
@@ -223,7 +224,8 @@ def _read_ddcc(ddcc: dict, result: CertificateResult):
     cert = _mapping(ddcc.get("certificate"))
     issuer = cert.get("issuer")
     if isinstance(issuer, dict):
-        issuer = issuer.get("identifier", {}).get("value") if isinstance(issuer.get("identifier"), dict) else issuer.get("name")
+        issuer = (issuer.get("identifier", {}).get("value")
+                  if isinstance(issuer.get("identifier"), dict) else issuer.get("name"))
     result.issuer = _text(issuer) or _text(ddcc.get("pha")) or _text(vacc.get("centre"))
     period = _mapping(cert.get("period"))
     start = _time.parse_iso(period.get("start") or ddcc.get("valid_from") or vacc.get("validFrom"))

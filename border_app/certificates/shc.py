@@ -33,9 +33,8 @@ def numeric_to_jws(text: str) -> str:
         if len(parts) == 3 and parts[0].isdigit() and parts[1].isdigit():
             if parts[0] != "1" or parts[1] != "1":
                 raise PayloadError(
-                    _("This is part {index} of {total} of a SMART Health Card: the parts must be scanned together.").format(
-                        index=parts[0], total=parts[1]
-                    )
+                    _("This is part {index} of {total} of a SMART Health Card: "
+                      "the parts must be scanned together.").format(index=parts[0], total=parts[1])
                 )
             body = parts[2]
         else:

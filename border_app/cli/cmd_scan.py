@@ -45,7 +45,8 @@ def _record(path: str, reads, ms: float) -> dict:
 
 def _placed(r) -> dict:
     """A reading's corners in the image and its characters read with doubt."""
-    return {"corners": [[round(x, 1), round(y, 1)] for x, y in r.corners], "uncertain": [list(lp) for lp in r.uncertain]}
+    return {"corners": [[round(x, 1), round(y, 1)] for x, y in r.corners],
+            "uncertain": [list(lp) for lp in r.uncertain]}
 
 
 def _print_text(rec: dict, error: str | None) -> None:
@@ -58,14 +59,16 @@ def _print_text(rec: dict, error: str | None) -> None:
         return
     for doc in [rec] + rec.get("others", []):
         state = _("valid") if doc.get("valid") else _("INVALID")
-        print("  " + _("MRZ {format}, {state} ({ms} ms)").format(format=doc.get("format", "?"), state=state, ms=rec["ms"]))
+        print("  " + _("MRZ {format}, {state} ({ms} ms)")
+                     .format(format=doc.get("format", "?"), state=state, ms=rec["ms"]))
         doubt = {tuple(lp) for lp in doc.get("uncertain", [])}
         for n, line in enumerate(doc.get("lines", []), start=1):
             print("    " + line)
             if any(ln == n for ln, _pos in doubt):
                 print("    " + "".join("^" if (n, i) in doubt else " " for i in range(1, len(line) + 1)).rstrip())
         if doubt:
-            print("  " + _("^ under a character: read with doubt, and no check digit vouches for it; compare with the document."))
+            print("  " + _("^ under a character: read with doubt, and no check digit vouches for it; "
+                           "compare with the document."))
         for key in ("document_code", "issuing_state", "surname", "given_names", "document_number", "nationality",
                     "birth_date", "sex", "expiry_date", "expired", "optional_data"):
             if key in doc:

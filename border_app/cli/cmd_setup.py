@@ -15,7 +15,8 @@ def register(subparsers) -> None:
                                    description=_("First set-up of the post: its name, P-code and language, and "
                                                  "the administrator's account and keys."))
     parser.add_argument("--post-name", required=True, help=_("name of the border post"))
-    parser.add_argument("--pcode", required=True, help=_("P-code of the post's place (NE followed by 3, 6 or 9 digits)"))
+    parser.add_argument("--pcode", required=True,
+                        help=_("P-code of the post's place (NE followed by 3, 6 or 9 digits)"))
     parser.add_argument("--language", choices=LANGUAGES, default="fr", help=_("language of the post (default: fr)"))
     parser.add_argument("--admin", required=True, metavar="USER", help=_("user name of the post administrator"))
     parser.add_argument("--admin-name", metavar="NAME", help=_("full name of the post administrator"))

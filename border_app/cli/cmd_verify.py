@@ -32,13 +32,15 @@ def register(subparsers) -> None:
     parser = subparsers.add_parser(
         "verify",
         help=_("verify a health certificate or attestation slip (text or image)"),
-        description=_("Interpret and verify a certificate or slip QR code; exit 0 only for a genuine, currently valid one."),
+        description=_("Interpret and verify a certificate or slip QR code; "
+                      "exit 0 only for a genuine, currently valid one."),
     )
     parser.add_argument("--json", action="store_true", help=_("print the result as JSON (one object per code)"))
     parser.add_argument("--trust", action="append", default=[], metavar="FILE",
                         help=_("trusted certificates or public keys (PEM), JWKS or trust list JSON; may be repeated"))
     parser.add_argument("--at", metavar="ISO-TIME", help=_("evaluate validity at this moment instead of now"))
-    parser.add_argument("payload", metavar="TEXT|IMAGE", help=_("the scanned text, an image file, or - for standard input"))
+    parser.add_argument("payload", metavar="TEXT|IMAGE",
+                        help=_("the scanned text, an image file, or - for standard input"))
     parser.set_defaults(func=run)
 
 
@@ -49,7 +51,8 @@ def _parse_at(value: str | None):
         return None
     at = parse_iso(value)
     if at is None:
-        raise InvalidInput(_("--at must be an ISO date or date-time, e.g. 2021-06-01T12:00:00Z (got {value}).").format(value=value))
+        raise InvalidInput(_("--at must be an ISO date or date-time, e.g. 2021-06-01T12:00:00Z (got {value}).")
+                           .format(value=value))
     return at
 
 

@@ -65,7 +65,8 @@ class CliContext:
             try:
                 return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
             except OSError as exc:
-                raise AuthenticationError(_("Cannot read the password file: {reason}").format(reason=exc.strerror)) from exc
+                raise AuthenticationError(_("Cannot read the password file: {reason}")
+                                          .format(reason=exc.strerror)) from exc
         env = os.environ.get(ENV_PASSWORD)
         if env:
             return env

@@ -53,7 +53,8 @@ def unlock_error() -> KeyStoreError:
 
 
 def tampered_error() -> KeyStoreError:
-    return KeyStoreError(_("The key file was altered or damaged: its keys cannot be trusted. Restore it from a backup."))
+    return KeyStoreError(_("The key file was altered or damaged: its keys cannot be trusted. "
+                           "Restore it from a backup."))
 
 
 def check_slot_id(slot_id: Any) -> str:

@@ -23,15 +23,16 @@ from .loader import (
     SCHEMA_VERSION, ProtocolError, ProtocolSet, default_active_protocols, load_protocols, parse_protocol, shipped_files,
 )
 from .model import (
-    BUILTIN_ACTIONS, INCOMPLETE, Choice, Decision, Definition, FiredRule, Outcome, Protocol, Question, QuestionType, Rule,
-    ScreeningSettings, Section, Source, Text, Traveller, action_label,
+    BUILTIN_ACTIONS, INCOMPLETE, Choice, Decision, Definition, FiredRule, Outcome, Protocol, Question, QuestionType,
+    Rule, ScreeningSettings, Section, Source, Text, Traveller, action_label,
 )
 from .record import Referral, ScreeningRecord, certificate_summary, screening_record
 
 __all__ = [
-    "BUILTIN_ACTIONS", "INCOMPLETE", "Choice", "Decision", "Definition", "FiredRule", "FormField", "FormSection", "FormSpec",
-    "MergedQuestion", "Outcome", "Protocol", "ProtocolError", "ProtocolSet", "Question", "QuestionType", "Referral",
-    "Rule", "SCHEMA_VERSION", "ScreeningRecord", "ScreeningSettings", "Section", "Source", "Text", "Traveller", "action_label", "age_range",
+    "BUILTIN_ACTIONS", "INCOMPLETE", "Choice", "Decision", "Definition", "FiredRule", "FormField", "FormSection",
+    "FormSpec", "MergedQuestion", "Outcome", "Protocol", "ProtocolError", "ProtocolSet", "Question", "QuestionType",
+    "Referral", "Rule", "SCHEMA_VERSION", "ScreeningRecord", "ScreeningSettings", "Section", "Source", "Text",
+    "Traveller", "action_label", "age_range",
     "answers_for_record", "applicable_questions", "build_form", "certificate_summary", "default_active_protocols",
     "evaluate",
     "load_protocols", "merged_questions",

@@ -84,7 +84,8 @@ def read_case(path: str | Path) -> Case:
     try:
         size = path.stat().st_size
         if size > MAX_CASE_BYTES:
-            raise InvalidInput(_("Case file {file}: larger than {size} KB").format(file=path.name, size=MAX_CASE_BYTES // 1024))
+            raise InvalidInput(_("Case file {file}: larger than {size} KB")
+                               .format(file=path.name, size=MAX_CASE_BYTES // 1024))
         data = path.read_bytes()
     except OSError as exc:
         raise InvalidInput(_("Cannot read the case file {file}: {reason}").format(
@@ -95,7 +96,8 @@ def read_case(path: str | Path) -> Case:
 def parse_case(data: bytes | str | Mapping[str, Any], *, name: str = "case") -> Case:
     if isinstance(data, (bytes, str)):
         if len(data) > MAX_CASE_BYTES:
-            raise InvalidInput(_("Case file {file}: larger than {size} KB").format(file=name, size=MAX_CASE_BYTES // 1024))
+            raise InvalidInput(_("Case file {file}: larger than {size} KB")
+                               .format(file=name, size=MAX_CASE_BYTES // 1024))
         try:
             doc = json.loads(data)
         except UnicodeDecodeError:
@@ -161,7 +163,8 @@ def parse_case(data: bytes | str | Mapping[str, Any], *, name: str = "case") -> 
         elif key == "affected_areas":
             if not isinstance(value, dict) or not all(
                     isinstance(v, list) and all(isinstance(a, str) for a in v) for v in value.values()):
-                _fail(name, "settings.affected_areas", _("an object of disease names and lists of area codes is expected"))
+                _fail(name, "settings.affected_areas",
+                      _("an object of disease names and lists of area codes is expected"))
             kwargs[key] = value
         else:
             _fail(name, f"settings.{key}", _("unknown setting; allowed: {keys}").format(

@@ -107,7 +107,8 @@ def age_range(birth_date: date | str | None, today: date) -> AgeRange | None:
         text = str(birth_date).strip()
         m = re.match(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$", text)
         if not m:
-            raise InvalidInput(_("Birth date \"{value}\" is not a date (YYYY, YYYY-MM or YYYY-MM-DD)").format(value=text[:40]))
+            raise InvalidInput(_("Birth date \"{value}\" is not a date (YYYY, YYYY-MM or YYYY-MM-DD)")
+                               .format(value=text[:40]))
         y, mo, d = m.groups()
         try:
             if d:
@@ -157,7 +158,8 @@ def validate_answer(question: Question, value: Any, *, at: datetime | date | Non
                 except ValueError:
                     number = None
         if isinstance(number, bool) or not isinstance(number, (int, float)) or not math.isfinite(number):
-            raise InvalidInput(_("{question}: \"{value}\" is not a number").format(question=label, value=str(value)[:20]))
+            raise InvalidInput(_("{question}: \"{value}\" is not a number")
+                               .format(question=label, value=str(value)[:20]))
         number = float(number)
         lo, hi = question.minimum, question.maximum
         assert lo is not None and hi is not None    # the loader requires both of a number question
@@ -229,7 +231,8 @@ def _parse_date(value: Any) -> date | None:
     if not isinstance(value, str) or len(value) > 20:
         return None
     text = value.strip()
-    for pattern, order in ((r"^(\d{4})-(\d{1,2})-(\d{1,2})$", "ymd"), (r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$", "dmy")):
+    for pattern, order in ((r"^(\d{4})-(\d{1,2})-(\d{1,2})$", "ymd"),
+                           (r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$", "dmy")):
         m = re.match(pattern, text)
         if m:
             a, b, c = (int(x) for x in m.groups())

@@ -206,7 +206,8 @@ class Compiler:
         if depth > MAX_DEPTH:
             self.fail(line, _("conditions are nested too deeply (at most {n} levels)").format(n=MAX_DEPTH))
         if not isinstance(node, dict) or len(node) != 1:
-            self.fail(self._line(node, line), _("a condition must be a mapping with exactly one operator, e.g. {example}")
+            self.fail(self._line(node, line),
+                      _("a condition must be a mapping with exactly one operator, e.g. {example}")
                       .format(example="{all: [...]}"))
         (op, arg), = node.items()
         line = getattr(node, "key_lines", {}).get(op, line)
@@ -253,7 +254,8 @@ class Compiler:
         (left, lkind), (right, rkind) = (self.value(v, arg.item_lines[i]) for i, v in enumerate(arg))
         if op in _ORDER_OPS and ("number" not in (lkind, rkind) or {lkind, rkind} - {"number"}):
             if not (lkind == rkind == "date"):
-                self.fail(line, _("\"{op}\" compares numbers; got {left} and {right}").format(op=op, left=lkind, right=rkind))
+                self.fail(line, _("\"{op}\" compares numbers; got {left} and {right}")
+                                .format(op=op, left=lkind, right=rkind))
         if op in _EQ_OPS and lkind != rkind:
             self.fail(line, _("\"{op}\" compares values of the same kind; got {left} and {right}").format(
                 op=op, left=lkind, right=rkind))
@@ -338,7 +340,8 @@ class Compiler:
 
     def op_ref(self, arg, line, depth):
         if not isinstance(arg, str) or arg not in self.definitions:
-            self.fail(line, _("unknown definition \"{id}\" (definitions must be declared before they are used)").format(id=arg))
+            self.fail(line, _("unknown definition \"{id}\" (definitions must be declared before they are used)")
+                            .format(id=arg))
         return lambda env: env.defs.get(arg)
 
     def op_outbreak(self, arg, line, depth):
@@ -388,7 +391,8 @@ class Compiler:
             return (lambda env: getattr(env.settings, arg)), "number"
         if op == "var":
             if arg not in self.VARS:
-                self.fail(line, _("unknown variable \"{name}\"; allowed: {names}").format(name=arg, names=", ".join(self.VARS)))
+                self.fail(line, _("unknown variable \"{name}\"; allowed: {names}")
+                                .format(name=arg, names=", ".join(self.VARS)))
             if arg == "sex":
                 return (lambda env: env.sex), "text"
             if arg == "age_months":

@@ -202,7 +202,8 @@ class _Validator:
 
     def text(self, node, line, what) -> Text:
         if not isinstance(node, dict):
-            self.fail(line, _("{what} must give the text in French and English ({{fr: ..., en: ...}})").format(what=what))
+            self.fail(line, _("{what} must give the text in French and English ({{fr: ..., en: ...}})")
+                            .format(what=what))
         self.keys(node, line, {"fr": True, "en": True}, what)
         for lang in ("fr", "en"):
             value = node[lang]
@@ -243,7 +244,8 @@ class _Validator:
             self.fail(kl["published"], _("published must be a date written YYYY-MM-DD"))
         applicability = doc.get("applicability", "outbreak")
         if applicability not in APPLICABILITY:
-            self.fail(kl["applicability"], _("applicability must be one of {values}").format(values=", ".join(APPLICABILITY)))
+            self.fail(kl["applicability"], _("applicability must be one of {values}")
+                                           .format(values=", ".join(APPLICABILITY)))
         title = self.text(doc["title"], kl["title"], "title")
         summary = self.text(doc["summary"], kl["summary"], "summary") if "summary" in doc else None
         sources = []
@@ -310,11 +312,12 @@ class _Validator:
             if "actions" in node:
                 for aid, aline in self.items(node["actions"], node.key_lines["actions"], "actions", 20):
                     if not isinstance(aid, str) or (aid not in actions and aid not in BUILTIN_ACTIONS):
-                        self.fail(aline, _("unknown action \"{id}\"; declare it under actions, or use one of: {ids}").format(
-                            id=aid, ids=", ".join(sorted(BUILTIN_ACTIONS))))
+                        self.fail(aline, _("unknown action \"{id}\"; declare it under actions, or use one of: {ids}")
+                                         .format(id=aid, ids=", ".join(sorted(BUILTIN_ACTIONS))))
                     rule_actions.append(aid)
             when = compiler.condition(node["when"], node.key_lines["when"])
-            rules.append(Rule(id=rid, when=when, outcome=outcome, reason=reason, actions=tuple(rule_actions), line=line))
+            rules.append(Rule(id=rid, when=when, outcome=outcome, reason=reason, actions=tuple(rule_actions),
+                              line=line))
         if not rules:
             self.fail(kl["rules"], _("a protocol needs at least one rule"))
 
@@ -337,11 +340,13 @@ class _Validator:
             try:
                 qtype = QuestionType(q["type"])
             except ValueError:
-                self.fail(kl["type"], _("type must be one of {values}").format(values=", ".join(t.value for t in QuestionType)))
+                self.fail(kl["type"], _("type must be one of {values}")
+                                      .format(values=", ".join(t.value for t in QuestionType)))
             try:
                 section = Section(q["section"])
             except ValueError:
-                self.fail(kl["section"], _("section must be one of {values}").format(values=", ".join(s.value for s in Section)))
+                self.fail(kl["section"], _("section must be one of {values}")
+                                         .format(values=", ".join(s.value for s in Section)))
             fields: dict[str, Any] = dict(id=qid, type=qtype, section=section, protocol_id=pid, line=qline,
                                           label=self.text(q["label"], kl["label"], "label"))
             if "help" in q:
@@ -410,7 +415,8 @@ class _Validator:
                         self.fail(kline, _("{what} must be a number").format(what=key))
                 else:
                     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= 1500:
-                        self.fail(kline, _("{what} must be a whole number of months or {{setting: ...}}").format(what=key))
+                        self.fail(kline, _("{what} must be a whole number of months or {{setting: ...}}")
+                                         .format(what=key))
                     bound = (lambda v: (lambda env: v))(value)
                 age = compiler.value({"var": "age_months"}, kline)[0]
                 from .expr import _compare
@@ -491,7 +497,8 @@ class ProtocolSet:
         new: dict[str, Protocol] = {}
         for name in sorted(files):
             if not isinstance(name, str) or not FILE_NAME.match(name):
-                raise ProtocolError(str(name)[:60], 0, _("file names must look like name.yaml (lower-case letters, digits, _)"))
+                raise ProtocolError(str(name)[:60], 0,
+                                         _("file names must look like name.yaml (lower-case letters, digits, _)"))
             data = files[name]
             if not isinstance(data, (bytes, bytearray)):
                 raise ProtocolError(name, 0, _("the file content must be bytes"))
@@ -519,7 +526,8 @@ def _check_compatible(protocols: list[Protocol]) -> None:
             if first is None:
                 seen[q.id] = q
                 continue
-            if first.type is not q.type or first.unit != q.unit or (first.minimum, first.maximum) != (q.minimum, q.maximum):
+            if (first.type is not q.type or first.unit != q.unit
+                    or (first.minimum, first.maximum) != (q.minimum, q.maximum)):
                 raise ProtocolError(p.file_name or p.id, q.line, _(
                     "the question \"{id}\" is also declared in protocol \"{other}\" with another type, unit or range")
                     .format(id=q.id, other=first.protocol_id))
@@ -557,7 +565,8 @@ def load_protocols(dirs: Iterable[str | Path] | None = None) -> ProtocolSet:
             group = {}
             for p in sorted(d.glob("*.yaml")):
                 if p.stat().st_size > MAX_FILE_BYTES:
-                    raise ProtocolError(p.name, 0, _("the file is larger than {size} KB").format(size=MAX_FILE_BYTES // 1024))
+                    raise ProtocolError(p.name, 0, _("the file is larger than {size} KB")
+                                                   .format(size=MAX_FILE_BYTES // 1024))
                 group[p.name] = p.read_bytes()
             files.append(group)
     protocols: dict[str, Protocol] = {}
