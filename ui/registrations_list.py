@@ -34,6 +34,7 @@ from .fields import day_and_search, selected_day
 from .i18n import Retranslatable
 from .ops import Op
 from .print_dialogs import print_slip
+from .registration_confirm import confirmed_mark_text
 from .widgets import ElidedLabel, Notice
 
 
@@ -178,8 +179,6 @@ class RegistrationsList(QWidget, Retranslatable):
                     item.setFont(font)
                 self.table.setItem(r, col, item)
             if reg.confirmed_invalid or reg.confirmed_expired:  # saved with a confirmed invalid/expired document
-                from .registration import confirmed_mark_text
-
                 doc_item = self.table.item(r, 2)
                 doc_item.setText(doc_item.text() + " ⚠")
                 doc_item.setToolTip(confirmed_mark_text(reg.confirmed_invalid, reg.confirmed_expired))
