@@ -8,6 +8,8 @@ for existing and missing numbers, next to the raw indexed SQL query; then
 ``RegistrationService.search`` (every day, by name or number: issue #18, defect 18) for a
 name's beginning, two words of a name and a number's beginning, beside the old query (a
 ``search_key LIKE`` over every person) as the anchor, and a day list for scale.
+Then the rate of registrations through the service (the indexes' cost on writes; they stay
+in the demo database) and the sizes of the crossings' and the name index's b-trees.
 Targets: find_document median <= 5 ms; each search median <= 50 ms.
 
     python benchmarks/bench_lookup.py
@@ -71,6 +73,21 @@ def old_search(cur, query: str):
     names = " AND ".join("search_key LIKE ?" for _w in words) or "0"
     params = [f"% {w}%" for w in words] + [number, number[:-1] + chr(ord(number[-1]) + 1)]
     return cur.execute(OLD_SEARCH_SQL.format(names=names), params).fetchall()
+
+
+def cur_sizes(path) -> list[tuple[str, float]]:
+    """(name, MB) of the crossings' and the name index's b-trees (SQLite's dbstat, if built in)."""
+    import sqlite3
+
+    conn = sqlite3.connect(str(path))
+    try:
+        return [(name, size / 1e6) for name, size in conn.execute(
+            "SELECT name, sum(pgsize) FROM dbstat WHERE name IN (SELECT name FROM sqlite_master "
+            "WHERE tbl_name IN ('crossings', 'person_name_tokens')) GROUP BY name ORDER BY name")]
+    except sqlite3.DatabaseError:
+        return []
+    finally:
+        conn.close()
 
 
 def main() -> int:
@@ -148,7 +165,13 @@ def main() -> int:
             persons.append(row)
     name_prefixes = [(surname[:4],) for surname, _g in persons]
     two_words = [(f"{surname} {given.split()[0][:3]}",) for surname, given in persons]
-    number_prefixes = [(n[:5],) for n, _s in existing[:30]]
+    numbers = []  # drawn apart from ``existing`` (BENCH_SAMPLES may be small)
+    while len(numbers) < 30:
+        row = cur.execute("SELECT number FROM identity_documents WHERE rowid = ?",
+                          (rng.randint(1, max_rowid),)).fetchone()
+        if row:
+            numbers.append(row[0])
+    number_prefixes = [(n[:5],) for n in numbers]
     service.search(name_prefixes[0][0])  # warm up
     print("search every day (service: at most 100 crossings, newest first; target median <= 50 ms)")
     print("  name beginning (4 letters)", ms(timed(service.search, name_prefixes)))
@@ -165,6 +188,29 @@ def main() -> int:
         date.today() - timedelta(days=1)
     print("other look-ups")
     print("  list_day (up to 500 rows) ", ms(timed(lambda d: service.list_day(d), [(day,)] * 5)))
+
+    # the indexes' cost on writes: registrations through the service (each its own transaction)
+    from datetime import datetime, timezone
+
+    from border_app import model as dm
+
+    def register(i: int) -> None:
+        service.register(dm.RegistrationDraft(
+            person=dm.PersonData(surname="BENCH", given_names="Ecriture {}".format(i), sex="F",
+                                 birth_date="1990-04", nationality="NER", identity_declared=True),
+            crossing=dm.CrossingData(direction=dm.Direction.ENTRY, crossed_at=datetime.now(timezone.utc),
+                                     transport_mode=dm.TransportMode.BUS, origin="Torodi", destination="Niamey",
+                                     reason=dm.TravelReason.TRADE, group_size=1),
+            document=None))
+
+    writes = int(os.environ.get("BENCH_WRITES", "200"))
+    start = time.perf_counter()
+    for i in range(writes):
+        register(i)
+    print(f"  registrations (service)    {writes / (time.perf_counter() - start):7.1f} per second (n={writes})")
+    sizes = cur_sizes(prof.database)
+    if sizes:
+        print("index sizes (MB): " + ", ".join(f"{name} {mb:.0f}" for name, mb in sizes))
     database.dispose()
     return 0
 
