@@ -15,8 +15,10 @@ import pytest
 from PySide6.QtCore import QPoint, QRect
 from PySide6.QtWidgets import QApplication, QLineEdit, QScrollArea, QWidget
 
+from ui.i18n import switch_language
+
+from .conftest import login
 from .test_registration_flow import scan, td3
-from .test_registration_screen import signed_in
 
 pytestmark = pytest.mark.gui
 
@@ -42,7 +44,10 @@ def in_view(widget: QWidget, scroll: QScrollArea) -> bool:
 
 
 def filled(qtbot, app_controller):
-    main, reg = signed_in(qtbot, app_controller)
+    """Signed in as a border official on the demo post, a passport scanned, a message shown."""
+    app_controller.start()
+    main = login(qtbot, app_controller, "agent")
+    reg = main.registration
     expiry = (date.today() + timedelta(days=5 * 365)).strftime("%y%m%d")
     scan(qtbot, reg.scan, td3("MAHAMADOU", "AMINA", "NE1234567", "NER", "900215", "F", expiry))
     qtbot.waitUntil(lambda: reg.surname.text() == "MAHAMADOU", timeout=5000)
@@ -58,8 +63,16 @@ def shoot(window: QWidget, name: str) -> None:
         window.grab().save(str(Path(folder) / name))
 
 
-def test_save_and_print_in_view_at_1366x740_with_a_scanned_mrz_and_a_message(qtbot, app_controller):
+@pytest.fixture(params=["fr", "en"])
+def lang(request):
+    """Each language in turn; French again afterwards (the default the other tests expect)."""
+    yield request.param
+    switch_language("fr")
+
+
+def test_save_and_print_in_view_at_1366x740_with_a_scanned_mrz_and_a_message(qtbot, app_controller, lang):
     main, reg = filled(qtbot, app_controller)
+    switch_language(lang)
     assert reg.mrz_notice.isVisible() and reg.form_notice.isVisible()
     main.showNormal()
     main.resize(1366, 740)
@@ -67,7 +80,7 @@ def test_save_and_print_in_view_at_1366x740_with_a_scanned_mrz_and_a_message(qtb
     scroll = scroll_of(reg)
     scroll.verticalScrollBar().setValue(0)
     settle()
-    shoot(main, "registration-1366x740.png")
+    shoot(main, f"registration-1366x740-{lang}.png")
     assert reg.print_button.isVisible()
     out = [w.objectName() for w in (reg.save_button, reg.print_button, reg.new_button, reg.form_notice,
                                      reg.mrz_notice, reg.scan)
