@@ -283,3 +283,19 @@ def test_values_postgresql_refuses_reject_the_bundle(cdb, coord, actor, post, tm
     _refused(cdb, actor, write(tmp_path, post[1], coord[1], recs, from_seq=0, to_seq=12, folder="v"), "bad_record")
     good = write(tmp_path, post[1], coord[1], records_for(range(1, 13)), from_seq=0, to_seq=12, folder="g")
     assert import_bundles(cdb, actor, [good])[0].status == "imported"
+
+
+def test_daily_flows_count_per_day_post_and_direction_without_voids(cdb, coord, actor, post, tmp_path):
+    import datetime as dt
+
+    from db.coordination.status import daily_crossings
+
+    recs = records_for(range(1, 49))              # 12 travellers, one an hour from 1 March 08:30
+    recs["crossings"][0]["voided"] = True
+    path = write(tmp_path, post[1], coord[1], recs, from_seq=0, to_seq=48)
+    assert import_bundles(cdb, actor, [path])[0].status == "imported"
+    flows = daily_crossings(cdb, dt.date(2026, 3, 1), 2)
+    p = post[1].post_id
+    # travellers 0..11 (08:30 to 19:30 UTC): odd ones enter, even ones exit, the first one's crossing is void
+    assert flows == [(dt.date(2026, 3, 1), p, "NE003", "entry", 6), (dt.date(2026, 3, 1), p, "NE003", "exit", 5)]
+    assert daily_crossings(cdb, dt.date(2026, 3, 2), 1) == []
