@@ -121,7 +121,8 @@ def main() -> int:
     else:
         print("seeding time: 0 s (database re-used; delete the folder to re-seed)")
     totals = counts(database)
-    print(f"stored: {totals['documents']:,} documents, {totals['persons']:,} persons, {totals['crossings']:,} crossings")
+    print(f"stored: {totals['documents']:,} documents, {totals['persons']:,} persons, "
+          f"{totals['crossings']:,} crossings")
     print(f"database size: {prof.database.stat().st_size / 1e6:.0f} MB")
 
     agent = next(a for a in DEMO_ACCOUNTS if a["username"] == "agent")
