@@ -184,7 +184,7 @@ def main() -> int:
     print("  number beginning (5 chars)", ms(timed(lambda q: old_search(cur, q), number_prefixes[:5])))
     raw.close()
 
-    sample = service.find_document(existing[1][0])
+    sample = service.find_document(existing[-1][0])
     day = service.get(sample[0].crossing_id).crossing.crossed_at.date() if sample else \
         date.today() - timedelta(days=1)
     print("other look-ups")
