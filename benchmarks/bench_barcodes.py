@@ -71,7 +71,8 @@ def folders_table() -> None:
                     zbar_added += good(codes, exp, folder.name in SETS)
             totals[name][0] += hits
             totals[name][1] += len(images)
-            cells.append(f"{hits:>3}/{len(images):<3}{100 * hits / max(1, len(images)):>5.0f}% {statistics.median(times):>6.1f}ms")
+            share = 100 * hits / max(1, len(images))
+            cells.append(f"{hits:>3}/{len(images):<3}{share:>5.0f}% {statistics.median(times):>6.1f}ms")
         print(f"{folder.name:<14}{len(images):>4}" + "".join(f"{c:>22}" for c in cells))
     print(f"{'TOTAL':<18}" + "".join(f"{t[0]:>9}/{t[1]:<4}{100 * t[0] / t[1]:>7.1f}%  " for t in totals.values()))
     print(f"reads added by the ZBar fallback inside 'ours': {zbar_added}")

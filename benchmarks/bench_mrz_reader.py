@@ -126,15 +126,18 @@ class Outcomes:
             self.right += 1
         else:
             self.wrong += 1
-            bad = {(i + 1, j + 1) for i, (a, b) in enumerate(zip(r.lines, truth, strict=False)) for j, (x, y) in enumerate(zip(a, b, strict=False)) if x != y}
-            if len(r.lines) == len(truth) and all(len(a) == len(b) for a, b in zip(r.lines, truth, strict=False)) and bad <= set(map(tuple, r.uncertain)):
+            bad = {(i + 1, j + 1) for i, (a, b) in enumerate(zip(r.lines, truth, strict=False))
+                   for j, (x, y) in enumerate(zip(a, b, strict=False)) if x != y}
+            if (len(r.lines) == len(truth) and all(len(a) == len(b) for a, b in zip(r.lines, truth, strict=False))
+                    and bad <= set(map(tuple, r.uncertain))):
                 self.wrong_marked += 1
 
     def print(self) -> None:
         if not self.right + self.wrong + self.invalid + self.none:
             return
         print(f"    outcomes: valid and right {self.right}, valid but wrong {self.wrong}"
-              f" (every wrong character marked uncertain: {self.wrong_marked}), checks fail {self.invalid}, nothing read {self.none}")
+              f" (every wrong character marked uncertain: {self.wrong_marked}), checks fail {self.invalid},"
+              f" nothing read {self.none}")
 
 
 def empty_frames(synthdocs, n: int = 20) -> None:
@@ -210,7 +213,8 @@ def shares(pairs, unit: str) -> str:
 
 
 def run_anchor(paths: list[str]) -> dict[str, dict]:
-    proc = subprocess.run([str(BENCH_PY), "-c", ANCHOR], input="\n".join(paths), capture_output=True, text=True, timeout=3600)
+    proc = subprocess.run([str(BENCH_PY), "-c", ANCHOR], input="\n".join(paths), capture_output=True, text=True,
+                          timeout=3600)
     out = {}
     for line in proc.stdout.splitlines():
         try:
@@ -253,7 +257,8 @@ def main() -> None:
     ap.add_argument("--no-anchor", action="store_true")
     ap.add_argument("--docsdeg", type=int, default=120, help="degraded specimens (docsdeg set)")
     ap.add_argument("--glare", type=int, default=100, help="documents with a glare spot over the MRZ (glare set)")
-    ap.add_argument("--shadow", type=int, default=100, help="documents with a shadow's edge across the MRZ (shadow set)")
+    ap.add_argument("--shadow", type=int, default=100,
+                    help="documents with a shadow's edge across the MRZ (shadow set)")
     ap.add_argument("--bent", type=int, default=100, help="documents whose page bows along the MRZ (bent set)")
     ap.add_argument("--curled", type=int, default=100, help="documents one end of which curls (curled set)")
     ap.add_argument("--motion", type=int, default=100, help="frames of a moving document (motion set)")
@@ -269,7 +274,8 @@ def main() -> None:
 
     anchor = BENCH_PY.exists() and not args.no_anchor
     print("MRZ reader benchmark (border_app.ocr)")
-    print("anchor: PassportEye in .bench-env" if anchor else "anchor: PassportEye NOT run (.bench-env absent or --no-anchor)")
+    print("anchor: PassportEye in .bench-env" if anchor
+          else "anchor: PassportEye NOT run (.bench-env absent or --no-anchor)")
     reader = default_reader()
     read_frame(np.full((200, 200), 255, np.uint8))  # load the model
 

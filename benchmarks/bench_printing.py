@@ -109,7 +109,8 @@ def bench_report() -> None:
     total = t2 - t0
     verdict = "OK" if total <= 2 else "SLOW"
     print(f"report {len(registrations)} crossings: aggregate {(t1 - t0) * 1000:.0f} ms + render "
-          f"{(t2 - t1) * 1000:.0f} ms = {total:.2f} s (CPU {cpu:.2f} s; {data.total.text} in period, {len(pdf) / 1024:.0f} KiB PDF)  "
+          f"{(t2 - t1) * 1000:.0f} ms = {total:.2f} s (CPU {cpu:.2f} s; {data.total.text} in period, "
+          f"{len(pdf) / 1024:.0f} KiB PDF)  "
           f"target <= 2 s: {verdict}")
 
 

@@ -21,7 +21,8 @@ from border_app.screening import (  # noqa: E402
 
 AT = datetime(2025, 6, 10, 9, 0, tzinfo=timezone.utc)
 ALL = ["general", "ebola_marburg", "cholera", "mpox", "meningitis", "covid19", "yellow_fever"]
-SETTINGS = ScreeningSettings(affected_areas={"ebola_marburg": ["COD", "UGA"], "covid19": ["CHN"]}, outbreaks={"cholera"})
+SETTINGS = ScreeningSettings(affected_areas={"ebola_marburg": ["COD", "UGA"], "covid19": ["CHN"]},
+                             outbreaks={"cholera"})
 TRAVELLER = Traveller("1990-04-02", "F")
 ANSWERS = {"temperature": 38.6, "temperature_method": "infrared", "general_condition": "unwell", "fever_reported": True,
            "symptoms": ["headache", "weakness", "vomiting", "diarrhoea", "cough"], "areas_visited": ["COD", "NGA"],
@@ -57,11 +58,14 @@ def main() -> int:
     evaluate(active, TRAVELLER, AT, ANSWERS, SETTINGS)  # warm the merge cache
     d = evaluate(active, TRAVELLER, AT, ANSWERS, SETTINGS)
     print(f"decision: {d.outcome.value}, {len(d.fired)} rules fired, {len(d.actions)} actions")
-    report("evaluate, 7 protocols active, busy case", lambda: evaluate(active, TRAVELLER, AT, ANSWERS, SETTINGS), 2000, 1.0)
+    report("evaluate, 7 protocols active, busy case", lambda: evaluate(active, TRAVELLER, AT, ANSWERS, SETTINGS),
+           2000, 1.0)
     report("evaluate, 7 protocols active, no answers", lambda: evaluate(active, TRAVELLER, AT, {}, SETTINGS), 2000, 1.0)
     general = protocols.select(["general"])
-    report("evaluate, general only", lambda: evaluate(general, TRAVELLER, AT, ANSWERS, SETTINGS, strict=False), 2000, 1.0)
-    report("applicable_questions, 7 protocols", lambda: applicable_questions(active, TRAVELLER, AT, ANSWERS, SETTINGS), 2000)
+    report("evaluate, general only", lambda: evaluate(general, TRAVELLER, AT, ANSWERS, SETTINGS, strict=False),
+           2000, 1.0)
+    report("applicable_questions, 7 protocols",
+           lambda: applicable_questions(active, TRAVELLER, AT, ANSWERS, SETTINGS), 2000)
     report("build_form (form spec), 7 protocols", lambda: build_form(active, TRAVELLER, AT, SETTINGS), 2000)
 
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
@@ -76,7 +80,8 @@ def main() -> int:
     spec = build_form(active, TRAVELLER, AT, SETTINGS)
     t0 = time.perf_counter()
     first = ScreeningForm(spec)
-    print(f"{'ScreeningForm, first build (cold: fonts, styles)':<52} {(time.perf_counter() - t0) * 1000:8.1f} ms (once)")
+    cold_ms = (time.perf_counter() - t0) * 1000
+    print(f"{'ScreeningForm, first build (cold: fonts, styles)':<52} {cold_ms:8.1f} ms (once)")
     first.deleteLater()
     widgets = []
 
@@ -87,7 +92,8 @@ def main() -> int:
     report("ScreeningForm(spec) build, 7 protocols (warm)", build, 15, 100.0)
     w = widgets[-1]
     spin = w.findChild(object, "q_temperature")
-    report("widget: one answer change -> re-evaluate + redraw", lambda: spin.setValue(38.0 if spin.value() != 38.0 else 39.0), 100)
+    report("widget: one answer change -> re-evaluate + redraw",
+           lambda: spin.setValue(38.0 if spin.value() != 38.0 else 39.0), 100)
     for x in widgets:
         x.deleteLater()
     app.processEvents()

@@ -46,7 +46,8 @@ def main() -> None:
         times = []
         for _ in range(RUNS):
             start = time.perf_counter()
-            out = subprocess.run([sys.executable, "-c", CHILD], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+            out = subprocess.run([sys.executable, "-c", CHILD], cwd=ROOT, env=env, capture_output=True, text=True,
+                                 timeout=120)
             elapsed = time.perf_counter() - start
             if "SHOWN" not in out.stdout:
                 sys.exit(f"the window was not shown: {out.stderr[-2000:]}")

@@ -127,7 +127,8 @@ def main() -> int:
     rows = [analyse(s) for s in seeds]
     print(f"Genie-aided ideal observer on the names of make_doc(seed, random_names=True), seeds {a}..{a + n - 1}")
     print("bound = expected number of documents whose every name letter even that observer reads right")
-    print(f"{'width':>6} {'blur':>9} {'docs':>5} {'bound':>7} {'share':>7} {'template: docs with a letter misread':>38}")
+    print(f"{'width':>6} {'blur':>9} {'docs':>5} {'bound':>7} {'share':>7}"
+          f" {'template: docs with a letter misread':>38}")
     bands = [(0.0, 0.5), (0.5, 1.0), (1.0, 1.51)]
     for w in widths:
         for lo, hi in bands + [(0.0, 1.51)]:

@@ -34,10 +34,13 @@ import numpy as np
 from border_app.mrz.layouts import LAYOUT_NAMES as FORMATS
 from border_app.mrz.layouts import LENGTHS  # characters per MRZ line
 
-SIZES_MM = {"TD1": (85.6, 54.0), "TD2": (105.0, 74.0), "TD3": (125.0, 88.0), "MRVA": (125.0, 88.0), "MRVB": (105.0, 74.0)}
+SIZES_MM = {"TD1": (85.6, 54.0), "TD2": (105.0, 74.0), "TD3": (125.0, 88.0), "MRVA": (125.0, 88.0),
+            "MRVB": (105.0, 74.0)}
 WIDTHS = (250, 400, 640, 1000, 1400, 2000)
-SURNAMES = ["ERIKSSON", "MAHAMADOU", "ISSOUFOU", "OUEDRAOGO", "DIALLO", "TRAORE", "KONE", "ABDOU", "MOUSSA", "SANI", "O CONNOR", "AL BASRI", "KANE", "BOUBACAR", "HAMIDOU"]
-GIVEN = ["ANNA MARIA", "AMINATA", "IBRAHIM", "FATI", "OUMAROU", "HADIZA", "MOHAMED ALI", "AISSA", "SEYDOU", "MARIAMA", "YACOUBA", "ZEINABOU", "K", "JEAN PIERRE"]
+SURNAMES = ["ERIKSSON", "MAHAMADOU", "ISSOUFOU", "OUEDRAOGO", "DIALLO", "TRAORE", "KONE", "ABDOU", "MOUSSA", "SANI",
+            "O CONNOR", "AL BASRI", "KANE", "BOUBACAR", "HAMIDOU"]
+GIVEN = ["ANNA MARIA", "AMINATA", "IBRAHIM", "FATI", "OUMAROU", "HADIZA", "MOHAMED ALI", "AISSA", "SEYDOU", "MARIAMA",
+         "YACOUBA", "ZEINABOU", "K", "JEAN PIERRE"]
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 STATES = ["NER", "MLI", "BFA", "NGA", "TCD", "BEN", "DZA", "UTO", "FRA", "D"]
 
@@ -52,13 +55,15 @@ class SynthDoc:
 
 def random_name(rng: np.random.Generator, parts: tuple[int, int], lengths: tuple[int, int]) -> str:
     """Name parts of uniformly drawn letters (no name list to learn from)."""
-    return " ".join("".join(rng.choice(list(LETTERS), int(rng.integers(*lengths)))) for _ in range(int(rng.integers(*parts))))
+    return " ".join("".join(rng.choice(list(LETTERS), int(rng.integers(*lengths))))
+                    for _ in range(int(rng.integers(*parts))))
 
 
 def random_mrz(rng: np.random.Generator, fmt: str, names_rng: np.random.Generator | None = None) -> list[str]:
     from border_app import mrz
 
-    number = "".join(rng.choice(list(LETTERS + "0123456789"), 2)) + "".join(rng.choice(list("0123456789"), int(rng.integers(5, 8))))
+    number = ("".join(rng.choice(list(LETTERS + "0123456789"), 2))
+              + "".join(rng.choice(list("0123456789"), int(rng.integers(5, 8)))))
     birth = date(int(rng.integers(1940, 2015)), int(rng.integers(1, 13)), int(rng.integers(1, 29)))
     expiry = date(int(rng.integers(2015, 2036)), int(rng.integers(1, 13)), int(rng.integers(1, 29)))
     kw = dict(
@@ -76,7 +81,8 @@ def random_mrz(rng: np.random.Generator, fmt: str, names_rng: np.random.Generato
         kw["given_names"] = random_name(names_rng, (1, 4), (1, 9))
     if rng.random() < 0.4:
         kw["optional_data"] = "".join(rng.choice(list("0123456789"), int(rng.integers(3, 8))))
-    builder = {"TD1": mrz.build_td1, "TD2": mrz.build_td2, "TD3": mrz.build_td3, "MRVA": mrz.build_mrva, "MRVB": mrz.build_mrvb}[fmt]
+    builder = {"TD1": mrz.build_td1, "TD2": mrz.build_td2, "TD3": mrz.build_td3, "MRVA": mrz.build_mrva,
+               "MRVB": mrz.build_mrvb}[fmt]
     return builder(**kw)
 
 

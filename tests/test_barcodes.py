@@ -79,7 +79,8 @@ def _code128_array(text: str) -> np.ndarray:
     import cv2
     import zxingcpp
 
-    img = np.asarray(zxingcpp.write_barcode_to_image(zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.Code128), scale=3))
+    code = zxingcpp.create_barcode(text, zxingcpp.BarcodeFormat.Code128)
+    img = np.asarray(zxingcpp.write_barcode_to_image(code, scale=3))
     img = img if img.ndim == 2 else img[:, :, 0]
     return cv2.resize(img, (img.shape[1], 120), interpolation=cv2.INTER_NEAREST)
 

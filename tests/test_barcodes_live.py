@@ -111,7 +111,8 @@ def test_matrix_samples_in_a_frame_read_live_as_well_as_plain_zxing(folder):
 
     live = plain = 0
     for image in sorted(p for p in folder.iterdir() if p.suffix.lower() in IMAGE_EXT):
-        expected = next((image.with_suffix(e).read_bytes() for e in (".txt", ".bin") if image.with_suffix(e).exists()), None)
+        expected = next((image.with_suffix(e).read_bytes() for e in (".txt", ".bin") if image.with_suffix(e).exists()),
+                        None)
         if expected is None:
             continue
         sym = load_image(image)

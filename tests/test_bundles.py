@@ -102,7 +102,7 @@ def test_round_trip_every_entity_whitelisted(post, coord):
         for entity in ENTITIES:
             got = list(opened.records(entity))
             assert len(got) == len(recs[entity])
-            for g, r in zip(got, recs[entity]):
+            for g, r in zip(got, recs[entity], strict=True):
                 assert tuple(g) == WHITELIST[entity]
                 for f in WHITELIST[entity]:
                     v = r[f]

@@ -222,13 +222,17 @@ def shc_payload(iss="https://health.example.ne/issuer", nbf=NOW - timedelta(days
                 "fhirBundle": {
                     "resourceType": "Bundle", "type": "collection",
                     "entry": [
-                        {"fullUrl": "resource:0", "resource": {"resourceType": "Patient", "name": [{"family": "Souley", "given": ["Mariama"]}], "birthDate": "1979-11-02"}},
+                        {"fullUrl": "resource:0", "resource": {"resourceType": "Patient",
+                         "name": [{"family": "Souley", "given": ["Mariama"]}], "birthDate": "1979-11-02"}},
                         {"fullUrl": "resource:1", "resource": {"resourceType": "Immunization", "status": "completed",
                          "vaccineCode": {"coding": [{"system": "http://hl7.org/fhir/sid/cvx", "code": "208"}]},
-                         "patient": {"reference": "resource:0"}, "occurrenceDateTime": "2021-05-01", "lotNumber": "EW0175"}},
+                         "patient": {"reference": "resource:0"}, "occurrenceDateTime": "2021-05-01",
+                         "lotNumber": "EW0175"}},
                         {"fullUrl": "resource:2", "resource": {"resourceType": "Observation", "status": "final",
                          "code": {"coding": [{"system": "http://loinc.org", "code": "94558-4"}]},
-                         "effectiveDateTime": "2021-05-03", "valueCodeableConcept": {"coding": [{"system": "http://snomed.info/sct", "code": "260385009"}]}}},
+                         "effectiveDateTime": "2021-05-03",
+                         "valueCodeableConcept": {"coding": [{"system": "http://snomed.info/sct",
+                                                              "code": "260385009"}]}}},
                     ],
                 },
             },
@@ -263,7 +267,8 @@ def test_shc_genuine(shc_issuer):
     key, trust = shc_issuer
     result = interpret(jws_to_numeric(make_jws(shc_payload(), key)), trust=trust, at=NOW)
     assert result.kind == "shc" and result.signature == "valid" and result.genuine_and_valid
-    assert result.holder == {"name": "Mariama Souley", "given_name": "Mariama", "family_name": "Souley", "birth_date": "1979-11-02"}
+    assert result.holder == {"name": "Mariama Souley", "given_name": "Mariama", "family_name": "Souley",
+                             "birth_date": "1979-11-02"}
     assert [e["type"] for e in result.entries] == ["vaccination", "test"]
     assert "Pfizer" in result.entries[0]["vaccine_name"]
     assert result.entries[1]["result_name"] == "Negative"
@@ -282,7 +287,8 @@ def test_shc_tampered(shc_issuer):
 def test_shc_unknown_issuer_and_expired(shc_issuer):
     key, trust = shc_issuer
     stranger = new_key()
-    result = interpret(jws_to_numeric(make_jws(shc_payload(iss="https://elsewhere.example"), stranger)), trust=trust, at=NOW)
+    result = interpret(jws_to_numeric(make_jws(shc_payload(iss="https://elsewhere.example"), stranger)),
+                       trust=trust, at=NOW)
     assert result.signature == "unknown_key"
     expired = interpret(jws_to_numeric(make_jws(shc_payload(exp=NOW - timedelta(days=1)), key)), trust=trust, at=NOW)
     assert expired.signature == "valid" and expired.expired is True and not expired.genuine_and_valid

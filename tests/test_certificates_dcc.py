@@ -34,13 +34,16 @@ def _ids(paths):
 pytestmark = pytest.mark.shared_data("dcc")
 
 VERIFY = [p for p in VECTORS if "EXPECTEDVERIFY" in json.loads(p.read_text("utf-8")).get("EXPECTEDRESULTS", {})]
-DECODE_FALSE = [p for p in VECTORS if json.loads(p.read_text("utf-8")).get("EXPECTEDRESULTS", {}).get("EXPECTEDDECODE") is False]
-EXPIRY = [p for p in VECTORS if "EXPECTEDEXPIRATIONCHECK" in json.loads(p.read_text("utf-8")).get("EXPECTEDRESULTS", {})]
+DECODE_FALSE = [p for p in VECTORS
+                if json.loads(p.read_text("utf-8")).get("EXPECTEDRESULTS", {}).get("EXPECTEDDECODE") is False]
+EXPIRY = [p for p in VECTORS
+          if "EXPECTEDEXPIRATIONCHECK" in json.loads(p.read_text("utf-8")).get("EXPECTEDRESULTS", {})]
 # Key-usage vectors that do not also state EXPECTEDVERIFY (IS/3 says "verify: true, key usage:
 # false" for a certificate with no key-usage extension at all: the verify outcome rules there).
 KEYUSAGE = [
     p for p in VECTORS
-    if "EXPECTEDKEYUSAGE" in (r := json.loads(p.read_text("utf-8")).get("EXPECTEDRESULTS", {})) and "EXPECTEDVERIFY" not in r
+    if "EXPECTEDKEYUSAGE" in (r := json.loads(p.read_text("utf-8")).get("EXPECTEDRESULTS", {}))
+    and "EXPECTEDVERIFY" not in r
 ]
 
 

@@ -280,7 +280,8 @@ def test_swapping_encrypted_keys_between_purposes_fails(tmp_path):
     doc = json.loads(path.read_text())
     k = doc["keys"]
     for field in ("nonce", "encrypted_private_key"):
-        k["post_signing"][field], k["coordination_signing"][field] = k["coordination_signing"][field], k["post_signing"][field]
+        post, coordination = k["post_signing"], k["coordination_signing"]
+        post[field], coordination[field] = coordination[field], post[field]
     path.write_text(json.dumps(doc))
     _must_fail(path)
 

@@ -137,7 +137,8 @@ def test_corrections_only_ever_restore_the_original(doc, data):
     if not spots:
         return
     i = data.draw(st.sampled_from(spots))
-    swap = dict(zip(CONFUSABLE[::2], CONFUSABLE[1::2], strict=True)) | dict(zip(CONFUSABLE[1::2], CONFUSABLE[::2], strict=True))
+    swap = (dict(zip(CONFUSABLE[::2], CONFUSABLE[1::2], strict=True))
+            | dict(zip(CONFUSABLE[1::2], CONFUSABLE[::2], strict=True)))
     lines = mrz.build(fmt, **fields)
     line = 0 if fmt == "TD1" else 1
     start = 5 if fmt == "TD1" else 0

@@ -182,7 +182,8 @@ def test_short_text_lines_grow_no_band():
 
 
 @pytest.mark.shared_data("mrz-docs")
-@pytest.mark.parametrize("name,lines", [("passport-td3.jpg", TD3), ("passport-td3.png", TD3), ("passport-td2.jpg", TD2), ("passport-td2.png", TD2)])
+@pytest.mark.parametrize("name,lines", [("passport-td3.jpg", TD3), ("passport-td3.png", TD3),
+                                        ("passport-td2.jpg", TD2), ("passport-td2.png", TD2)])
 def test_real_specimens(name, lines):
     reads = read_file(DOCS / name)
     assert reads and reads[0].lines == lines and reads[0].valid
@@ -474,7 +475,8 @@ def test_bad_inputs_are_invalid_input(tmp_path):
     import zlib
 
     ihdr = struct.pack(">IIBBBBB", 20000, 20000, 8, 0, 0, 0, 0)
-    huge.write_bytes(b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr)))
+    huge.write_bytes(b"\x89PNG\r\n\x1a\n" + struct.pack(">I", 13) + b"IHDR" + ihdr
+                     + struct.pack(">I", zlib.crc32(b"IHDR" + ihdr)))
     for path in (empty, junk, huge, tmp_path / "missing.jpg", tmp_path):
         with pytest.raises(InvalidInput):
             read_file(path)
@@ -612,7 +614,8 @@ def test_depth_inside_the_picture_whichever_way_round_its_corners_go():
     for view in (square, square[::-1], None):  # None: the whole 11x11 image
         assert _view_depth(pts, (11, 11), view).tolist() == [5, 1, -1, -2]
     diamond = np.array([[5, 0], [10, 5], [5, 10], [0, 5]], float)  # a picture turned 45 degrees
-    assert _view_depth(np.array([[5.0, 5.0], [1.0, 1.0]]), (11, 11), diamond) == pytest.approx([5 / 2**0.5, -3 / 2**0.5])
+    depth = _view_depth(np.array([[5.0, 5.0], [1.0, 1.0]]), (11, 11), diamond)
+    assert depth == pytest.approx([5 / 2**0.5, -3 / 2**0.5])
 
 
 @pytest.mark.parametrize("seed", [8_500_001, 8_500_010])
@@ -810,7 +813,8 @@ def test_cli_scan_bad_file_message_in_french(tmp_path, capsys):
 
 @pytest.mark.shared_data("mrz-lines")
 def test_held_out_real_lines_sample():
-    split = json.loads((Path(__file__).resolve().parents[1] / "resources" / "data" / "mrz_lines_split.json").read_text())
+    split_file = Path(__file__).resolve().parents[1] / "resources" / "data" / "mrz_lines_split.json"
+    split = json.loads(split_file.read_text())
     held = split["held_out"]
     assert split["held_out_count"] == len(held) and len(held) >= 0.25 * split["total"] - 1
     sample = held[::10]
@@ -906,7 +910,8 @@ def test_state_codes_constrained_to_icao_list():
     from border_app.ocr.decode import decode
 
     num, birth, expiry = "M12345678", "750101", "180310"
-    l2 = num + check_digit(num) + "KOR" + birth + check_digit(birth) + "M" + expiry + check_digit(expiry) + "<" * 14 + "<"
+    l2 = (num + check_digit(num) + "KOR" + birth + check_digit(birth) + "M" + expiry + check_digit(expiry)
+          + "<" * 14 + "<")
     l2 += check_digit(l2[0:10] + l2[13:20] + l2[21:43])
     lines = ["P<KORHONG<<GILDONG<<<<<<<<<<<<<<<<<<<<<<<<<<", l2]
     assert len(l2) == 44
@@ -931,7 +936,8 @@ def test_huge_tiff_refused_from_its_header(tmp_path):
     import struct
 
     # little-endian TIFF, one IFD with ImageWidth = ImageLength = 30000 (900 MP)
-    ifd = struct.pack("<H", 2) + struct.pack("<HHII", 256, 4, 1, 30000) + struct.pack("<HHII", 257, 4, 1, 30000) + b"\0\0\0\0"
+    ifd = (struct.pack("<H", 2) + struct.pack("<HHII", 256, 4, 1, 30000) + struct.pack("<HHII", 257, 4, 1, 30000)
+           + b"\0\0\0\0")
     path = tmp_path / "huge.tif"
     path.write_bytes(b"II*\x00" + struct.pack("<I", 8) + ifd)
     with pytest.raises(InvalidInput) as err:

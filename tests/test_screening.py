@@ -197,7 +197,8 @@ def test_downgrade_and_silent_change_refused(shipped):
     changed = shipped_files()["general.yaml"].replace(b"min: 30", b"min: 31")
     with pytest.raises(ProtocolError):
         shipped.with_update({"general.yaml": changed}, verified=True)
-    assert shipped.with_update({"general.yaml": shipped_files()["general.yaml"]}, verified=True).get("general").version == 1
+    updated = shipped.with_update({"general.yaml": shipped_files()["general.yaml"]}, verified=True)
+    assert updated.get("general").version == 1
 
 
 def test_update_bad_file_name_and_conflicting_question(shipped):
@@ -258,7 +259,8 @@ def test_unknown_answer_id_is_an_error(shipped):
     with pytest.raises(InvalidInput) as info:
         evaluate(shipped.select(["general"]), Traveller(), AT, {"temprature": 38})
     assert "temprature" in info.value.message
-    assert evaluate(shipped.select(["general"]), Traveller(), AT, {"temprature": 38}, strict=False).outcome is Outcome.CLEARED
+    lenient = evaluate(shipped.select(["general"]), Traveller(), AT, {"temprature": 38}, strict=False)
+    assert lenient.outcome is Outcome.CLEARED
 
 
 # -- engine -----------------------------------------------------------------------------------
@@ -469,8 +471,8 @@ def test_cli_partial_answers_show_the_provisional_outcome(tmp_path, capsys):
     assert data["outcome"] == "incomplete" and data["provisional_outcome"] == "isolation"
     assert main(["--lang", "en", "screen", "--case", _case(tmp_path, answers=answers)]) == 0
     assert "already call for: Isolation" in capsys.readouterr().out
-    assert main(["screen", "--case", _case(tmp_path, answers=answers, expect={"outcome": "incomplete",
-                                                                              "provisional_outcome": "isolation"})]) == 0
+    expect = {"outcome": "incomplete", "provisional_outcome": "isolation"}
+    assert main(["screen", "--case", _case(tmp_path, answers=answers, expect=expect)]) == 0
 
 
 def test_areas_answered_none_explicitly():

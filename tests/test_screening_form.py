@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from datetime import datetime, timezone
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -159,13 +160,13 @@ def test_referral_outcome_is_laid_out_without_clipping(qtbot, form, size):
         assert lbl.height() >= lbl.heightForWidth(lbl.width()), lbl.text()
     # ... and none overlaps the next one
     boxes = sorted((lbl.mapTo(form.outcome_box, lbl.rect().topLeft()).y(), lbl.height()) for lbl in wrapped)
-    for (y0, h0), (y1, _h1) in zip(boxes, boxes[1:]):
+    for (y0, h0), (y1, _h1) in pairwise(boxes):
         assert y1 >= y0 + h0
     # the outcome box, the referral and the button are stacked, not drawn over one another
     outcome_area = form.findChild(QScrollArea, "outcomeScroll")
     stack = [outcome_area, form.referral_box, form.submit_button]
     tops = [(w.mapTo(form, w.rect().topLeft()).y(), w.height()) for w in stack]
-    for (y0, h0), (y1, _h1) in zip(tops, tops[1:]):
+    for (y0, h0), (y1, _h1) in pairwise(tops):
         assert y1 >= y0 + h0
     assert form.destination.isVisibleTo(form) and form.destination.visibleRegion().boundingRect().height() \
         == form.destination.height()      # the referral fields are entirely in view

@@ -223,9 +223,10 @@ def _screen(world, temperature=39.1, symptoms=("stiff_neck",)):
     import screening_helpers
 
     screener = AuthService(world["db"]).login("sante", PASSWORD)
-    return ScreeningService(world["db"], screener).record(world["registration"].crossing_id, screening_helpers.submission(
-        ("general", "meningitis"), {"temperature": temperature, "temperature_method": "oral", "symptoms": list(symptoms)},
-        referral={"destination": "CSI Makalondi", "notes": "Raideur de la nuque"}))
+    answers = {"temperature": temperature, "temperature_method": "oral", "symptoms": list(symptoms)}
+    referral = {"destination": "CSI Makalondi", "notes": "Raideur de la nuque"}
+    submission = screening_helpers.submission(("general", "meningitis"), answers, referral=referral)
+    return ScreeningService(world["db"], screener).record(world["registration"].crossing_id, submission)
 
 
 def test_screening_slip_shows_only_the_outcome_and_gets_its_own_serial(world, tmp_path, capsys):

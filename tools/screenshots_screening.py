@@ -28,7 +28,8 @@ def _register(db, surname, given, number, birth, sex):
     official = AuthService(db).login("agent", "demo1234")
     draft = dm.RegistrationDraft(
         person=dm.PersonData(surname=surname, given_names=given, sex=sex, birth_date=birth, nationality="NER"),
-        crossing=dm.CrossingData(direction=dm.Direction.ENTRY, crossed_at=datetime.now(timezone.utc) - timedelta(minutes=2),
+        crossing=dm.CrossingData(direction=dm.Direction.ENTRY,
+                                 crossed_at=datetime.now(timezone.utc) - timedelta(minutes=2),
                                  transport_mode=dm.TransportMode.BUS, origin="Ouagadougou", destination="Niamey"),
         document=dm.DocumentData(doc_type=dm.DocumentType.PASSPORT, number=number, issuing_state="NER"),
     )

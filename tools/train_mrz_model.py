@@ -17,7 +17,8 @@ Steps (``python tools/train_mrz_model.py [atlas|data|smalldata|motiondata|train|
    its number of cells equals the ground-truth length). The held-out 25% listed in
    ``resources/data/mrz_lines_split.json`` is never read here.
 2b. ``smalldata [N]``: cells of N small synthetic documents (230-700 px wide; default 1,500,
-   4,500 for the shipped small-document models) cut by the reader's own fitted grid and segmenter, labelled from the generator's truth
+   4,500 for the shipped small-document models) cut by the reader's own fitted grid and segmenter, labelled from the
+   generator's truth
    (``/tmp/mrz_train_small.npz``; used by ``finetune ... --small`` and ``train_mrz_cnn.py --extra``).
 2c. ``motiondata``: cells of text smeared by movement (a document moving under a webcam),
    atlas lines and synthetic documents of 580-1,000 px, half of them kept
@@ -183,7 +184,8 @@ def degrade_line(mask: np.ndarray, rng: np.random.Generator, cap: float, motion:
         tex = cv2.resize(rng.normal(0, 1, (max(2, h // 8), max(2, w // 8))).astype(np.float32), (w, h))
         img = img + tex * rng.uniform(3, 20)
     if motion:
-        img = _synthdocs().motion_blur(img.astype(np.float32), float(rng.uniform(0.1, 0.7) * cap), float(rng.uniform(0, 180)))
+        img = _synthdocs().motion_blur(img.astype(np.float32), float(rng.uniform(0.1, 0.7) * cap),
+                                       float(rng.uniform(0, 180)))
     sigma = rng.uniform(0, 1.6)
     if sigma > 0.3:
         img = cv2.GaussianBlur(img, (0, 0), sigma)
@@ -379,13 +381,15 @@ def build_motion(n_lines: int = 1500, n_docs: int = 1500, seed0: int = 9_800_000
         doc = synthdocs.make_doc(seed0 + i, width=int(rng.integers(580, 1001)))
         cap = 2.4 * doc.settings["width"] / 1.24 / synthdocs.SIZES_MM[doc.format][0]
         gray = cv2.cvtColor(doc.image, cv2.COLOR_BGR2GRAY).astype(np.float32)
-        gray = np.clip(synthdocs.motion_blur(gray, float(rng.uniform(0.15, 0.7) * cap), float(rng.uniform(0, 180))), 0, 255)
+        gray = np.clip(synthdocs.motion_blur(gray, float(rng.uniform(0.15, 0.7) * cap), float(rng.uniform(0, 180))),
+                       0, 255)
         band = _mrz_band(gray.astype(np.uint8), doc)
         if band is not None:
             total += 1
             for im, text in zip(band.lines[-len(doc.lines):], doc.lines, strict=False):
                 geo = line_geometry(im)
-                for seg in (segment_line(im, len(text)), grid_fitted_cells(geo, len(text)) if geo is not None else None):
+                fitted = grid_fitted_cells(geo, len(text)) if geo is not None else None
+                for seg in (segment_line(im, len(text)), fitted):
                     if seg is None or len(seg.cells) != len(text):
                         continue
                     if np.mean([a == b for a, b in zip(clf.read(seg.cells), text, strict=False)]) < 0.35:

@@ -42,7 +42,8 @@ def _schema(url: str) -> dict:
                 "columns": sorted((c["name"], str(c["type"]), c["nullable"]) for c in insp.get_columns(table)),
                 "indexes": sorted((i["name"], tuple(i["column_names"]), bool(i["unique"]))
                                   for i in insp.get_indexes(table)),
-                "fks": sorted((tuple(f["constrained_columns"]), f["referred_table"]) for f in insp.get_foreign_keys(table)),
+                "fks": sorted((tuple(f["constrained_columns"]), f["referred_table"])
+                              for f in insp.get_foreign_keys(table)),
                 "pk": tuple(insp.get_pk_constraint(table)["constrained_columns"]),
                 "unique": sorted(tuple(u["column_names"]) for u in insp.get_unique_constraints(table)),
             }
@@ -90,7 +91,8 @@ def test_postgres_create_all_and_upgrade_give_the_same_schema(pg_url, pg_server_
         assert _schema(url) == fresh
     finally:
         with admin.connect() as conn:
-            conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"), {"n": name})
+            conn.execute(sa.text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = :n"),
+                         {"n": name})
             conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}"'))
         admin.dispose()
 

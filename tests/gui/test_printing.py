@@ -7,6 +7,7 @@ import dataclasses
 import io
 from datetime import date, timedelta
 
+import pypdf
 import pytest
 from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QDialog
@@ -17,7 +18,6 @@ from border_app.mrz import build_td3
 from .conftest import login
 
 pytestmark = pytest.mark.gui
-import pypdf
 
 
 def pdf_text(data: bytes) -> str:

@@ -19,7 +19,8 @@ def td3(surname: str, given: str, number: str, nationality: str, birth: str, sex
     line1 = f"P<{nationality}{name}".ljust(44, "<")[:44]
     doc = number.ljust(9, "<")
     personal = "<" * 14
-    body = doc + check_digit(doc) + nationality + birth + check_digit(birth) + sex + expiry + check_digit(expiry) + personal + check_digit(personal)
+    body = (doc + check_digit(doc) + nationality + birth + check_digit(birth) + sex + expiry + check_digit(expiry)
+            + personal + check_digit(personal))
     composite = check_digit(body[0:10] + body[13:20] + body[21:43])
     return [line1, body + composite]
 
