@@ -198,9 +198,12 @@ def apply_bundle(conn, *, post_id: str, from_seq: int, to_seq: int,
     for entity in STAGE_ORDER:
         stage(conn, entity, records(entity), from_seq=from_seq, to_seq=to_seq)
     conn.exec_driver_sql("ANALYZE stage_crossings")
+    changed = merge(conn, post_id)
+    # checked after the merges (which never touch another post's row), in the same transaction:
+    # the ids' index pages are then already in memory, the refusal rolls the merges back
     if foreign_records(conn, post_id):
         raise BundleError("foreign_record")
-    return merge(conn, post_id)
+    return changed
 
 
 def utcnow() -> datetime:
