@@ -30,7 +30,8 @@ def interpret(text: str, *, trust=None, at: datetime | None = None) -> Certifica
         return CertificateResult(
             kind="unknown",
             malformed=True,
-            errors=[_("The code holds {count} characters: too long to be a certificate, refused.").format(count=len(text))],
+            errors=[_("The code holds {count} characters: too long to be a certificate, refused.")
+                    .format(count=len(text))],
             text=text[:200] + "…",
         )
     stripped = text.strip()

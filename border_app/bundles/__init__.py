@@ -20,6 +20,6 @@ from .writer import build_bundle, bundle_file_name, write_bundle
 
 __all__ = [
     "CHUNK", "COUNT_KEYS", "DEFAULT_MAX_BYTES", "ENTITIES", "FORMAT", "MAGIC", "REASONS", "SIGNATURE_CONTEXT",
-    "WHITELIST", "BundleError", "Manifest", "OpenedBundle", "build_bundle", "bundle_file_name", "check_written", "encrypted_size",
-    "open_bundle", "peek_recipient", "write_bundle",
+    "WHITELIST", "BundleError", "Manifest", "OpenedBundle", "build_bundle", "bundle_file_name", "check_written",
+    "encrypted_size", "open_bundle", "peek_recipient", "write_bundle",
 ]

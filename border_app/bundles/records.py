@@ -47,7 +47,7 @@ def encode_record(entity: str, record) -> bytes:
         values = tuple(record)
         if len(values) != len(fields):
             raise ValueError(f"{entity}: {len(values)} values for {len(fields)} fields")
-        obj = dict(zip(fields, values))
+        obj = dict(zip(fields, values, strict=True))
     return (_encoder.encode(obj) + "\n").encode("utf-8")
 
 
