@@ -40,7 +40,7 @@ class Setting(Generic[T]):
 
     @property
     def default(self) -> T:
-        return self._default() if callable(self._default) else self._default  # type: ignore[return-value]
+        return self._default() if callable(self._default) else self._default
 
     def __set_name__(self, owner, name):
         owner._registry[self.key] = self
@@ -81,11 +81,11 @@ class Settings:
     slip_language = Setting("slip_language", "fr+en", str, lambda v: v in ("fr", "en", "fr+en"))
     # until the administrator chooses: the protocols whose files say they apply at every
     # crossing (general screening, yellow fever certificate), see default_active_protocols
-    active_protocols = Setting("active_protocols", _default_protocols, list)
+    active_protocols: Setting[list[str]] = Setting("active_protocols", _default_protocols, list)
     # read by border_app.screening.ScreeningSettings.from_settings: diseases with a declared
     # outbreak (["cholera"]), and per disease the affected countries/areas ({"ebola_marburg": ["COD"]})
-    outbreaks = Setting("outbreaks", [], list, lambda v: _short_names(v))
-    affected_areas = Setting("affected_areas", {}, dict,
+    outbreaks: Setting[list[str]] = Setting("outbreaks", [], list, lambda v: _short_names(v))
+    affected_areas: Setting[dict[str, list[str]]] = Setting("affected_areas", {}, dict,
                              lambda v: len(v) <= 50 and all(isinstance(k, str) and 0 < len(k) <= 40
                                                             and isinstance(a, list) and _short_names(a, 300)
                                                             for k, a in v.items()))

@@ -75,7 +75,8 @@ class OpenedBundle:
     manifest: Manifest
     signed_by: str                                  # key id that verified the manifest
     _payload: Any = field(default=None, repr=False)   # the decrypted payload (spooled)
-    _offsets: dict = field(default_factory=dict, repr=False)   # entity -> (offset, compressed length)
+    # entity -> (offset, compressed length)
+    _offsets: dict[str, tuple[int, int]] = field(default_factory=dict, repr=False)
 
     def records(self, entity: str) -> Iterator[dict]:
         """The decoded records of one part, in order, each checked against the whitelist."""

@@ -57,16 +57,16 @@ def _nonce(index: int, final: bool) -> bytes:
 
 def encrypt(payload: bytes, recipient_public: bytes, chunk: int = CHUNK) -> bytes:
     """The whole encrypted file for ``payload``."""
-    payload = memoryview(payload)
-    prefix = MAGIC + _LENGTHS.pack(len(payload), chunk)
+    view = memoryview(payload)
+    prefix = MAGIC + _LENGTHS.pack(len(view), chunk)
     file_key = secrets.token_bytes(32)
     header = prefix + seal(recipient_public, file_key, aad=prefix)
     assert len(header) == HEADER_LEN
     aead = ChaCha20Poly1305(file_key)
-    n = chunk_count(len(payload), chunk)
+    n = chunk_count(len(view), chunk)
     out = [header]
     for i in range(n):
-        out.append(aead.encrypt(_nonce(i, i == n - 1), bytes(payload[i * chunk:(i + 1) * chunk]), header))
+        out.append(aead.encrypt(_nonce(i, i == n - 1), bytes(view[i * chunk:(i + 1) * chunk]), header))
     return b"".join(out)
 
 

@@ -43,7 +43,7 @@ class CoordinationPublicKeys:
         return key_id(self.encryption_public_key)
 
     def to_json(self) -> dict:
-        d = {"format": COORD_PUBLIC_FORMAT, "created_at": self.created_at,
+        d: dict[str, Any] = {"format": COORD_PUBLIC_FORMAT, "created_at": self.created_at,
              "signing_key_id": self.signing_key_id, "signing_public_key": b64e(self.signing_public_key),
              "encryption_key_id": self.encryption_key_id, "encryption_public_key": b64e(self.encryption_public_key),
              "retired": [{"purpose": r["purpose"], "key_id": r["key_id"], "public_key": b64e(r["public_key"]),

@@ -60,7 +60,10 @@ def alembic_config(connection=None):
 def head_revision() -> str:
     from alembic.script import ScriptDirectory
 
-    return ScriptDirectory.from_config(alembic_config()).get_current_head()
+    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
+    if head is None:
+        raise RuntimeError("the coordination migrations have no head revision")
+    return head
 
 
 def _unreachable(exc: Exception) -> StorageError:
