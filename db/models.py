@@ -214,7 +214,7 @@ class Crossing(Base):
     __tablename__ = "crossings"
     __table_args__ = (
         # a period report reads a post's days from this index alone (migration 0005)
-        Index("ix_crossings_report", "post_id", "crossed_at", "voided", "direction", "person_id", "id"),
+        Index("ix_crossings_report", "crossed_at", "post_id", "voided", "direction", "person_id", "id"),
     )
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
