@@ -34,6 +34,7 @@ from border_app import clock
 from border_app.dates import format_date, format_datetime
 from border_app.i18n import N_, _, ngettext
 from border_app.usecases.coordination_status import coordination_status, crossings_by_day, import_log
+from border_app.bundles import REASONS
 from border_app.usecases.import_bundles import import_bundles
 from db.coordination import open_coordination
 
@@ -193,6 +194,9 @@ class CoordinatorScreen(QWidget, Retranslatable):
         self.posts_table.setHorizontalHeaderLabels([_(c) for c in POST_COLUMNS])
         self.imports_table.setHorizontalHeaderLabels([_(c) for c in IMPORT_COLUMNS])
         self._fill()
+        if self.notice.isVisible():   # a message is in the language it was shown in: ask again
+            self.notice.hide()
+            self.refresh()
 
     # ------------------------------------------------------------------ the database
     def _database(self):
@@ -249,8 +253,6 @@ class CoordinatorScreen(QWidget, Retranslatable):
         for r, i in enumerate(self.imports):
             reason = ""
             if i["reason_code"]:
-                from border_app.bundles import REASONS
-
                 reason = _(REASONS[i["reason_code"]]) if i["reason_code"] in REASONS else i["reason_code"]
             values = (format_datetime(i["at"]), i["bundle"], _(STATUS_LABELS.get(i["status"], i["status"])), reason,
                       " ".join(x for x in (i.get("pcode"), i.get("name")) if x) or (i["post_id"] or "—"))

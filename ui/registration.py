@@ -33,8 +33,7 @@ from border_app.model import DocumentData, Registration, RegistrationDraft
 from border_app.mrz import MrzResult
 from border_app.mrz import parse as parse_mrz
 from border_app.roles import Permission, allowed
-from border_app.scanned_codes import interpret
-from border_app.trust import TrustList, load_post_trust
+from border_app.usecases.read_scanned_code import read_scanned_code
 from db.services import RegistrationService
 from db.validation import ConfirmationRequired, document_problems
 
@@ -47,7 +46,6 @@ from .registration_draft import DraftKeeping, FormDraft
 from .registration_groups import CrossingGroup, DocumentGroup, TravellerGroup
 from .registration_scan import CHECK_NAMES, ScanPanel, mrz_looks_complete
 from .registration_wedge import WedgeRouter, is_text_input
-from .screening_screen import _local_post_name
 from .widgets import Notice
 
 __all__ = ["CHECK_NAMES", "FormDraft", "RegistrationScreen", "WedgeRouter", "confirmed_mark_text",
@@ -260,10 +258,7 @@ class RegistrationScreen(DraftKeeping, QWidget, Retranslatable):
         profile = getattr(self.db, "profile", None)
 
         def work():
-            if profile is None:
-                return interpret(text, trust=TrustList(), at=None)
-            trust = load_post_trust(profile, post_name=_local_post_name(self.db))
-            return interpret(text, trust=trust, at=None)
+            return read_scanned_code(self.db, profile, text)
 
         def show(result) -> None:
             lines = result.summary_lines()

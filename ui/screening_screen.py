@@ -34,12 +34,11 @@ from border_app.screening import (
     Outcome, ScreeningSettings, Traveller, build_form, default_active_protocols, load_protocols,
 )
 from border_app.screening.certificates import yellow_fever_answers
-from border_app.scanned_codes import interpret
+from border_app.usecases.read_scanned_code import read_scanned_code
 from border_app.certificates.summary import verdict
 from border_app.slip_payload import slip_matches
-from border_app.trust import TrustList, load_post_trust
 from db.screening_services import ScreeningService
-from db.services import PostService, RegistrationService
+from db.services import RegistrationService
 
 from .errors import report_failure
 from .fields import ScanField, day_and_search, selected_day
@@ -56,12 +55,6 @@ SEX_LABELS = {"M": N_("Male"), "F": N_("Female"), "X": N_("Unspecified")}
 NOT_SCREENED = N_("not screened")
 CERT_COLOURS = {"genuine": ("#e8f5e9", "#1b5e20"), "invalid": ("#ffebee", "#b71c1c"),
                 "unknown": ("#fff8e1", "#8d5300")}
-
-
-def _local_post_name(db) -> str | None:
-    """This post's name, for slips signed with its own keys (else they are named by an id)."""
-    post = PostService(db).get_post()
-    return post.name if post is not None else None
 
 
 def outcome_label(code: str | None) -> str:
@@ -135,7 +128,8 @@ class ScreeningScreen(QWidget, Retranslatable):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)  # long outcome labels elide, full text in the tooltip
+        # long outcome labels elide, the full text in the tooltip
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
         self.table.itemSelectionChanged.connect(self._selection_changed)
@@ -435,8 +429,7 @@ class ScreeningScreen(QWidget, Retranslatable):
         db = self.db
 
         def body():
-            trust = load_post_trust(profile, post_name=_local_post_name(db)) if profile is not None else TrustList()
-            return interpret(text, trust=trust, at=utcnow())
+            return read_scanned_code(db, profile, text, at=utcnow())
 
         Op(body, parent=self, resource="scan").success(self._verified).failure(self._failed) \
             .finally_(lambda: self.verify_button.setEnabled(True)).run()
