@@ -42,7 +42,7 @@ from border_app.roles import Permission, Role, require
 
 from . import Database
 from .models import Crossing, IdentityDocument, Person, Screening
-from .services import _registration
+from .convert import registration
 
 P = Permission
 #: days of a report counted at the same time (threads, each with its own connection)
@@ -216,7 +216,7 @@ class ReportService:
         out: list[dm.Registration] = []
         with self.db.session() as s:
             for c, p, d, outcome in s.execute(stmt):
-                reg = _registration(c, p, d)
+                reg = registration(c, p, d)
                 reg.screening_outcome = outcome
                 out.append(reg)
         return out

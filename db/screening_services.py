@@ -33,7 +33,7 @@ from border_app.screening import (
 
 from . import Database, validation
 from .models import Crossing, Person, Screening, User
-from .services import audit, latest_outcomes, utcnow  # noqa: F401 (latest_outcomes re-exported)
+from .audit import audit, utcnow
 
 P = Permission
 

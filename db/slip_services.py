@@ -30,7 +30,7 @@ from border_app.roles import Permission, Role, require
 
 from . import Database
 from .models import Crossing, Post, Screening, Slip
-from .services import audit, utcnow
+from .audit import audit, utcnow
 
 P = Permission
 KINDS = ("registration", "screening")

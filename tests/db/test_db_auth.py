@@ -74,7 +74,7 @@ def test_login_right_wrong_and_unknown(world):
 
 
 def test_lockout_after_five_failures_for_five_minutes(world, monkeypatch):
-    from db import services
+    from db import auth as auth_module
     from db.services import AuthService
 
     auth = AuthService(world.db)
@@ -86,8 +86,8 @@ def test_lockout_after_five_failures_for_five_minutes(world, monkeypatch):
     # even the right password is refused while locked
     with pytest.raises(AuthenticationError, match="bloqué"):
         auth.login("u_supervisor", PASSWORD)
-    real_now = services.utcnow()
-    monkeypatch.setattr(services, "utcnow", lambda: real_now + timedelta(minutes=6))
+    real_now = auth_module.utcnow()
+    monkeypatch.setattr(auth_module, "utcnow", lambda: real_now + timedelta(minutes=6))
     assert auth.login("u_supervisor", PASSWORD).role is Role.SUPERVISOR
     assert "account_locked" in _audit_actions(world.db)
 
