@@ -84,7 +84,8 @@ def bench_slips() -> None:
 def bench_report() -> None:
     from border_app import model as dm
     from border_app.demo import generate_travellers
-    from printing.reports import compute_report, render_report
+    from printing.report_render import render_report
+    from printing.reports import compute_report
 
     end = datetime(2025, 3, 31, 18, 0, tzinfo=timezone.utc)
     t = time.perf_counter()

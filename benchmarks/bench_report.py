@@ -246,7 +246,8 @@ def measure(case: str) -> int:
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     results = {}
     from db.services import PostService
-    from printing.reports import render_report, report_from_counts
+    from printing.report_render import render_report
+    from printing.reports import report_from_counts
 
     post = PostService(database).get_post()
     for kind in ("shared", "internal"):
