@@ -13,6 +13,7 @@ import os
 from pathlib import Path
 
 import numpy as np
+from pypdf import PdfReader
 
 from .. import images
 from ..errors import InvalidInput
@@ -31,22 +32,19 @@ def decode_image(data: bytes, name: str = "") -> np.ndarray:
 def pdf_first_image(data: bytes, name: str = "") -> bytes:
     """The largest embedded image of a PDF's first page, as encoded bytes (JPEG/PNG)."""
     try:
-        from pypdf import PdfReader
-    except ImportError:  # pragma: no cover - pypdf is a dependency
-        raise InvalidInput(_("{name}: PDF files cannot be read on this computer.").format(name=name)) from None
-    try:
         reader = PdfReader(io.BytesIO(data))
         if not reader.pages:
             raise InvalidInput(_("{name}: the PDF has no page.").format(name=name))
-        images = list(reader.pages[0].images)
+        embedded = list(reader.pages[0].images)
     except InvalidInput:
         raise
     except Exception:  # noqa: BLE001 - any parse failure of a hostile PDF
         raise InvalidInput(_("{name}: this PDF cannot be read (damaged or encrypted).").format(name=name)) from None
-    if not images:
-        raise InvalidInput(_("{name}: the first page of the PDF holds no image (scan the document as an image).").format(name=name))
+    if not embedded:
+        raise InvalidInput(
+            _("{name}: the first page of the PDF holds no image (scan the document as an image).").format(name=name))
     best = None
-    for im in images:
+    for im in embedded:
         try:
             raw = im.data
             if best is None or len(raw) > len(best):
