@@ -269,7 +269,8 @@ def build_td1(*, surname: str, given_names: str = "", document_number: str, issu
     birth = mrz_date(birth_date, partial=True)
     expiry = mrz_date(expiry_date)
     opt2 = _clean(optional_data_2, 11, "the optional data of line 2")
-    head2 = birth + digit_of(birth) + _sex(sex) + expiry + digit_of(expiry) + mrz_field(nationality or issuing_state) + opt2
+    head2 = (birth + digit_of(birth) + _sex(sex) + expiry + digit_of(expiry)
+             + mrz_field(nationality or issuing_state) + opt2)
     line2 = head2 + digit_of(_joined([line1, head2], _TD1.composite))
     line3 = format_name(surname, given_names, _TD1.name_room)[0]
     return [line1, line2, line3]

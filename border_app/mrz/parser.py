@@ -86,7 +86,7 @@ class _Work:
         if any(c in _DIGIT_TO_LETTER for c in raw):
             mapped = "".join(_DIGIT_TO_LETTER.get(c, c) for c in raw)
             if mapped.rstrip("<") in CODES:
-                for offset, (a, b) in enumerate(zip(raw, mapped)):
+                for offset, (a, b) in enumerate(zip(raw, mapped, strict=True)):
                     if a != b:
                         self.set_char(sp[0], sp[1] + offset, b, field)
                 return mapped.rstrip("<")
@@ -116,7 +116,7 @@ class _Work:
             if combo == tuple(original):
                 continue
             trial = list(lines)
-            for (ln, p), ch in zip(positions, combo):
+            for (ln, p), ch in zip(positions, combo, strict=True):
                 t = trial[ln]
                 trial[ln] = t[:p] + ch + t[p + 1:]
             value = "".join(trial[ln][s:e] for ln, s, e in segments)
@@ -132,7 +132,7 @@ class _Work:
         if len(solutions) != 1:
             return False  # none, or ambiguous: never correct into validity by guessing
         solution = solutions[0][0]
-        for (ln, p), old, new in zip(positions, original, solution):
+        for (ln, p), old, new in zip(positions, original, solution, strict=True):
             if old != new:
                 self.set_char(ln, p, new, field)
         return True
@@ -178,18 +178,19 @@ def _birth_date(work: _Work, sp, today_iso: str, today_year: int) -> str | None:
         return iso
     if raw == "<<<<<<":
         return None
-    yy, mm, dd = raw[:2], raw[2:4], raw[4:]
-    if yy.isdigit() and (mm == "<<" and dd == "<<" or mm.isdigit() and dd == "<<"):
-        year = 2000 + int(yy)
-        if mm == "<<":
+    # a partial date: the year, or the year and month, with '<' for the unknown parts
+    y_text, m_text, d_text = raw[:2], raw[2:4], raw[4:]
+    if y_text.isdigit() and (m_text == "<<" and d_text == "<<" or m_text.isdigit() and d_text == "<<"):
+        year = 2000 + int(y_text)
+        if m_text == "<<":
             if year > today_year:
                 year -= 100
             return str(year)
-        month = int(mm)
+        month = int(m_text)
         if 1 <= month <= 12:
-            if f"{year}-{mm}" > today_iso[:7]:
+            if f"{year}-{m_text}" > today_iso[:7]:
                 year -= 100
-            return f"{year}-{mm}"
+            return f"{year}-{m_text}"
     work.problems.append(Problem("date", line, "birth_date", value=raw))
     return None
 
@@ -436,11 +437,12 @@ def parse(text_or_lines, *, today: date | None = None, correct: bool = True) -> 
     optional_2 = work.span(lay.optional2).rstrip("<") if lay.optional2 is not None else ""
 
     # 7. sex
-    sex = ls[lay.sex[0]][lay.sex[1]]
-    if sex == "<":
+    sex_char = ls[lay.sex[0]][lay.sex[1]]
+    sex: str | None = sex_char
+    if sex_char == "<":
         sex = None
-    elif sex not in "MFX":
-        work.problems.append(Problem("sex", lay.sex[0] + 1, "sex", value=sex))
+    elif sex_char not in "MFX":
+        work.problems.append(Problem("sex", lay.sex[0] + 1, "sex", value=sex_char))
         sex = None
 
     # 8. names
@@ -458,8 +460,9 @@ def parse(text_or_lines, *, today: date | None = None, correct: bool = True) -> 
     if not stripped.replace("<", "").isalpha() and stripped:
         work.notes.append(Problem("name_digits", name_line, "name", value=stripped))
 
-    expired = expiry is not None and expiry < today_iso
-    if expired:
+    expired = False
+    if expiry is not None and expiry < today_iso:
+        expired = True
         work.notes.append(Problem("expired", value=expiry))
 
     if len(work.problems) > 1:

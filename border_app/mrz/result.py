@@ -37,7 +37,8 @@ _MESSAGES = {
     "name_empty": N_("Line {line}, {field}: the name is empty"),
     "name_digits": N_("Line {line}, {field}: the name contains digits ({value}), probably a reading error"),
     "number_empty": N_("Line {line}, {field}: the document number is empty"),
-    "long_number": N_("Line {line}, {field}: the check digit position holds < but the optional data does not continue the document number"),
+    "long_number": N_("Line {line}, {field}: the check digit position holds < but the optional data does not "
+                      "continue the document number"),
     "truncated": N_("Line {line}, {field}: the name fills the whole field and may be truncated"),
     "expired": N_("The document expired on {value}"),
     "doubtful": N_(

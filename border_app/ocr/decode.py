@@ -4,10 +4,10 @@ Each position of each format has a kind (:meth:`border_app.mrz.layouts.Layout.ki
 letters (``A``: A-Z and ``<``), date digits (``D``: 0-9 or ``<`` for an unknown part), sex
 (``S``), check digit (``C``: 0-9 or ``<``) or anything (``X``: document numbers and optional
 data are alphanumeric). Probabilities are masked by the kind, fillers are made to run to
-the end of name fields (which settles ``<`` read as ``K``), issuing states and nationalities are made ICAO codes, a document number with a
-leading or inner ``<`` is made one padded at its end when that is cheap, then every
-check-digit group that fails is repaired by searching the characters' top candidates for
-the cheapest change that makes it pass.
+the end of name fields (which settles ``<`` read as ``K``), issuing states and nationalities
+are made ICAO codes, a document number with a leading or inner ``<`` is made one padded at
+its end when that is cheap, then every check-digit group that fails is repaired by searching
+the characters' top candidates for the cheapest change that makes it pass.
 
 The names field's reading is :mod:`.names`; bare line crops (one line, its type unknown)
 are :mod:`.line_types`.
@@ -267,7 +267,7 @@ def decode(probs: list[np.ndarray], fmt: str) -> tuple[list[str], float]:
     Returns (lines, confidence) where confidence is the mean log-probability of the
     chosen characters under the unmasked classifier output."""
     spec = FORMATS[fmt]
-    q = [masked(p, t) for p, t in zip(probs, spec["lines"])]
+    q = [masked(p, t) for p, t in zip(probs, spec["lines"], strict=True)]
     if len(q[0]):
         # the document code's first letter is fixed by the format (ICAO 9303 parts 4-7)
         allowed = np.isin(np.array(list(CHARSET)), list(FIRST_LETTER[fmt]))
@@ -280,8 +280,8 @@ def decode(probs: list[np.ndarray], fmt: str) -> tuple[list[str], float]:
     fix_numbers(lines, q, spec["numbers"])
     for spans, cd in spec["checks"]:
         fix_check(lines, q, spans, cd, numbers=spec["numbers"])
-    conf = []
-    for p, line in zip(probs, lines):
+    conf: list[float] = []
+    for p, line in zip(probs, lines, strict=True):
         conf.extend(math.log(max(float(p[i][INDEX[c]]), 1e-9)) for i, c in enumerate(line))
     return ["".join(x) for x in lines], (sum(conf) / len(conf) if conf else -99.0)
 
@@ -304,9 +304,9 @@ def doubtful(probs: list[np.ndarray], lines: list[str], fmt: str, threshold: flo
     optional data without a check digit, a field whose check fails, and a field with two
     doubtful characters are marked."""
     spec = FORMATS[fmt]
-    q = [masked(p, t) for p, t in zip(probs, spec["lines"])]
+    q = [masked(p, t) for p, t in zip(probs, spec["lines"], strict=True)]
     weak: dict[tuple[int, int], float] = {}
-    for ln, (qi, line) in enumerate(zip(q, lines)):
+    for ln, (qi, line) in enumerate(zip(q, lines, strict=True)):
         for i, c in enumerate(line[: len(qi)]):
             if float(qi[i][INDEX[c]]) < threshold:
                 weak[(ln, i)] = float(qi[i][INDEX[c]])
@@ -317,8 +317,8 @@ def doubtful(probs: list[np.ndarray], lines: list[str], fmt: str, threshold: flo
             continue
         for ln, i in members:
             if (ln, i) in weak and ln < len(q) and i < len(q[ln]):
-                c = INDEX[lines[ln][i]]
-                alike = float(q[ln][i][_MOD10 == _MOD10[c]].sum())  # what the check cannot tell apart
+                k = INDEX[lines[ln][i]]
+                alike = float(q[ln][i][_MOD10 == _MOD10[k]].sum())  # what the check cannot tell apart
                 if weak[(ln, i)] / max(alike, 1e-12) < threshold:
                     continue
             held.add((ln, i))

@@ -47,7 +47,7 @@ LINE_TYPES = {
 
 
 def decode_spec(probs: list[np.ndarray], spec: dict, repair: bool = True) -> list[str]:
-    q = [masked(p, t) for p, t in zip(probs, spec["lines"])]
+    q = [masked(p, t) for p, t in zip(probs, spec["lines"], strict=True)]
     lines = [[CHARSET[j] for j in qi.argmax(axis=1)] for qi in q]
     for ln, a, b in spec["names"]:
         fill_names(lines[ln], q[ln], a, min(b, len(lines[ln])))
@@ -85,7 +85,7 @@ def _x_context(text: str, spec: dict, context: str | None) -> str:
         return text
     t = spec["lines"][0]
     out = list(text)
-    for i, (a, b) in enumerate(zip(text, context)):
+    for i, (a, b) in enumerate(zip(text, context, strict=True)):
         if i < len(t) and t[i] == "X" and a != b and "<" not in (a, b) and a.isdigit() != b.isdigit():
             out[i] = b
     new = "".join(out)
@@ -181,7 +181,7 @@ def line_fits(text: str) -> str | None:
         t = spec["lines"][0]
         if len(t) != len(text):
             continue
-        if not all(MASKS[k][INDEX[c]] for k, c in zip(t, text)):
+        if not all(MASKS[k][INDEX[c]] for k, c in zip(t, text, strict=True)):
             continue
         if _letter_line(spec) and text[0] not in "PIACV":
             continue

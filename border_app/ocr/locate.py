@@ -65,7 +65,8 @@ def _candidates(gray: np.ndarray) -> list[tuple]:
     """Rotated rectangles ((cx, cy), (w, h), angle) in ``gray``'s coordinates."""
     h, w = gray.shape
     s = work_scale(h, w)
-    small = cv2.resize(gray, (max(8, int(round(w * s))), max(8, int(round(h * s)))), interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
+    small = cv2.resize(gray, (max(8, int(round(w * s))), max(8, int(round(h * s)))),
+                       interpolation=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR)
     out = []
     # upscaled small images carry blown-up noise: smooth in proportion
     smooth = cv2.GaussianBlur(small, (0, 0), float(np.clip(0.7 * s, 0.8, 3.0)))
@@ -75,7 +76,8 @@ def _candidates(gray: np.ndarray) -> list[tuple]:
         blackhat = cv2.morphologyEx(smooth, cv2.MORPH_BLACKHAT, rect)
         grad = np.abs(cv2.Sobel(blackhat, cv2.CV_32F, 1, 0, ksize=-1))
         grad = (255 * grad / max(float(grad.max()), 1e-6)).astype(np.uint8)
-        grad = cv2.morphologyEx(grad, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (2 * kx, max(3, ky // 2))))
+        grad = cv2.morphologyEx(grad, cv2.MORPH_CLOSE,
+                                cv2.getStructuringElement(cv2.MORPH_RECT, (2 * kx, max(3, ky // 2))))
         t, th = cv2.threshold(grad, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
         if s > NOISY_SCALE and (floor := NOISY_FLOOR * float(np.percentile(grad, 99.5))) > t:
             _t, th = cv2.threshold(grad, floor, 255, cv2.THRESH_BINARY)
@@ -83,7 +85,8 @@ def _candidates(gray: np.ndarray) -> list[tuple]:
         # thin structures (card edges, table rules) would glue onto the band: open them away
         # (upright ones up to OPEN_WIDTH character sizes wide: a printed frame beside the
         # MRZ, thickened by the closing, glued both lines into one sparse contour)
-        th = cv2.morphologyEx(th, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (max(kx // 2 + 2, int(OPEN_WIDTH * kx)), kx // 2 + 2)))
+        opening = cv2.getStructuringElement(cv2.MORPH_RECT, (max(kx // 2 + 2, int(OPEN_WIDTH * kx)), kx // 2 + 2))
+        th = cv2.morphologyEx(th, cv2.MORPH_OPEN, opening)
         contours, _ = cv2.findContours(th, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
         for c in contours:
             (cx, cy), (rw, rh), ang = cv2.minAreaRect(c)
@@ -144,7 +147,8 @@ def _join_pieces(rects: list[tuple]) -> list[tuple]:
                 h = max(a[1][1], b[1][1])
                 rx, ry = _rel(a, b)
                 gap = rx - a[1][0] / 2 - b[1][0] / 2
-                if abs(a[2] - b[2]) < 4 and abs(ry) < 0.5 * h and -h < gap < 2.5 * h and abs(a[1][1] - b[1][1]) < 0.5 * h:
+                if (abs(a[2] - b[2]) < 4 and abs(ry) < 0.5 * h and -h < gap < 2.5 * h
+                        and abs(a[1][1] - b[1][1]) < 0.5 * h):
                     u = _union([a, b])
                     out = [r for k, r in enumerate(out) if k not in (i, j)] + [u]
                     changed = True
@@ -197,7 +201,8 @@ def _inside(r, k) -> bool:
     return cv2.pointPolygonTest(box, (float(cx), float(cy)), False) >= 0
 
 
-def rectify(gray: np.ndarray, rect: tuple, target_cap: float = 36.0, cap_px: float | None = None) -> tuple[np.ndarray, np.ndarray]:
+def rectify(gray: np.ndarray, rect: tuple, target_cap: float = 36.0,
+            cap_px: float | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Warp a rotated rectangle (with margins) to a horizontal image; returns (image, corners).
     ``cap_px``: the capital height in ``gray`` when known (else guessed from the rectangle's
     height, taken as 2 to 3 text lines)."""
@@ -207,7 +212,8 @@ def rectify(gray: np.ndarray, rect: tuple, target_cap: float = 36.0, cap_px: flo
     ux, uy = np.array([np.cos(a), np.sin(a)]), np.array([-np.sin(a), np.cos(a)])
     c = np.array([cx, cy])
     corners = np.array(
-        [c - ux * rw2 / 2 - uy * rh2 / 2, c + ux * rw2 / 2 - uy * rh2 / 2, c + ux * rw2 / 2 + uy * rh2 / 2, c - ux * rw2 / 2 + uy * rh2 / 2],
+        [c - ux * rw2 / 2 - uy * rh2 / 2, c + ux * rw2 / 2 - uy * rh2 / 2,
+         c + ux * rw2 / 2 + uy * rh2 / 2, c - ux * rw2 / 2 + uy * rh2 / 2],
         np.float32,
     )
     # scale: about 2.2 to 3.2 text lines per band height; aim at capital height ~ target_cap
@@ -222,7 +228,8 @@ def rectify(gray: np.ndarray, rect: tuple, target_cap: float = 36.0, cap_px: flo
     out_h = int(np.clip(rh2 * scale, 8, 2000))
     dst = np.array([[0, 0], [out_w - 1, 0], [out_w - 1, out_h - 1], [0, out_h - 1]], np.float32)
     m = cv2.getPerspectiveTransform(corners, dst)
-    img = cv2.warpPerspective(gray, m, (out_w, out_h), flags=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA, borderMode=cv2.BORDER_REPLICATE)
+    img = cv2.warpPerspective(gray, m, (out_w, out_h), flags=cv2.INTER_CUBIC if scale > 1 else cv2.INTER_AREA,
+                              borderMode=cv2.BORDER_REPLICATE)
     return img, corners
 
 
@@ -289,7 +296,8 @@ def extend_rect(gray: np.ndarray, rect: tuple, reach: float = 0.6) -> tuple:
     m = cv2.getPerspectiveTransform(corners, dst)
     img = cv2.warpPerspective(gray, m, (out_w, out_h), flags=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR,
                               borderMode=cv2.BORDER_CONSTANT, borderValue=0).astype(np.float32)
-    bh = cv2.morphologyEx(cv2.GaussianBlur(img, (3, 3), 0), cv2.MORPH_BLACKHAT, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
+    bh = cv2.morphologyEx(cv2.GaussianBlur(img, (3, 3), 0), cv2.MORPH_BLACKHAT,
+                          cv2.getStructuringElement(cv2.MORPH_RECT, (15, 15)))
     paper = cv2.dilate(img, cv2.getStructuringElement(cv2.MORPH_RECT, (31, out_h)))
     x0 = int(round((half - rw / 2) * s))
     x1 = int(round((half + rw / 2) * s))
@@ -493,10 +501,11 @@ def _band(gray: np.ndarray, rect: tuple, view: np.ndarray | None = None) -> Band
     if len(runs) < 2:
         # under perspective the lines may still slope inside the band, more than the gap
         # between them: straighten the band by the shear that best separates its rows of ink
-        img = deskewed(img)
-        runs = split_lines(img) if img is not None else []
-        if len(runs) < 2:
+        desk = deskewed(img)
+        runs = split_lines(desk) if desk is not None else []
+        if desk is None or len(runs) < 2:
             return None
+        img = desk
         straightened = True
     else:
         straightened = False
@@ -506,4 +515,5 @@ def _band(gray: np.ndarray, rect: tuple, view: np.ndarray | None = None) -> Band
     for a, b in runs:
         tilt = line_tilt(ink, a, b)
         lines.append(_row_crop(img, a, b) if tilt is None else sheared_crop(img, *tilt))
-    return Band(corners, img, lines, straightened=straightened, at_edge=_at_image_edge(gray.shape, corners, img, runs, view))
+    return Band(corners, img, lines, straightened=straightened,
+                at_edge=_at_image_edge(gray.shape, corners, img, runs, view))

@@ -90,6 +90,11 @@ def _parse(lines: list[str]):
         return None
 
 
+def _small_default() -> "MrzReader | None":
+    """The default ``MrzReader.small`` (:func:`small_reader`, defined below)."""
+    return small_reader()
+
+
 @dataclass
 class MrzReader:
     """Reads MRZs from grayscale/BGR images with the shipped OCR-B classifiers.
@@ -101,7 +106,7 @@ class MrzReader:
 
     classifier: Classifier = field(default_factory=default_classifier)
     search: Classifier | None = field(default_factory=search_classifier)
-    small: "MrzReader | None" = field(default_factory=lambda: small_reader())
+    small: "MrzReader | None" = field(default_factory=_small_default)
 
     def _p(self, cells: np.ndarray) -> np.ndarray:
         """Search probabilities of ``cells``."""
@@ -144,10 +149,11 @@ class MrzReader:
 
     def _read_lines(self, images: list[np.ndarray]) -> MrzRead | None:
         n = len(images)
-        free = [segment_line(im) for im in images]
-        cut: list = []
-        if any(f is None for f in free):
+        segmented = [segment_line(im) for im in images]
+        free = [f for f in segmented if f is not None]
+        if len(free) < n:
             return None
+        cut: list = []
         counts = [len(f.cells) for f in free]
         # not an MRZ: lines of very different lengths or far from 30/36/44 characters
         target = _WIDTHS_OF.get(n, ())
@@ -157,7 +163,7 @@ class MrzReader:
         est = float(max(counts)) if max(counts) <= 47 else float(np.median(counts))
         fmt_len = min(target, key=lambda t: abs(est - t))  # (a tie goes to the shorter)
         probs = []
-        for im, f in zip(images, free):
+        for im, f in zip(images, free, strict=True):
             if len(f.cells) == fmt_len:
                 probs.append(self._p(f.cells))
                 cut.append(f.cells)
@@ -215,8 +221,9 @@ class MrzReader:
                 continue
             if best is not None and _good(best):
                 break
-            pcs = [self._best_variant(_variants(g, geos), fmt_len) for g in geos]
-            if any(pc is None for pc in pcs):
+            variants = [self._best_variant(_variants(g, geos), fmt_len) for g in geos]
+            pcs = [pc for pc in variants if pc is not None]
+            if len(pcs) < len(variants):
                 continue
             r = _mrz_read([pc[0] for pc in pcs], [pc[1] for pc in pcs], fmt_len)
             if best is None or _score(r) > _score(best):
@@ -267,6 +274,7 @@ class MrzReader:
         """The readings of ``gray`` turned so that lines along ``angle`` (degrees, image
         axes) lie level, on a canvas holding all of it; corners given in ``gray``."""
         h, w = gray.shape
+        m: np.ndarray
         if abs(abs(angle) - 90) < 0.5:  # a quarter turn, exactly
             code = cv2.ROTATE_90_COUNTERCLOCKWISE if angle > 0 else cv2.ROTATE_90_CLOCKWISE
             img = cv2.rotate(gray, code)
@@ -430,6 +438,7 @@ def _mrz_read(probs: list[np.ndarray], cells: list[np.ndarray], fmt_len: int) ->
         key = (ok == tot, conf * n + ok * math.log(10))
         if best is None or key > best[0]:
             best = (key, r)
+    assert best is not None  # fmts is never empty
     return best[1]
 
 
@@ -476,7 +485,8 @@ def _same(a: MrzRead, b: MrzRead) -> bool:
     if len(a.corners) != 4 or len(b.corners) != 4:
         return False
     pa, pb = np.array(a.corners, np.float32), np.array(b.corners, np.float32)
-    return any(cv2.pointPolygonTest(q, tuple(float(v) for v in p.mean(axis=0)), False) >= 0 for p, q in ((pa, pb), (pb, pa)))
+    return any(cv2.pointPolygonTest(q, tuple(float(v) for v in p.mean(axis=0)), False) >= 0
+               for p, q in ((pa, pb), (pb, pa)))
 
 
 _default: MrzReader | None = None

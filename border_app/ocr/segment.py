@@ -127,7 +127,7 @@ def _components(gray: np.ndarray):
     keep = ok & (np.abs(cy - base(x + w / 2.0)) < 0.45 * cap) & (h >= 0.28 * cap) & (h <= 1.6 * cap)
     if keep.sum() < 1:
         return None
-    boxes = sorted(zip(x[keep], (x + w)[keep]), key=lambda b: b[0])
+    boxes = sorted(zip(x[keep], (x + w)[keep], strict=True), key=lambda b: b[0])
     # merge boxes overlapping horizontally (broken glyphs)
     merged: list[list[float]] = []
     for x0, x1 in boxes:
@@ -145,7 +145,8 @@ def _components(gray: np.ndarray):
     # merge pieces of one glyph (an M or W broken in two): centres much closer than a pitch
     joined: list[list[float]] = []
     for b in merged:
-        if joined and (b[0] + b[1]) / 2 - (joined[-1][0] + joined[-1][1]) / 2 < 0.6 * pitch and b[1] - joined[-1][0] < 1.1 * pitch:
+        if (joined and (b[0] + b[1]) / 2 - (joined[-1][0] + joined[-1][1]) / 2 < 0.6 * pitch
+                and b[1] - joined[-1][0] < 1.1 * pitch):
             joined[-1][1] = max(joined[-1][1], b[1])
         else:
             joined.append(list(b))
@@ -192,7 +193,7 @@ def adjust(pos: np.ndarray, n: int) -> np.ndarray:
 def walk(merged: list[list[float]], widths: np.ndarray, pitch: float) -> np.ndarray:
     """Left-to-right walk: split wide boxes at the pitch, fill gaps of whole pitches."""
     pos: list[float] = []
-    for (x0, x1), wd in zip(merged, widths):
+    for (x0, _x1), wd in zip(merged, widths, strict=True):
         k = max(1, int(round(wd / pitch))) if wd > 1.35 * pitch else 1
         for j in range(k):
             c = x0 + (j + 0.5) * wd / k
@@ -267,7 +268,8 @@ def line_geometry(gray: np.ndarray) -> LineGeometry | None:
     x0, x1 = float(merged[0][0]), float(merged[-1][1])
     if x1 - x0 < 4 * cap:
         return None
-    return LineGeometry(ink, scale, x0, x1, cap, float(slope), float(base(0.0)), [list(b) for b in merged], float(pitch))
+    return LineGeometry(ink, scale, x0, x1, cap, float(slope), float(base(0.0)), [list(b) for b in merged],
+                        float(pitch))
 
 
 def fit_grid(geo: LineGeometry, n: int) -> np.ndarray | None:
@@ -303,13 +305,14 @@ def fit_grid(geo: LineGeometry, n: int) -> np.ndarray | None:
         lo, hi = alpha + beta * boxes[0][0], alpha + beta * boxes[-1][1]
         if min(lo, hi) <= 0.3 * p0 or max(lo, hi) / min(lo, hi) > 1.8:
             alpha, beta = p0, 0.0
-        xs, single_c = [], []
-        for (a0, a1), wd in zip(boxes, w):
+        centres: list[float] = []
+        single_c: list[bool] = []
+        for (a0, a1), wd in zip(boxes, w, strict=True):
             k = max(1, int(round(wd / (alpha + beta * (a0 + a1) / 2)))) if wd > 1.35 * p0 else 1
             for j in range(k):
-                xs.append(a0 + (j + 0.5) * wd / k)
+                centres.append(a0 + (j + 0.5) * wd / k)
                 single_c.append(k == 1)
-        xs = np.array(xs)
+        xs = np.array(centres)
         if abs(beta) < 1e-7:
             t = xs / alpha
         else:
@@ -337,6 +340,7 @@ def fit_grid(geo: LineGeometry, n: int) -> np.ndarray | None:
         if good.all() or good.sum() < 6:
             break
         ii, xx = ii[good], xx[good]
+    assert coef is not None  # the loop above runs at least once
     i = np.arange(n, dtype=np.float64)
     den = coef[2] * i + 1
     if np.any(den <= 0.2):

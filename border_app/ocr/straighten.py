@@ -72,7 +72,7 @@ def unbowed(band: np.ndarray, runs: list[tuple[int, int]]) -> np.ndarray | None:
                     ref = i
     keep = ~np.isnan(heights)
     ki = np.flatnonzero(keep)
-    for a, b, c in zip(ki, ki[1:], ki[2:]):
+    for a, b, c in zip(ki, ki[1:], ki[2:], strict=False):  # consecutive triples
         between = heights[a] + (heights[c] - heights[a]) * (b - a) / (c - a)
         if abs(heights[b] - between) > 0.25 * line_h and (heights[b] - heights[a]) * (heights[c] - heights[b]) < 0:
             keep[b] = False
@@ -119,7 +119,8 @@ def deskewed(band: np.ndarray, max_deg: float = 8.0) -> np.ndarray | None:
     if abs(best) < 1e-6 or max(scores) <= 1.05 * score(0.0):
         return None
     m = np.array([[1, 0, 0], [best, 1, -best * w / 2]], np.float32)
-    return cv2.warpAffine(band, m, (w, h), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpAffine(band, m, (w, h), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_REPLICATE)
 
 
 def ink_mask(band: np.ndarray) -> np.ndarray:
@@ -154,4 +155,5 @@ def sheared_crop(img: np.ndarray, m: float, c: float, h: float) -> np.ndarray:
     out_h = int(round(h + 2 * pad))
     top = c - out_h / 2.0
     mat = np.array([[1, 0, 0], [m, 1, top]], np.float32)
-    return cv2.warpAffine(img, mat, (img.shape[1], out_h), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return cv2.warpAffine(img, mat, (img.shape[1], out_h), flags=cv2.WARP_INVERSE_MAP | cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_REPLICATE)
