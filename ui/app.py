@@ -10,17 +10,19 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QApplication, QProgressDialog, QWidget
 
 from border_app import paths
+from border_app.errors import UserFacingError
 from border_app.i18n import _
 from border_app.model import Actor
 from border_app.settings import Settings
 from db import open_database
-from db.services import AuthService
+from db.services import AccountService, AuthService
 
 from .errors import install_excepthook, show_error
 from .i18n import switch_language
 from .login import LoginWindow
 from .ops import Op, shutdown_executors
 from .setup_wizard import SetupWizard
+from . import wheel_guard
 from .widgets import fit_to_screen
 
 log = logging.getLogger(__name__)
@@ -104,7 +106,15 @@ class Controller(QObject):
         # that the login window shows at once
         from .main_window import MainWindow
 
-        # each user's own language, on the demo post as on a real one
+        # each user's own language, on the demo post as on a real one; a language chosen on
+        # the login screen just now is what this user wants: it applies and is kept
+        chosen = getattr(self.window, "chosen_language", None)
+        if chosen and chosen != actor.language:
+            try:
+                AccountService(self.db).set_language(actor, chosen)
+                actor.language = chosen
+            except UserFacingError:
+                log.warning("the language chosen at sign-in could not be kept")
         switch_language(actor.language or self.settings.language)
         drafts = self.drafts.pop(actor.user_id, None)
         self.drafts.clear()  # another user's kept work never stays in memory behind them
@@ -128,6 +138,9 @@ def make_application() -> QApplication:
     app.setApplicationName("HHBM border-app")
     app.setOrganizationName("HHBM")
     app.setStyle("Fusion")
+    if not app.property("wheelGuard"):
+        wheel_guard.install(app)         # the wheel scrolls the page, never changes an unclicked answer
+        app.setProperty("wheelGuard", True)
     font = app.font()
     if font.pointSizeF() < 10:
         font.setPointSizeF(10)

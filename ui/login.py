@@ -28,8 +28,9 @@ class LanguageBox(QComboBox):
     """Français / English, switching the whole application at once.
 
     The choice is never written to the post's settings (the post keeps its default
-    language): on the login screen it lasts until sign-in; in the main window
-    ``on_change(lang)`` saves it as the signed-in user's own preference."""
+    language): chosen on the login screen, it applies to the session that signs in and
+    becomes that user's own preference; in the main window ``on_change(lang)`` saves it as
+    the signed-in user's preference."""
 
     def __init__(self, parent: QWidget | None = None, on_change=None):
         super().__init__(parent)
@@ -74,7 +75,8 @@ class LoginWindow(QWidget, Retranslatable):
         self.password = QLineEdit(self)
         self.password.setObjectName("password")
         self.password.setEchoMode(QLineEdit.EchoMode.Password)
-        self.language = LanguageBox(self)
+        self.chosen_language: str | None = None   # chosen here: applied and kept after sign-in
+        self.language = LanguageBox(self, on_change=lambda lang: setattr(self, "chosen_language", lang))
         self.username_label, self.password_label, self.language_label = QLabel(self), QLabel(self), QLabel(self)
         form.addRow(self.username_label, self.username)
         form.addRow(self.password_label, self.password)

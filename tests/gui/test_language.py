@@ -31,13 +31,20 @@ def test_language_is_per_user_and_the_post_keeps_its_default(qtbot, app_controll
     assert current_language() == "fr" and other.logout_button.text() == "Se déconnecter"
     qtbot.mouseClick(other.logout_button, Qt.MouseButton.LeftButton)
 
-    # the login screen's choice lasts until sign-in only
+    # a language chosen on the login screen is the signing-in user's choice: it applies
+    # to the session and is kept as that user's preference (the post's default stays)
     window = wait_for_window(qtbot, app_controller, "loginWindow")
     window.language.setCurrentIndex(window.language.findData("en"))
     assert window.button.text() == "Sign in"
     other = login(qtbot, app_controller, "sante")
-    assert current_language() == "fr"
+    assert current_language() == "en" and other.logout_button.text() == "Sign out"
     assert Settings(app_controller.profile.settings).language == "fr"
+    qtbot.mouseClick(other.logout_button, Qt.MouseButton.LeftButton)
+    window = wait_for_window(qtbot, app_controller, "loginWindow")
+    assert current_language() == "fr"              # the login screen: the post's default again
+    other = login(qtbot, app_controller, "sante")
+    assert current_language() == "en"
+    other.language.setCurrentIndex(other.language.findData("fr"))
     qtbot.mouseClick(other.logout_button, Qt.MouseButton.LeftButton)
 
     # the first user gets English back
