@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from PySide6.QtCore import QRectF, Qt
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import ArgumentError
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -49,6 +51,44 @@ POST_COLUMNS = (N_("P-code"), N_("Post"), N_("Last bundle"), N_("Last import"), 
                 N_("Gaps"))
 IMPORT_COLUMNS = (N_("When"), N_("Bundle"), N_("Outcome"), N_("Reason"), N_("Post"))
 PALETTE = ("#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f")
+
+
+def split_password(address: str) -> tuple[str, str | None]:
+    """The database address without its password, and the password (``None``: it had none).
+
+    A password never goes to the settings file nor stays on the screen: it comes from
+    libpq (``PGPASSWORD``, ``~/.pgpass``) or from the screen's password field, kept in
+    memory for the session only."""
+    address = address.strip()
+    if not address:
+        return "", None
+    try:
+        url = make_url(address)
+    except (ArgumentError, ValueError):
+        # not a URL (libpq's "key=value" form): drop any "password=..." word
+        words = address.split()
+        kept = [w for w in words if not w.lower().startswith("password=")]
+        found = [w.split("=", 1)[1] for w in words if w.lower().startswith("password=")]
+        return " ".join(kept), (found[-1] if found else None)
+    password = url.password
+    query_password = url.query.get("password")
+    if isinstance(query_password, tuple):
+        query_password = query_password[-1] if query_password else None
+    if password is None and query_password is None:
+        return address, None
+    url = URL.create(url.drivername, url.username, None, url.host, url.port, url.database,
+                     url.query).difference_update_query(["password"])
+    return url.render_as_string(hide_password=False), str(password if password is not None else query_password)
+
+
+def with_password(address: str, password: str) -> str:
+    """The address to connect to: the one shown, with the session's password if one was typed."""
+    if not password or not address:
+        return address
+    try:
+        return make_url(address).set(password=password).render_as_string(hide_password=False)
+    except (ArgumentError, ValueError):
+        return address + " password=" + password
 
 
 def duration_text(seconds: float | None) -> str:
@@ -144,8 +184,17 @@ class CoordinatorScreen(QWidget, Retranslatable):
         self.url = QLineEdit(self)
         self.url.setObjectName("coordinatorDatabaseUrl")
         self.bind(self.url.setPlaceholderText, N_("postgresql://… (empty: the PG* variables)"))
+        self.password = QLineEdit(self)
+        self.password.setObjectName("coordinatorDatabasePassword")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        self.password.setMaximumWidth(180)
+        self.bind(self.password.setPlaceholderText, N_("Password (not saved)"))
+        self.bind(self.password.setToolTip, N_("The database password, kept for this session only; empty: "
+                                               "PGPASSWORD or the ~/.pgpass file"))
         if settings is not None:
             self.url.setText(settings.coordination_database_url)
+        self.url.editingFinished.connect(self._strip_password)
+        self._strip_password()
         self.refresh_button = QPushButton(self)
         self.refresh_button.setObjectName("coordinatorRefresh")
         self.bind(self.refresh_button.setText, N_("Refresh"))
@@ -156,6 +205,7 @@ class CoordinatorScreen(QWidget, Retranslatable):
         self.import_button.clicked.connect(self.choose_bundles)
         row.addWidget(label)
         row.addWidget(self.url, 1)
+        row.addWidget(self.password)
         row.addWidget(self.refresh_button)
         row.addWidget(self.import_button)
         outer.addLayout(row)
@@ -209,14 +259,30 @@ class CoordinatorScreen(QWidget, Retranslatable):
             self.cdb_url = url
         return self.cdb
 
-    def _remember_url(self) -> None:
-        self.cdb_url_wanted = self.url.text().strip()
-        if self.settings is not None and self.settings.coordination_database_url != self.cdb_url_wanted:
-            self.settings.coordination_database_url = self.cdb_url_wanted
+    def _strip_password(self) -> None:
+        """A password typed or pasted in the address moves to the password field (masked, in
+        memory only); the address field and the settings file never hold it."""
+        address, password = split_password(self.url.text())
+        if password is not None:
+            self.password.setText(password)
+            self.url.setText(address)
+        if self.settings is not None and password is not None \
+                and split_password(self.settings.coordination_database_url)[1] is not None:
+            self._save_address(address)     # an older settings file held a password: rewrite it
+
+    def _save_address(self, address: str) -> None:
+        if self.settings is not None and self.settings.coordination_database_url != address:
+            self.settings.coordination_database_url = address
             try:
                 self.settings.save()
             except OSError:
                 pass
+
+    def _remember_url(self) -> None:
+        self._strip_password()
+        address = self.url.text().strip()
+        self.cdb_url_wanted = with_password(address, self.password.text())
+        self._save_address(address)
 
     def refresh(self) -> None:
         self._remember_url()

@@ -66,4 +66,7 @@ def test_import_on_the_coordinator_screen(qtbot, controller_factory, coordinatio
     assert outcomes == {"importé", "refusé"}
     assert sum(n for *_x, n in screen.chart.rows) == 4
     assert "refusé" in screen.notice.text().lower() or screen.notice.isVisible()
-    assert controller.settings.coordination_database_url == coordination_url
+    # the settings keep the address without its password (issue #18, walk item 10)
+    from ui.coordinator_screen import split_password
+
+    assert controller.settings.coordination_database_url == split_password(coordination_url)[0]
