@@ -146,10 +146,10 @@ class RegistrationScreen(DraftKeeping, QWidget, Retranslatable):
         self.save_button.clicked.connect(self.save)
         self.print_button = QPushButton(self)
         self.print_button.setObjectName("printSlipButton")
-        self.bind(self.print_button.setText, N_("Print the attestation (Ctrl+P)"))
         self.print_button.clicked.connect(self.print_last)
         self.print_button.setVisible(allowed(self.actor.role, Permission.PRINT_SLIP))
         self.print_button.setEnabled(False)
+        self._update_print_button()
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.print_button)
@@ -204,6 +204,24 @@ class RegistrationScreen(DraftKeeping, QWidget, Retranslatable):
     def on_retranslate(self) -> None:
         if self._editing is not None:
             self._show_edit_notice()
+        self._update_print_button()
+
+    PRINT_NAME_WIDTH = 220  # px: a longer name is cut with "…" on the button, in full in its tooltip
+
+    def _update_print_button(self) -> None:
+        """The button says whose attestation it prints (the last saved traveller, not the
+        one in the form), so it is never ambiguous while the next traveller is typed."""
+        reg = self.last_saved
+        if reg is None:
+            self.print_button.setText(_("Print the attestation (Ctrl+P)"))
+            self.print_button.setToolTip("")
+            return
+        name = " ".join(x for x in (reg.person.surname, reg.person.given_names) if x) or "—"
+        short = self.print_button.fontMetrics().elidedText(name, Qt.TextElideMode.ElideRight,
+                                                           self.PRINT_NAME_WIDTH)
+        text = _("Print the attestation of {name} (Ctrl+P)")
+        self.print_button.setText(text.format(name=short).replace("&", "&&"))
+        self.print_button.setToolTip(text.format(name=name))
 
     # -- state ---------------------------------------------------------------------
     def new_registration(self) -> None:
@@ -402,6 +420,7 @@ class RegistrationScreen(DraftKeeping, QWidget, Retranslatable):
         self.new_registration()
         self.last_saved = reg
         self.print_button.setEnabled(True)
+        self._update_print_button()
         self.form_notice.show_message(_("Saved: {name}.").format(name=name), "ok")
         self.saved.emit(reg)
 
