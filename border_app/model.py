@@ -282,6 +282,9 @@ class EarlierCrossing:
     direction: Direction
     crossed_at: datetime
     voided: bool = False
+    # the name the document was registered under then (a different name today: possible misuse)
+    surname: str = ""
+    given_names: str = ""
 
 
 @dataclass

@@ -248,14 +248,17 @@ class RegistrationService:
         key = normalise_number(number)
         if not key:
             return []
-        stmt = (select(Crossing.id, Post.name, Crossing.direction, Crossing.crossed_at, Crossing.voided)
+        stmt = (select(Crossing.id, Post.name, Crossing.direction, Crossing.crossed_at, Crossing.voided,
+                       Person.surname, Person.given_names)
                 .join(IdentityDocument, Crossing.document_id == IdentityDocument.id)
                 .join(Post, Post.id == Crossing.post_id)
+                .join(Person, Person.id == Crossing.person_id)
                 .where(IdentityDocument.number == key))
         if issuing_state:
             stmt = stmt.where(IdentityDocument.issuing_state == issuing_state.strip().upper())
         stmt = self._scoped(stmt).order_by(Crossing.crossed_at.desc()).limit(50)
         with self.db.session() as s:
             return [dm.EarlierCrossing(crossing_id=cid, post_name=pname, direction=dm.Direction(direction),
-                                       crossed_at=at, voided=voided)
-                    for cid, pname, direction, at, voided in s.execute(stmt)]
+                                       crossed_at=at, voided=voided, surname=surname or "",
+                                       given_names=given or "")
+                    for cid, pname, direction, at, voided, surname, given in s.execute(stmt)]

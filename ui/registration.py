@@ -19,6 +19,7 @@ message included (tests/gui/test_registration_fit.py).
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -28,7 +29,7 @@ from PySide6.QtWidgets import QApplication, QGridLayout, QHBoxLayout, QMessageBo
 from border_app.clock import utcnow
 from border_app.dates import format_datetime
 from border_app.errors import UserFacingError
-from border_app.i18n import N_, _
+from border_app.i18n import N_, _, ngettext
 from border_app.model import DocumentData, Registration, RegistrationDraft
 from border_app.mrz import MrzResult
 from border_app.mrz import parse as parse_mrz
@@ -52,6 +53,30 @@ __all__ = ["CHECK_NAMES", "FormDraft", "RegistrationScreen", "WedgeRouter", "con
            "mrz_looks_complete"]
 
 
+def _name_key(*parts: str) -> str:
+    """A name compared as the MRZ writes it: no accents, upper case, letters only."""
+    text = unicodedata.normalize("NFKD", " ".join(p for p in parts if p))
+    text = "".join(c for c in text if not unicodedata.combining(c)).upper()
+    return " ".join("".join(c if c.isalpha() else " " for c in text).split())
+
+
+def other_names(earlier, surname: str, given_names: str) -> list[str]:
+    """The names, other than this one, that these earlier crossings were registered under
+    (an MRZ cuts long names: a stored name that starts with the one read is the same)."""
+    now = _name_key(surname, given_names)
+    if not now:
+        return []
+    found: list[str] = []
+    for e in earlier:
+        then = _name_key(e.surname, e.given_names)
+        if not then or then == now or then.startswith(now) or now.startswith(then):
+            continue
+        shown = " ".join(x for x in (e.surname, e.given_names) if x)
+        if shown not in found:
+            found.append(shown)
+    return found
+
+
 class RegistrationScreen(DraftKeeping, QWidget, Retranslatable):
     saved = Signal(object)  # Registration
 
@@ -67,6 +92,9 @@ class RegistrationScreen(DraftKeeping, QWidget, Retranslatable):
         self._confirmed = (False, False)  # (invalid, expired) confirmed by the official for this form
         self._confirm_box: QMessageBox | None = None
         self._last_focus: QWidget | None = None
+        self._mrz_error_text: str | None = None  # the scanned text that failed to read (shown again)
+        self._seen: tuple | None = None          # (earlier crossings, name scanned) of the "already seen" notice
+        self._code_shown: tuple | None = None    # (scanned code's result, its text) of the code notice
         self._build()
         self.router = WedgeRouter(self, self.scan)
         for widget in self.findChildren(QWidget):
@@ -205,6 +233,23 @@ class RegistrationScreen(DraftKeeping, QWidget, Retranslatable):
         if self._editing is not None:
             self._show_edit_notice()
         self._update_print_button()
+        self._retranslate_scan_messages()
+
+    def _retranslate_scan_messages(self) -> None:
+        """The scan's messages are shown again in the new language (the screen keeps what they
+        say: the MRZ's reading, the text that failed to read, the earlier crossings, the code)."""
+        if not self.mrz_notice.isHidden():
+            if self._mrz_error_text is not None:
+                try:
+                    parse_mrz(self._mrz_error_text)
+                except UserFacingError as exc:
+                    self.mrz_notice.show_message(exc.message, "error")
+            elif isinstance(self._mrz, MrzResult):
+                self._show_mrz(self._mrz)
+        if not self.seen_notice.isHidden() and self._seen is not None:
+            self._show_seen(*self._seen)
+        if not self.code_notice.isHidden() and self._code_shown is not None:
+            self._show_code(*self._code_shown)
 
     PRINT_NAME_WIDTH = 220  # px: a longer name is cut with "…" on the button, in full in its tooltip
 
@@ -245,9 +290,11 @@ class RegistrationScreen(DraftKeeping, QWidget, Retranslatable):
     def apply_mrz_text(self, text: str) -> None:
         self.scan.reset()
         self.code_notice.hide()
+        self._mrz_error_text = None
         try:
             result = parse_mrz(text)
         except UserFacingError as exc:
+            self._mrz_error_text = text
             self.mrz_notice.show_message(exc.message, "error")
             self.scan.setFocus()
             return
@@ -255,6 +302,7 @@ class RegistrationScreen(DraftKeeping, QWidget, Retranslatable):
 
     def apply_mrz(self, result: MrzResult) -> None:
         self._mrz = result
+        self._mrz_error_text = None
         self._confirmed = (False, False)  # a new document: ask again
         self.form_notice.hide()
         self.document_group.fill(result)
@@ -279,19 +327,23 @@ class RegistrationScreen(DraftKeeping, QWidget, Retranslatable):
             return read_scanned_code(self.db, profile, text)
 
         def show(result) -> None:
-            lines = result.summary_lines()
-            if result.kind == "unknown":
-                kind = "info"
-            elif result.genuine_and_valid:
-                kind = "ok"
-            elif result.signature == "unknown_key" and not result.malformed:
-                kind = "warning"
-            else:
-                kind = "error"
-            self.code_notice.show_message("\n".join(lines) or text[:200], kind)
+            self._show_code(result, text)
             self.scan.setFocus()
 
         Op(work, parent=self, resource="scan").success(show).run()
+
+    def _show_code(self, result, text: str) -> None:
+        self._code_shown = (result, text)
+        lines = result.summary_lines()
+        if result.kind == "unknown":
+            kind = "info"
+        elif result.genuine_and_valid:
+            kind = "ok"
+        elif result.signature == "unknown_key" and not result.malformed:
+            kind = "warning"
+        else:
+            kind = "error"
+        self.code_notice.show_message("\n".join(lines) or text[:200], kind)
 
     # -- already seen --------------------------------------------------------------
     def _check_seen_manual(self) -> None:
@@ -300,25 +352,37 @@ class RegistrationScreen(DraftKeeping, QWidget, Retranslatable):
 
     def _check_seen(self, number: str | None, state: str | None) -> None:
         self.seen_notice.hide()
+        self._seen = None
         if not number:
             return
         editing = self._editing.crossing_id if self._editing else None
+        name = (self.surname.text(), self.given_names.text())  # the name read from the document (or typed)
 
         def show(earlier):
             earlier = [e for e in earlier if e.crossing_id != editing]
-            if not earlier:
-                return
-            lines = [_("Document already seen: {n} earlier crossing(s).").format(n=len(earlier))]
-            for e in earlier[:5]:
-                line = "  • {when} — {direction} — {post}".format(
-                    when=format_datetime(e.crossed_at), direction=e.direction.label, post=e.post_name)
-                if e.voided:
-                    line += " (" + _("voided") + ")"
-                lines.append(line)
-            self.seen_notice.show_message("\n".join(lines), "warning")
+            if earlier:
+                self._show_seen(earlier, name)
 
         Op(lambda: RegistrationService(self.db, self.actor).find_document(number, state), parent=self) \
             .success(show).failure(lambda exc: None).run()
+
+    def _show_seen(self, earlier: list, name: tuple[str, str]) -> None:
+        """"Already seen", and, when the document was registered before under another name than
+        the one it reads now, says so first (a document used by someone else?)."""
+        self._seen = (earlier, name)
+        lines = [ngettext("Document already seen: {n} earlier crossing.",
+                          "Document already seen: {n} earlier crossings.", len(earlier)).format(n=len(earlier))]
+        others = other_names(earlier, *name)
+        if others:
+            lines.insert(0, _("Registered before under another name: {names}. Check that the document "
+                              "belongs to this traveller.").format(names=", ".join(others[:3])))
+        for e in earlier[:5]:
+            line = "  • {when} — {direction} — {post}".format(
+                when=format_datetime(e.crossed_at), direction=e.direction.label, post=e.post_name)
+            if e.voided:
+                line += " (" + _("voided") + ")"
+            lines.append(line)
+        self.seen_notice.show_message("\n".join(lines), "error" if others else "warning")
 
     # -- edit ----------------------------------------------------------------------
     def load_registration(self, reg: Registration) -> None:

@@ -276,7 +276,7 @@ class CrossingGroup(FieldGroup):
         grid.setVerticalSpacing(4)
         rows = ((N_("Direction"), self.direction), (N_("Transport"), self.transport),
                 (N_("Coming from"), self.origin), (N_("Going to"), self.destination),
-                (N_("Reason of travel"), self.reason), (N_("Group size (with the traveller)"), self.group_size))
+                (N_("Reason for travel"), self.reason), (N_("Group size (with the traveller)"), self.group_size))
         for i, (msgid, widget) in enumerate(rows):  # row by row: the tab order reads left to right
             label = self.label(msgid)
             label.setBuddy(widget)
