@@ -43,7 +43,7 @@ from db.coordination import open_coordination
 from .errors import report_failure
 from .i18n import Retranslatable
 from .ops import Op, run_on_main
-from .widgets import Notice
+from .widgets import Notice, RoomyTabBar
 
 CHART_DAYS = 30
 STATUS_LABELS = {"imported": N_("imported"), "already_imported": N_("already imported"), "rejected": N_("refused")}
@@ -219,6 +219,7 @@ class CoordinatorScreen(QWidget, Retranslatable):
         outer.addWidget(self.notice)
 
         self.tabs = QTabWidget(self)
+        self.tabs.setTabBar(RoomyTabBar(self.tabs))
         self.posts_table = self._table("coordinatorPosts", len(POST_COLUMNS))
         self.imports_table = self._table("coordinatorImports", len(IMPORT_COLUMNS))
         self.chart = DailyChart(self)

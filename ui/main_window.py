@@ -28,7 +28,7 @@ from .registration import RegistrationScreen
 from .registrations_list import RegistrationsList
 from .reports_screen import ReportsScreen
 from .screening_screen import ScreeningScreen
-from .widgets import DemoBanner, ElidedLabel, IdleWatcher, Notice, fit_to_screen
+from .widgets import DemoBanner, ElidedLabel, IdleWatcher, Notice, RoomyTabBar, fit_to_screen
 
 log = logging.getLogger(__name__)
 
@@ -79,6 +79,10 @@ class ScreenScroll(QScrollArea):
 class ScreenTabs(QTabWidget):
     """Tabs whose pages are :class:`ScreenScroll`; ``widget()``, ``currentWidget()``,
     ``indexOf()`` and ``setCurrentWidget()`` speak of the screens themselves."""
+
+    def __init__(self, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.setTabBar(RoomyTabBar(self))  # descenders of unselected tabs not cut
 
     def add_screen(self, screen: QWidget, title: str) -> int:
         return self.addTab(ScreenScroll(screen, self), title)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QGuiApplication, QPainter
-from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QSizePolicy, QWidget
+from PySide6.QtWidgets import QApplication, QFrame, QHBoxLayout, QLabel, QSizePolicy, QTabBar, QWidget
 
 from border_app.i18n import N_
 
@@ -40,7 +40,8 @@ class CheckBadge(QLabel):
             mark, colour = "✗", "#b71c1c"
         self.setText(f"{mark} {text}")
         self.setProperty("ok", ok)
-        self.setStyleSheet(f"color:{colour};font-weight:bold;padding:2px 6px;border:1px solid {colour};border-radius:3px;")
+        self.setStyleSheet(f"color:{colour};font-weight:bold;padding:2px 6px;"
+                           f"border:1px solid {colour};border-radius:3px;")
 
 
 class ElidedLabel(QLabel):
@@ -75,7 +76,8 @@ class Notice(QFrame):
 
     MAX_LINES = 4
 
-    COLOURS = {"warning": ("#fff3e0", "#e65100"), "error": ("#ffebee", "#b71c1c"), "info": ("#e3f2fd", "#0d47a1"), "ok": ("#e8f5e9", "#1b5e20")}
+    COLOURS = {"warning": ("#fff3e0", "#e65100"), "error": ("#ffebee", "#b71c1c"), "info": ("#e3f2fd", "#0d47a1"),
+               "ok": ("#e8f5e9", "#1b5e20")}
 
     def __init__(self, parent: QWidget | None = None):
         super().__init__(parent)
@@ -89,7 +91,8 @@ class Notice(QFrame):
 
     def show_message(self, text: str, kind: str = "warning") -> None:
         bg, fg = self.COLOURS[kind]
-        self.setStyleSheet(f"QFrame{{background:{bg};border:1px solid {fg};border-radius:4px;}} QLabel{{color:{fg};border:none;}}")
+        self.setStyleSheet(f"QFrame{{background:{bg};border:1px solid {fg};border-radius:4px;}} "
+                           f"QLabel{{color:{fg};border:none;}}")
         self.label.setText(text)
         self.label.setToolTip(text)
         self.label.setMaximumHeight(self.label.fontMetrics().lineSpacing() * self.MAX_LINES + 4)
@@ -182,3 +185,18 @@ def fit_to_screen(window: QWidget, width: int | None = None, height: int | None 
     w, h = min(w, area.width()), min(h, area.height())
     window.resize(w, h)
     window.move(area.x() + (area.width() - w) // 2, area.y() + (area.height() - h) // 2)
+
+
+class RoomyTabBar(QTabBar):
+    """A tab bar whose tabs are tall enough for their text: Fusion draws an unselected tab
+    lower than the selected one and cut the descenders of g, j, y ("Passages du jour")."""
+
+    PADDING = 18  # px above and below the text, the unselected tab's offset included
+
+    def tabSizeHint(self, index: int) -> QSize:  # noqa: N802 - Qt override
+        hint = super().tabSizeHint(index)
+        return QSize(hint.width(), max(hint.height(), self.fontMetrics().height() + self.PADDING))
+
+    def minimumTabSizeHint(self, index: int) -> QSize:  # noqa: N802 - Qt override
+        hint = super().minimumTabSizeHint(index)
+        return QSize(hint.width(), max(hint.height(), self.fontMetrics().height() + self.PADDING))
