@@ -18,7 +18,7 @@ from datetime import datetime
 from typing import Iterator
 
 from sqlalchemy import func, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from border_app import clock
 from border_app import model as dm
@@ -30,8 +30,11 @@ from . import Database
 from .models import (AuditLog, BundleExport, Crossing, IdentityDocument, Person, Post, PostCounter, Screening, Slip,
                      Tombstone)
 
+#: an exported table: each has the owning post's ``post_id`` and the ``change_seq``
+DataTable = type[Person] | type[IdentityDocument] | type[Crossing] | type[Screening] | type[Slip] | type[Tombstone]
+
 #: entity -> (table, its column holding the record's time, for "oldest unexported")
-DATA_TABLES = {
+DATA_TABLES: dict[str, tuple[DataTable, InstrumentedAttribute[datetime]]] = {
     "persons": (Person, Person.created_at),
     "documents": (IdentityDocument, IdentityDocument.created_at),
     "crossings": (Crossing, Crossing.recorded_at),
@@ -96,6 +99,8 @@ class ExportService:
         p = s.scalars(select(Post).where(Post.local.is_(True)).limit(1)).first()
         if p is None or p.id != self.actor.post_id:
             p = s.get(Post, self.actor.post_id)
+        if p is None:
+            raise LookupError(f"the post {self.actor.post_id} of the signed-in user is not in the database")
         return dm.Post(id=p.id, name=p.name, pcode=p.pcode, country=p.country, language=p.language, demo=p.demo)
 
     def _last(self, s: Session, post_id: str) -> BundleExport | None:

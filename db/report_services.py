@@ -166,7 +166,8 @@ class ReportService:
                progress: Callable[[int, int], None] | None = None) -> Counter:
         """The period's crossings (voided ones left out) counted by (day, direction,
         nationality, sex, age group, latest screening outcome) as stored (``None`` for
-        unknown; ``printing.reports.count_key`` normalises them), from ``date_from`` to ``date_to`` included (post-local days).
+        unknown; ``printing.reports.count_key`` normalises them), from ``date_from`` to ``date_to`` included
+        (post-local days).
         ``progress(days_done, days)`` is called after each day (from the calling thread).
 
         Each day is read in its own transaction (a crossing belongs to one day, so nothing

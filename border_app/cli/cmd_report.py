@@ -22,8 +22,9 @@ from ..settings import Settings
 
 
 def register(subparsers) -> None:
-    parser = subparsers.add_parser("report", help=_("period report (PDF) with charts"),
-                                   description=_("Crossings, screening outcomes and referrals over a period, as a PDF."))
+    parser = subparsers.add_parser(
+        "report", help=_("period report (PDF) with charts"),
+        description=_("Crossings, screening outcomes and referrals over a period, as a PDF."))
     parser.add_argument("--from", dest="date_from", required=True, metavar="YYYY-MM-DD", help=_("first day"))
     parser.add_argument("--to", dest="date_to", required=True, metavar="YYYY-MM-DD", help=_("last day (included)"))
     parser.add_argument("--out", required=True, metavar="FILE.pdf", help=_("where to write the PDF"))

@@ -35,11 +35,13 @@ def register(subparsers) -> None:
                         help=_("the registration (crossing) identifier; omit it with --demo"))
     parser.add_argument("--demo", action="store_true", default=argparse.SUPPRESS,
                         help=_("a signed test slip for a fictitious traveller (printer alignment check)"))
-    parser.add_argument("--kind", choices=KINDS, default="registration", help=_("which attestation (default: registration)"))
+    parser.add_argument("--kind", choices=KINDS, default="registration",
+                        help=_("which attestation (default: registration)"))
     parser.add_argument("--size", choices=SIZES, default=None,
                         help=_("paper: 80mm thermal roll, A6 or A4 (default: the post's setting)"))
     parser.add_argument("--out", required=True, metavar="FILE.pdf", help=_("where to write the PDF"))
-    parser.add_argument("--duplicate", action="store_true", help=_("reprint: marked DUPLICATA (needs the reprint right)"))
+    parser.add_argument("--duplicate", action="store_true",
+                        help=_("reprint: marked DUPLICATA (needs the reprint right)"))
     parser.add_argument("--language", choices=("fr+en", "fr", "en"), default=None,
                         help=_("slip languages (default: the post's setting, French and English)"))
     parser.set_defaults(func=run)

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Any, Callable, Iterable
 
 from sqlalchemy import text
 from sqlalchemy.exc import DataError, IntegrityError, InternalError, ProgrammingError
@@ -73,14 +73,14 @@ def import_bundles(db: CoordinationDB, actor, paths: Iterable[str | os.PathLike]
     ``progress(done, total, last_result)`` after each."""
     require(actor.role, Permission.IMPORT_BUNDLE)
     private = coordination_private_keys(actor)
-    paths = [Path(p) for p in paths]
+    files = [Path(p) for p in paths]
     results: list[ImportResult] = []
     if progress:
-        progress(0, len(paths), None)
-    for i, path in enumerate(paths):
+        progress(0, len(files), None)
+    for i, path in enumerate(files):
         results.append(import_one(db, path, private_keys=private, max_bytes=max_bytes))
         if progress:
-            progress(i + 1, len(paths), results[-1])
+            progress(i + 1, len(files), results[-1])
     return results
 
 
@@ -113,7 +113,7 @@ def import_one(db: CoordinationDB, path: Path, *, private_keys: dict, max_bytes:
     started = time.monotonic()
     shown = str(path.resolve()) if path.exists() else str(path)
     sha = _file_sha256(path, max_bytes)
-    log = {"bundle": path.name[:300], "sha256": sha}
+    log: dict[str, Any] = {"bundle": path.name[:300], "sha256": sha}
     if sha is not None:
         with db.engine.connect() as conn:
             prior = conn.execute(text("SELECT post_id, counts FROM imports WHERE sha256 = :s AND status = 'imported' "
@@ -179,10 +179,8 @@ def _apply(db, opened, shown, log, registered, started, after_stage) -> ImportRe
         if bool(post.demo) != m.demo:
             raise BundleError("demo_bundle")
         ranges = received_ranges(conn, m.post_id)
-        if covered(ranges, m.from_seq, m.to_seq):
-            already = True
-        else:
-            already = False
+        # a range received before changes nothing: logged below as already imported
+        if not covered(ranges, m.from_seq, m.to_seq):
             changed = apply_bundle(conn, post_id=m.post_id, from_seq=m.from_seq, to_seq=m.to_seq,
                                    records=opened.records)
             newest = newest_record_at(conn)

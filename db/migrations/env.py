@@ -19,7 +19,10 @@ def run_migrations_online() -> None:
     if connection is None:
         from db.engine import make_engine
 
-        engine = make_engine(config.get_main_option("sqlalchemy.url"))
+        url = config.get_main_option("sqlalchemy.url")
+        if url is None:
+            raise RuntimeError("migrations: neither a connection nor sqlalchemy.url was given")
+        engine = make_engine(url)
         with engine.connect() as connection:
             _run(connection)
             connection.commit()

@@ -65,9 +65,14 @@ def upgrade() -> None:
                 for pid, key in bind.execute(sa.text("SELECT id, search_key FROM persons"))
                 for w in sorted(set((key or "").split()))]
         table = sa.table('person_name_tokens', sa.column('person_id'), sa.column('token'))
-        seen = set()
-        unique = [r for r in rows if (r["person_id"], r["token"]) not in seen
-                  and not seen.add((r["person_id"], r["token"]))]
+        # words cut to TOKEN_LENGTH may coincide: each (person, token) once, the first kept
+        seen: set[tuple[str, str]] = set()
+        unique = []
+        for r in rows:
+            pair = (r["person_id"], r["token"])
+            if pair not in seen:
+                seen.add(pair)
+                unique.append(r)
         if unique:
             bind.execute(sa.insert(table), unique)
     with op.batch_alter_table('person_name_tokens', schema=None) as batch_op:
