@@ -83,12 +83,12 @@ def birth_date(rng: random.Random) -> str | None:
 
 
 def synthetic_rows(rng: random.Random, n: int, *, post_id: str, user_id: str, first_day: date, days: int,
-                   persons: list[dict] | None = None, seq: int = 1):
+                   persons: list[dict] | None = None, seq: int = 1, returning: float = 0.6):
     """``n`` crossings (and their persons and screenings) as Core row dicts, spread over
     ``days`` post-local days from ``first_day``, in time order (as a post records them).
     Ids grow with ``seq`` (so that bulk inserts append to the primary-key indexes); about
-    60 % of crossings are by a traveller of ``persons`` (returning). Returns (persons,
-    crossings, screenings)."""
+    60 % (``returning``) of crossings are by a traveller of ``persons`` or one seen before.
+    Returns (the new persons, crossings, screenings)."""
     persons_new: list[dict] = []
     pool = persons if persons is not None else []
     crossings, screenings = [], []
@@ -102,7 +102,7 @@ def synthetic_rows(rng: random.Random, n: int, *, post_id: str, user_id: str, fi
         return str(uuid.UUID(int=salt | seq))
 
     for when in moments:
-        if pool and rng.random() < 0.6:
+        if pool and rng.random() < returning:
             person = rng.choice(pool)
         else:
             person = dict(id=new_id(), post_id=post_id, change_seq=seq, surname="BENCH", given_names="",
@@ -302,9 +302,9 @@ def insert_rate(case: str = "dense", n: int = 300) -> int:
     rng = random.Random(7)
     persons, crossings, _screenings = synthetic_rows(
         rng, n, post_id=actor.post_id, user_id=actor.user_id, first_day=END + timedelta(days=1), days=1,
-        seq=1 << 40)
+        seq=1 << 40, returning=0.0)
     t0 = time.perf_counter()
-    for p, c in zip(persons, crossings):
+    for p, c in zip(persons, crossings, strict=True):  # a new person for every crossing (returning=0.0)
         with database.engine.begin() as conn:
             conn.execute(Person.__table__.insert(), [p])
             conn.execute(Crossing.__table__.insert(), [c])
