@@ -53,6 +53,7 @@ ENTITY_LABELS: dict[str, str] = {
     "person": N_("person"),
     "document": N_("document"),
     "bundle": N_("bundle"),
+    "keys": N_("coordination keys"),
 }
 
 
