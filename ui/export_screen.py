@@ -5,6 +5,7 @@ is still unexported (counts, oldest record, last export), a folder (a USB stick)
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 from PySide6.QtWidgets import (
@@ -31,8 +32,23 @@ COUNT_LABELS = (
 )
 
 
+COUNT_COLUMNS = 3
+
+
 def counts_text(counts: dict) -> str:
     return " · ".join(_(msgid).format(n=counts.get(key, 0)) for key, msgid in COUNT_LABELS)
+
+
+def counts_html(counts: dict) -> str:
+    """The counts in a small table (``COUNT_COLUMNS`` a row, each kept on one line): a
+    wrapped line never ends on a separator."""
+    cells = [html.escape(_(msgid).format(n=counts.get(key, 0))).replace(" ", "&nbsp;")
+             for key, msgid in COUNT_LABELS]
+    rows = [cells[i:i + COUNT_COLUMNS] for i in range(0, len(cells), COUNT_COLUMNS)]
+    return ("<table cellspacing='0' cellpadding='0'>"
+            + "".join("<tr>" + "".join(f"<td style='padding-right:18px'>{c}</td>" for c in row) + "</tr>"
+                      for row in rows)
+            + "</table>")
 
 
 class ExportScreen(QWidget, Retranslatable):
@@ -57,7 +73,7 @@ class ExportScreen(QWidget, Retranslatable):
         form.setContentsMargins(0, 0, 0, 0)
         self.counts_label = QLabel(self)
         self.counts_label.setObjectName("exportPendingCounts")
-        self.counts_label.setWordWrap(True)
+        self.counts_label.setWordWrap(False)  # a table of counts (counts_html): its rows are the lines
         self.oldest_label = QLabel(self)
         self.oldest_label.setObjectName("exportOldest")
         self.last_label = ElidedLabel(self)
@@ -89,7 +105,7 @@ class ExportScreen(QWidget, Retranslatable):
         row = QHBoxLayout()
         self.export_button = QPushButton(self)
         self.export_button.setObjectName("exportButton")
-        self.bind(self.export_button.setText, N_("Export"))
+        self.bind(self.export_button.setText, N_("Export now"))  # the verb ("Export" is the tab's noun)
         self.export_button.clicked.connect(self.export)
         row.addWidget(self.export_button)
         row.addStretch(1)
@@ -127,7 +143,8 @@ class ExportScreen(QWidget, Retranslatable):
         if p.data_records == 0:
             self.counts_label.setText(_("Nothing new since the last export."))
         else:
-            self.counts_label.setText(counts_text(p.counts))
+            self.counts_label.setText(counts_html(p.counts))
+            self.counts_label.setToolTip(counts_text(p.counts))
         self.oldest_label.setText(format_datetime(p.oldest) if p.oldest else "—")
         if p.last_export_at is None:
             self.last_label.setText(_("never"))
