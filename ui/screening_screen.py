@@ -27,7 +27,7 @@ from border_app import countries
 from border_app.clock import post_time, utcnow
 from border_app.dates import format_date
 from border_app.errors import UserFacingError
-from border_app.i18n import N_, _
+from border_app.i18n import N_, _, ngettext
 from border_app.model import Registration
 from border_app.roles import Permission, allowed
 from border_app.screening import (
@@ -310,7 +310,8 @@ class ScreeningScreen(QWidget, Retranslatable):
                     except ValueError:
                         pass
                 self.table.setItem(r, col, item)
-        self.count_label.setText(_("{n} registration(s)").format(n=len(self.rows)))
+        self.count_label.setText(ngettext("{n} registration", "{n} registrations", len(self.rows)).format(
+            n=len(self.rows)))
 
     def _focus_list(self) -> None:
         self.table.setFocus()
