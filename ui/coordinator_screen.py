@@ -105,6 +105,15 @@ def duration_text(seconds: float | None) -> str:
     return ngettext("{n} day", "{n} days", days).format(n=days)
 
 
+def skew_text(seconds: float | None) -> str:
+    """The laptop's clock at export minus this computer's at import, with its sign: a
+    positive value is a laptop clock ahead (a bundle cannot come from the future); a
+    negative one also holds the bundle's time in transit."""
+    if seconds is None:
+        return "—"
+    return ("+" if seconds >= 0 else "−") + duration_text(seconds)
+
+
 class DailyChart(QWidget):
     """Daily crossings: per day a bar of entries and a bar of exits, stacked by post."""
 
@@ -295,10 +304,15 @@ class CoordinatorScreen(QWidget, Retranslatable):
             return (coordination_status(db, actor, full=True), import_log(db, actor),
                     crossings_by_day(db, actor, start, CHART_DAYS), start)
 
-        Op(load, parent=self, resource="coordination").success(self._loaded).failure(
-            lambda exc: report_failure(self, exc, self.notice)).run()
+        Op(load, parent=self, resource="coordination").success(self._loaded).failure(self._load_failed).run()
+
+    def _load_failed(self, exc: BaseException) -> None:
+        report_failure(self, exc, self.notice)
+        self._load_error = self.notice.text()     # hidden again once the database answers
 
     def _loaded(self, loaded) -> None:
+        if self.notice.isVisible() and self.notice.text() == getattr(self, "_load_error", None):
+            self.notice.hide()                    # the database answers again
         self.status, self.imports, rows, start = loaded
         self.chart.set_rows(rows, start)
         self._fill()
@@ -311,7 +325,7 @@ class CoordinatorScreen(QWidget, Retranslatable):
             last = format_datetime(_parse(p["last_import_at"])) if p["last_import_at"] else _("never")
             values = (p["pcode"], p["name"] + (" (" + _("revoked") + ")" if p.get("revoked") else ""),
                       p.get("last_bundle") or "—", last, duration_text(p.get("lag_s")),
-                      duration_text(p["clock_skew_s"]) if p["clock_skew_s"] is not None else "—", gaps)
+                      skew_text(p["clock_skew_s"]), gaps)
             for c, value in enumerate(values):
                 item = QTableWidgetItem(str(value))
                 item.setToolTip(str(value))

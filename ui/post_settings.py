@@ -39,6 +39,7 @@ class PostSettingsScreen(QWidget, Retranslatable):
         self.bind(general.setTitle, N_("General"))
         form = QFormLayout(general)
         self.timeout = QSpinBox(general)
+        self.timeout.setMaximumWidth(120)     # a number, not a line across the screen
         self.timeout.setObjectName("sessionTimeout")
         self.timeout.setRange(1, 240)
         self.timeout.setValue(settings.session_timeout_minutes if settings else 15)

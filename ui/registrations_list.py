@@ -65,6 +65,7 @@ class RegistrationsList(QWidget, Retranslatable):
         self.setObjectName("registrationsList")
         self.rows: list[Registration] = []
         self.searched = False   # the rows are a search of every day, not the chosen day
+        self.sees_outcomes = allowed(actor.role, Permission.VIEW_SCREENING_OUTCOME)
         self.more = False       # the search found more than SEARCH_LIMIT crossings
         layout = QVBoxLayout(self)
         bar = QHBoxLayout()
@@ -134,8 +135,15 @@ class RegistrationsList(QWidget, Retranslatable):
         self.on_retranslate()
 
     def on_retranslate(self) -> None:
-        self.table.setHorizontalHeaderLabels([_(c) for c in COLUMNS])
+        self._set_headers()
         self._fill()
+
+    def _set_headers(self) -> None:
+        """The first column holds the time on a day, the date and time when searching all days."""
+        headers = [_(c) for c in COLUMNS]
+        if getattr(self, "searched", False):
+            headers[0] = _("Date and time")
+        self.table.setHorizontalHeaderLabels(headers)
 
     def refresh(self) -> None:
         """The chosen day's crossings, or — while the search box holds text — the crossings
@@ -154,6 +162,7 @@ class RegistrationsList(QWidget, Retranslatable):
         self.searched = searched
         self.more = searched and len(rows) > SEARCH_LIMIT
         self.rows = rows[:SEARCH_LIMIT] if searched else rows
+        self._set_headers()
         self._fill()
 
     def _fill(self) -> None:
@@ -162,6 +171,8 @@ class RegistrationsList(QWidget, Retranslatable):
             p, d, c = reg.person, reg.document, reg.crossing
             doc = f"{d.number} ({d.issuing_state or '?'})" if d else _("declared identity")
             status = _("voided") if reg.voided else _outcome_label(reg.screening_outcome)
+            if not status and self.sees_outcomes:      # as the screening list says it
+                status = _("not screened")
             values = (
                 format_datetime(c.crossed_at) if self.searched else post_time(c.crossed_at).strftime("%H:%M"),
                 " ".join(x for x in (p.surname, p.given_names) if x),

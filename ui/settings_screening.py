@@ -74,12 +74,14 @@ class ScreeningSettingsSection(QWidget, Retranslatable):
         # thresholds
         form = QFormLayout()
         self.yf_age = QSpinBox(self)
+        self.yf_age.setMaximumWidth(120)      # a number, not a line across the screen
         self.yf_age.setObjectName("yellowFeverMinAge")
         self.yf_age.setRange(9, 12)
         self.yf_age.setSingleStep(3)
         self.yf_age.setValue(settings.yellow_fever_min_age_months if settings is not None else 12)
         self.yf_age.valueChanged.connect(lambda v: self._store("yellow_fever_min_age_months", int(v)))
         self.fever = QDoubleSpinBox(self)
+        self.fever.setMaximumWidth(120)
         self.fever.setObjectName("feverThreshold")
         self.fever.setRange(37.5, 39.0)
         self.fever.setDecimals(1)
