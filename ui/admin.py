@@ -237,9 +237,11 @@ class UsersScreen(QWidget, Retranslatable):
             return
         args = dict(username=dialog.username.text().strip(), full_name=dialog.full_name.text().strip(),
                     role=dialog.role.currentData(), password=dialog.password.text())
-        Op(lambda: self.service().create_user(**args), parent=self) \
-            .success(lambda u: (self.notice.show_message(_("Account {name} created.").format(name=u.username), "ok"), self.refresh())) \
-            .failure(self._failed).run()
+        def created(u) -> None:
+            self.notice.show_message(_("Account {name} created.").format(name=u.username), "ok")
+            self.refresh()
+
+        Op(lambda: self.service().create_user(**args), parent=self).success(created).failure(self._failed).run()
 
     def toggle_user(self) -> None:
         user = self.selected()
@@ -419,8 +421,8 @@ class AuditScreen(QWidget, Retranslatable):
                 record += " " + e.entity_id[:8]
             user = e.username or ("—" if e.user_id is None else e.user_id[:8])
             values = ((format_datetime(e.at, seconds=True), None), (user, None),
-                      (action_label(e.action, e.entity), e.action), (record, f"{entity_label(e.entity)} {e.entity_id or ''}"),
-                      (str(e.seq), None))
+                      (action_label(e.action, e.entity), e.action),
+                      (record, f"{entity_label(e.entity)} {e.entity_id or ''}"), (str(e.seq), None))
             for c, (value, tip) in enumerate(values):
                 self.table.setItem(r, c, _item(value, tip))
         self.table.horizontalHeader().setStretchLastSection(False)   # column 3 stretches (its mode)

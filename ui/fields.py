@@ -19,7 +19,8 @@ from db.validation import country_problem, match_country
 class ChoiceBox(QComboBox):
     """A combo box of (value, label-msgid) pairs whose labels follow the language."""
 
-    def __init__(self, choices: Sequence[tuple[object, str]], parent: QWidget | None = None, *, blank: str | None = None):
+    def __init__(self, choices: Sequence[tuple[object, str]], parent: QWidget | None = None, *,
+                 blank: str | None = None):
         super().__init__(parent)
         self._choices = list(choices)
         self._blank = blank
@@ -192,7 +193,8 @@ class ScanField(QPlainTextEdit):
         self._times.clear()
 
     def keyPressEvent(self, event) -> None:
-        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+        ctrl = event.modifiers() & Qt.KeyboardModifier.ControlModifier
+        if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and ctrl:
             self._timer.stop()
             text = self.toPlainText()
             if text.strip():

@@ -255,7 +255,7 @@ class SlipPreviewDialog(QDialog, Retranslatable):
         if available <= 0 or available == self._shown_width:
             return
         self._shown_width = available
-        for label, pixmap in zip(self.page_labels, self._pixmaps):
+        for label, pixmap in zip(self.page_labels, self._pixmaps, strict=True):
             ratio = pixmap.devicePixelRatio()
             if pixmap.width() / ratio <= available:
                 label.setPixmap(pixmap)
@@ -343,8 +343,8 @@ class SlipPreviewDialog(QDialog, Retranslatable):
         if self._busy:
             return
         self.notice.hide()
-        path, _filter = QFileDialog.getSaveFileName(self, _("Save as PDF"), str(self._default_folder() / self.file_name),
-                                                    _("PDF files (*.pdf)"))
+        path, _filter = QFileDialog.getSaveFileName(
+            self, _("Save as PDF"), str(self._default_folder() / self.file_name), _("PDF files (*.pdf)"))
         if not path:
             return
         target = Path(path)

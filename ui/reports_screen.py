@@ -84,7 +84,8 @@ class ReportsScreen(QWidget, Retranslatable):
                                            "exact counts and is marked CONFIDENTIAL on every page."))
         labels = (N_("Kind of report"), N_("From"), N_("To (included)"), N_("Hide counts below"),
                   N_("Report language"))
-        for msgid, widget in zip(labels, (self.kind, self.date_from, self.date_to, self.threshold, self.language)):
+        widgets = (self.kind, self.date_from, self.date_to, self.threshold, self.language)
+        for msgid, widget in zip(labels, widgets, strict=True):
             label = QLabel(self)
             self.bind(label.setText, msgid)
             form.addRow(label, widget)

@@ -353,7 +353,7 @@ class ScreeningForm(QWidget, Retranslatable):
         for field in self._fields.values():
             chain.extend(field.focus)
         chain += [self.destination, self.notes, self.submit_button]
-        for a, b in zip(chain, chain[1:]):
+        for a, b in zip(chain, chain[1:], strict=False):  # consecutive pairs
             QWidget.setTabOrder(a, b)
         # installed last, so that building the form does not run the filter on every child event
         for w in chain[:-2]:
@@ -490,7 +490,8 @@ class ScreeningForm(QWidget, Retranslatable):
         pending = len(d.missing) + len(self._errors)
         if pending:
             self.missing_label.setText(ngettext("{n} question still without a valid answer",
-                                                "{n} questions still without a valid answer", pending).format(n=pending))
+                                                "{n} questions still without a valid answer",
+                                                pending).format(n=pending))
             self.missing_label.show()
         else:
             self.missing_label.hide()

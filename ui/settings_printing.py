@@ -88,8 +88,8 @@ class PrintingSettingsSection(QWidget, Retranslatable):
             info = (_("Signed with the demo post's key.") if how == "keystore" else
                     _("Signed with a one-time test key: a reader will show the code's key as unknown. "
                       "That is expected for a test slip."))
-            self.preview = show_preview(self, pdf, _("Printer test slip"), title_msgid=N_("Printer test slip"), images=images,
-                                        file_name="test-slip-{size}.pdf".format(size=size), info=info,
+            self.preview = show_preview(self, pdf, _("Printer test slip"), title_msgid=N_("Printer test slip"),
+                                        images=images, file_name="test-slip-{size}.pdf".format(size=size), info=info,
                                         marks=(_("DÉMO"),))
 
         def failed(exc: BaseException) -> None:

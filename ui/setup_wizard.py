@@ -49,7 +49,8 @@ class _Page(QWizardPage, Retranslatable):
 
 class PostPage(_Page):
     def __init__(self):
-        super().__init__(N_("The border post"), N_("Name and P-code of this post, and the language of the application."))
+        super().__init__(N_("The border post"),
+                         N_("Name and P-code of this post, and the language of the application."))
         self.name = QLineEdit(self)
         self.name.setObjectName("postName")
         self.pcode = QLineEdit(self)
@@ -68,14 +69,16 @@ class PostPage(_Page):
         if not self.name.text().strip():
             return self.fail(_("Give the post's name."))
         if not PCODE.match(self.pcode.text().strip().upper()):
-            return self.fail(_("The P-code must look like NE006 (region), NE006013 (department) or NE006013001 (commune)."))
+            return self.fail(
+                _("The P-code must look like NE006 (region), NE006013 (department) or NE006013001 (commune)."))
         self.notice.hide()
         return True
 
 
 class AdminPage(_Page):
     def __init__(self):
-        super().__init__(N_("The administrator"), N_("The post administrator manages accounts, settings and keys. Keep this password safe: it protects the post's keys."))
+        super().__init__(N_("The administrator"), N_("The post administrator manages accounts, settings and keys. "
+                                                     "Keep this password safe: it protects the post's keys."))
         self.username = QLineEdit(self)
         self.username.setObjectName("adminUsername")
         self.full_name = QLineEdit(self)
@@ -104,14 +107,15 @@ class AdminPage(_Page):
 
 class KeysPage(_Page):
     def __init__(self):
-        super().__init__(N_("The post's keys"), N_("The post signs its attestation slips and data bundles with its own keys."))
+        super().__init__(N_("The post's keys"),
+                         N_("The post signs its attestation slips and data bundles with its own keys."))
         self.text = QLabel(self)
         self.text.setWordWrap(True)
         self.bind(self.text.setText, N_(
             "When you press Finish, the application creates the post's signing key (Ed25519) and "
             "encryption key (X25519). They are stored only encrypted, unlocked by the passwords of "
-            "the post's accounts. Afterwards, export the public key (command \"border-app keys export-public\") and send "
-            "it to your coordination so that other posts can verify your slips."))
+            "the post's accounts. Afterwards, export the public key (command \"border-app keys export-public\") "
+            "and send it to your coordination so that other posts can verify your slips."))
         self.form.addRow(self.text)
 
 
@@ -143,7 +147,8 @@ class SetupWizard(QWizard, Retranslatable):
         p, a = self.post_page, self.admin_page
         args = dict(
             name=p.name.text().strip(), pcode=p.pcode.text().strip().upper(), language=p.language.currentData(),
-            admin_username=a.username.text().strip(), admin_full_name=a.full_name.text().strip() or a.username.text().strip(),
+            admin_username=a.username.text().strip(),
+            admin_full_name=a.full_name.text().strip() or a.username.text().strip(),
             admin_password=a.password.text(),
         )
         if self.kdf is not None:
