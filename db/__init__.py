@@ -29,7 +29,7 @@ from border_app.errors import ConflictError, StorageError, UserFacingError
 from border_app.i18n import _
 from border_app.paths import Profile
 
-from . import changes
+from . import alembic_setup, changes
 from .engine import WRITE_OPTION, is_sqlite, make_engine
 from .models import Base
 
@@ -105,23 +105,11 @@ def storage_error(exc: BaseException) -> UserFacingError:
 
 
 def alembic_config(connection=None):
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    cfg.set_main_option("path_separator", "os")
-    if connection is not None:
-        cfg.attributes["connection"] = connection
-    return cfg
+    return alembic_setup.alembic_config(MIGRATIONS_DIR, connection)
 
 
 def head_revision() -> str:
-    from alembic.script import ScriptDirectory
-
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    if head is None:
-        raise RuntimeError("the migrations have no head revision")
-    return head
+    return alembic_setup.head_revision(MIGRATIONS_DIR)
 
 
 _REVISION_LINE = re.compile(r"""^(down_revision|revision)\s*(?::[^=]+)?=\s*(?:['"]([^'"]+)['"]|None)""", re.M)

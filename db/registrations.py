@@ -97,20 +97,25 @@ class RegistrationService:
         reindex_person(s, person.id, person.search_key)  # the name search index (db/name_index.py)
         return person, doc
 
+    def _insert(self, s: Session, draft: dm.RegistrationDraft, clean: validation.Clean,
+                confirmed: tuple[bool, bool]) -> dm.Registration:
+        """Write one validated draft's person, document and crossing (in ``s``), audited."""
+        person, doc = self._resolve(s, draft, clean, None)
+        crossing = Crossing(id=new_id(), post_id=self.actor.post_id, change_seq=0, person_id=person.id,
+                            document_id=doc.id if doc else None, recorded_by=self.actor.user_id,
+                            recorded_at=utcnow(), voided=False, confirmed_invalid=confirmed[0],
+                            confirmed_expired=confirmed[1], **clean.crossing)
+        s.add(crossing)
+        s.flush()
+        self._audit(s, "register", "crossing", crossing.id)
+        return registration(crossing, person, doc)
+
     def register(self, draft: dm.RegistrationDraft) -> dm.Registration:
         require(self.actor.role, P.REGISTER_TRAVELLER)
         clean = validation.draft_values(draft)
-        confirmed_invalid, confirmed_expired = validation.confirmations(draft)  # refuses unconfirmed problems
+        confirmed = validation.confirmations(draft)  # refuses unconfirmed problems
         with self.db.session(write=True) as s:
-            person, doc = self._resolve(s, draft, clean, None)
-            crossing = Crossing(id=new_id(), post_id=self.actor.post_id, change_seq=0, person_id=person.id,
-                                document_id=doc.id if doc else None, recorded_by=self.actor.user_id,
-                                recorded_at=utcnow(), voided=False, confirmed_invalid=confirmed_invalid,
-                                confirmed_expired=confirmed_expired, **clean.crossing)
-            s.add(crossing)
-            self._audit(s, "register", "crossing", crossing.id)
-            s.flush()
-            return registration(crossing, person, doc)
+            return self._insert(s, draft, clean, confirmed)
 
     def check(self, draft: dm.RegistrationDraft) -> None:
         """Validate ``draft`` as :meth:`register` does, writing nothing."""
@@ -130,19 +135,8 @@ class RegistrationService:
             except InvalidInput as exc:
                 exc.index = index  # type: ignore[attr-defined]
                 raise
-        out = []
         with self.db.session(write=True) as s:
-            for draft, clean, (confirmed_invalid, confirmed_expired) in checked:
-                person, doc = self._resolve(s, draft, clean, None)
-                crossing = Crossing(id=new_id(), post_id=self.actor.post_id, change_seq=0, person_id=person.id,
-                                    document_id=doc.id if doc else None, recorded_by=self.actor.user_id,
-                                    recorded_at=utcnow(), voided=False, confirmed_invalid=confirmed_invalid,
-                                    confirmed_expired=confirmed_expired, **clean.crossing)
-                s.add(crossing)
-                s.flush()
-                self._audit(s, "register", "crossing", crossing.id)
-                out.append(registration(crossing, person, doc))
-        return out
+            return [self._insert(s, draft, clean, confirmed) for draft, clean, confirmed in checked]
 
     def update(self, crossing_id: str, draft: dm.RegistrationDraft) -> dm.Registration:
         require(self.actor.role, P.EDIT_REGISTRATION)

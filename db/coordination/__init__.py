@@ -23,6 +23,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from border_app.errors import InvalidInput, StorageError
 from border_app.i18n import _
 
+from .. import alembic_setup
+
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 VERSION_TABLE = "alembic_version_coordination"
 #: what a URL-less connection uses: libpq reads the PG* variables
@@ -47,23 +49,11 @@ def make_coordination_engine(url: str | None) -> Engine:
 
 
 def alembic_config(connection=None):
-    from alembic.config import Config
-
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
-    cfg.set_main_option("path_separator", "os")
-    if connection is not None:
-        cfg.attributes["connection"] = connection
-    return cfg
+    return alembic_setup.alembic_config(MIGRATIONS_DIR, connection)
 
 
 def head_revision() -> str:
-    from alembic.script import ScriptDirectory
-
-    head = ScriptDirectory.from_config(alembic_config()).get_current_head()
-    if head is None:
-        raise RuntimeError("the coordination migrations have no head revision")
-    return head
+    return alembic_setup.head_revision(MIGRATIONS_DIR)
 
 
 def _unreachable(exc: Exception) -> StorageError:
