@@ -262,6 +262,12 @@ class MainWindow(QMainWindow, Retranslatable):
         if restored:
             self.session_notice.show_message(_("Your unsaved work was restored."), "info")
 
+    def closeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        # a closed window watches for activity no more: its filter on the whole application
+        # would otherwise stay (one more Python call for every event of every later window)
+        self.idle_watcher.stop()
+        super().closeEvent(event)
+
     def confirm_discard(self, drafts: dict[str, object]) -> bool:
         """Asked on a plain sign-out when some screen holds unsaved work."""
         titles = {spec.key: spec.title for spec in SCREENS}

@@ -10,7 +10,7 @@ user expects)."""
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject
-from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QApplication, QComboBox, QWidget
+from PySide6.QtWidgets import QAbstractScrollArea, QAbstractSpinBox, QApplication, QComboBox, QLineEdit, QWidget
 
 
 def _field(obj: QObject) -> QWidget | None:
@@ -24,9 +24,14 @@ def _field(obj: QObject) -> QWidget | None:
     return None
 
 
+#: what a wheel turn over a field reaches first (a spin box's text is its line edit); the
+#: filter sees every event of the application, so it tests the cheap type check first
+_TARGETS = (QComboBox, QAbstractSpinBox, QLineEdit)
+
+
 class WheelGuard(QObject):
     def eventFilter(self, obj: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() != QEvent.Type.Wheel:
+        if not isinstance(obj, _TARGETS) or event.type() != QEvent.Type.Wheel:
             return False
         field = _field(obj)
         if field is None or field.hasFocus() or (field.focusProxy() is not None and field.focusProxy().hasFocus()):
