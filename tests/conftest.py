@@ -10,6 +10,18 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
+@pytest.fixture
+def fast_hashing():
+    """Password hashing at test speed (the real Argon2 parameters take a second a login)."""
+    from argon2 import PasswordHasher
+
+    from db import passwords
+
+    old = passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
+    yield
+    passwords.use_hasher(old)
+
+
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 PG_ENV = "BORDER_APP_TEST_PG_URL"
 

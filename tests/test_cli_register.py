@@ -7,7 +7,6 @@ import json
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 
 from border_app.cli import main
 
@@ -26,17 +25,13 @@ GOOD = [
 
 
 @pytest.fixture
-def post(home, monkeypatch):
+def post(home, monkeypatch, fast_hashing):
     """The demo post, signed in as the border official (fast password hashing)."""
     from border_app import keys
-    from db import passwords
 
     monkeypatch.setattr(keys.KdfParams, "DEFAULT", keys.KdfParams.TEST)
-    old = passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
     monkeypatch.setenv("BORDER_APP_PASSWORD", "demo1234")
     assert main(["--demo", "demo", "--travellers", "3"]) == 0
-    yield
-    passwords.use_hasher(old)
 
 
 def _file(tmp_path: Path, rows, name="in.jsonl") -> str:

@@ -15,7 +15,6 @@ from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 
 sys.path.insert(0, str(Path(__file__).parent / "db"))
 from db_helpers import make_world  # noqa: E402
@@ -29,12 +28,8 @@ OUTCOMES = ("cleared", "secondary", "referral", "isolation")
 
 
 @pytest.fixture(autouse=True)
-def fast_hashing():
-    from db import passwords
-
-    old = passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    yield
-    passwords.use_hasher(old)
+def _fast(fast_hashing):
+    """Every test here signs in: password hashing at test speed (tests/conftest.py)."""
 
 
 @pytest.fixture

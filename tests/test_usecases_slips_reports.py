@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta, timezone
 from types import SimpleNamespace
 
 import pytest
-from argon2 import PasswordHasher
 
 from border_app import model as dm
 from border_app.errors import InvalidInput, PermissionDenied
@@ -28,12 +27,8 @@ PASSWORD = "correct horse"
 
 
 @pytest.fixture(autouse=True)
-def fast_hashing():
-    from db import passwords
-
-    old = passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-    yield
-    passwords.use_hasher(old)
+def _fast(fast_hashing):
+    """Every test here signs in: password hashing at test speed (tests/conftest.py)."""
 
 
 @pytest.fixture

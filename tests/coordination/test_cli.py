@@ -8,7 +8,6 @@ import json
 import uuid
 
 import pytest
-from argon2 import PasswordHasher
 from sqlalchemy.engine import make_url
 
 from border_app.cli import main
@@ -17,16 +16,12 @@ from .helpers import create_database, drop_database, pg_url, records_for, write
 
 
 @pytest.fixture
-def profile(home, monkeypatch):
+def profile(home, monkeypatch, fast_hashing):
     from border_app import keys
-    from db import passwords
 
     monkeypatch.setattr(keys.KdfParams, "DEFAULT", keys.KdfParams.TEST)
-    old = passwords.use_hasher(PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
     monkeypatch.setenv("BORDER_APP_PASSWORD", "demo1234")
     assert main(["--demo", "demo", "--travellers", "3"]) == 0
-    yield
-    passwords.use_hasher(old)
 
 
 @pytest.fixture
